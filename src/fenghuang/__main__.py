@@ -1,0 +1,5 @@
+import sys
+
+from fenghuang.cli import main
+
+sys.exit(main())

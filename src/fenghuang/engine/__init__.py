@@ -1,0 +1,3 @@
+"""fenghuang.engine."""
+
+__all__: list[str] = []

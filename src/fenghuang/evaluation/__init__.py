@@ -1,0 +1,3 @@
+"""fenghuang.evaluation."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""fenghuang.methods."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""fenghuang.monitor."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""fenghuang.policy."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""fenghuang.reports."""
+
+__all__: list[str] = []

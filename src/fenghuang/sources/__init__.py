@@ -1,0 +1,3 @@
+"""fenghuang.sources."""
+
+__all__: list[str] = []

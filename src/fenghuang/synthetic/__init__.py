@@ -1,0 +1,3 @@
+"""fenghuang.synthetic."""
+
+__all__: list[str] = []

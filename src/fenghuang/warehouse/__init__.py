@@ -1,0 +1,3 @@
+"""fenghuang.warehouse."""
+
+__all__: list[str] = []

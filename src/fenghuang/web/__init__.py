@@ -1,0 +1,3 @@
+"""fenghuang.web."""
+
+__all__: list[str] = []
