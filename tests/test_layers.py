@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "synthetic": BASE | {"sources"},
     "warehouse": BASE | {"sources"},
     "methods": BASE | {"engine"},
-    "evaluation": BASE | {"engine", "methods", "warehouse"},
+    "evaluation": BASE | {"engine", "methods", "warehouse", "sources"},
     "policy": BASE | {"engine", "methods", "evaluation", "warehouse"},
     "reports": BASE | {"engine", "methods", "evaluation", "policy", "warehouse"},
     "monitor": BASE | {"engine", "methods", "sources", "warehouse"},

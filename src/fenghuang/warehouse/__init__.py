@@ -1,3 +1,5 @@
-"""fenghuang.warehouse."""
+"""The warehouse: an embedded DuckDB store with versioned schema."""
 
-__all__: list[str] = []
+from fenghuang.warehouse._store import Store, default_store_path
+
+__all__ = ["Store", "default_store_path"]
