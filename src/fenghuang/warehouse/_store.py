@@ -179,4 +179,4 @@ class Store:
                 self._con.execute(f'insert into "{table}" ({cols}) select {cols} from _fh_insert')
             finally:
                 self._con.unregister("_fh_insert")
-            return data.num_rows
+            return int(data.num_rows)
