@@ -30,7 +30,16 @@ app = typer.Typer(
 def _register() -> None:
     # Imported here so that `fenghuang --help` lists every command; each
     # module adds its commands to ``app``.
-    from fenghuang.cli import _data, _evaluate, _index, _monitor, _web  # noqa: F401
+    from fenghuang.cli import (  # noqa: F401
+        _data,
+        _demo,
+        _evaluate,
+        _index,
+        _monitor,
+        _reports,
+        _synthetic,
+        _web,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
