@@ -27,6 +27,19 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """凤凰 Fenghuang."""
+
+
+@app.command("version")
+def version() -> None:
+    """显示版本 / Show the version."""
+    from fenghuang import __version__
+
+    typer.echo(f"fenghuang {__version__}")
+
+
 def _register() -> None:
     # Imported here so that `fenghuang --help` lists every command; each
     # module adds its commands to ``app``.
@@ -47,21 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     _register()
     console = Console(stderr=True)
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="fenghuang")
     except FenghuangError as exc:
         console.print(f"[bold red]错误 Error[/] {exc.message()}", highlight=False)
         return 2
-    except SystemExit as exc:  # typer/click exit
-        return int(exc.code or 0)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            return 1
-        raise
+    except SystemExit as exc:  # click's normal exit, usage errors included
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
 
