@@ -1,0 +1,353 @@
+"""Finding the header of a department table and what each column means.
+
+Department sheets rarely start at A1: a title row ("2023年规上工业企业主要
+指标"), a unit line ("单位：万元") and a two-row header whose first row is
+merged across "本年 | 上年" are common. :func:`plan_header` scans the first
+rows, scores each candidate header row against the department mappings,
+combines a second header row when there is one, and returns a
+:class:`HeaderPlan`: which column holds which canonical field, in which unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from fenghuang.sources._codes import source_error
+from fenghuang.sources._grid import Cell, cell_text
+from fenghuang.sources._mapping import DepartmentMapping, normalize_header
+from fenghuang.sources._units import find_quantity_of_unit, looks_like_unit, split_header
+
+__all__ = ["HeaderPlan", "PlannedColumn", "hints_from_text", "plan_header"]
+
+SCAN_ROWS = 30
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d{3})")
+_PERIOD_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[年\-_.]?\s*(0?[1-9]|1[0-2])\s*月(?!\d)")
+_PERIOD_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(?!\d)")
+_MONTH_SHEET = re.compile(r"^\s*(0?[1-9]|1[0-2])\s*月(份)?\s*$")
+_UNIT_LINE = re.compile(r"(?:金额|计量|面积|电量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
+_CODELIKE = re.compile(r"^[0-9A-Za-z]{15,20}$")
+
+
+@dataclass(frozen=True)
+class PlannedColumn:
+    """One source column and its meaning.
+
+    Attributes
+    ----------
+    index : int
+        0-based column position in the source.
+    header : str
+        The header as written (two header rows joined with ``|``).
+    field : str or None
+        Canonical field, or None for a column that is not used.
+    unit : str or None
+        Unit written in the header (or second header row, or a unit line
+        above the header), None if none.
+    """
+
+    index: int
+    header: str
+    field: str | None
+    unit: str | None = None
+    unit_source: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderPlan:
+    """Where the header is and what every column means.
+
+    Attributes
+    ----------
+    mapping : DepartmentMapping
+    header_rows : tuple of int
+        Grid indices of the header row(s).
+    data_start : int
+        Grid index of the first row below the header.
+    columns : tuple of PlannedColumn
+    unit_column : int or None
+        Index of the per-row unit column.
+    year_hint, month_hint : int or None
+        From the title, sheet name or file name, used when no column gives them.
+    title_units : dict
+        Quantity → unit from a "单位：万元" line above the header.
+    """
+
+    mapping: DepartmentMapping
+    header_rows: tuple[int, ...]
+    data_start: int
+    columns: tuple[PlannedColumn, ...]
+    unit_column: int | None = None
+    year_hint: int | None = None
+    month_hint: int | None = None
+    title_units: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def department(self) -> str:
+        return self.mapping.department
+
+    def column_of(self, name: str) -> PlannedColumn | None:
+        """The column mapped to a canonical field, if any."""
+        for col in self.columns:
+            if col.field == name:
+                return col
+        return None
+
+
+def _texts(row: Sequence[Cell]) -> list[str | None]:
+    out = []
+    for v in row:
+        t = cell_text(v)
+        out.append(t.strip() if t is not None and t.strip() else None)
+    return out
+
+
+def _match(mapping: DepartmentMapping, header: str) -> tuple[str | None, str | None]:
+    """(field, unit) for one header text."""
+    f = mapping.field_for_header(header)
+    if f is not None:
+        return f, None
+    stem, unit = split_header(header)
+    if unit is not None:
+        f = mapping.field_for_header(stem)
+        if f is not None:
+            return f, unit
+    return None, None
+
+
+def _is_subheader(mapping: DepartmentMapping, top: list[str | None], sub: list[str | None]) -> bool:
+    if not any(sub):
+        return False
+    special = {
+        normalize_header(s) for s in [*mapping.current_subheaders, *mapping.ignored_subheaders]
+    }
+    signal = False
+    for j, text in enumerate(sub):
+        if text is None:
+            continue
+        if _CODELIKE.match(text) or re.fullmatch(r"[-+]?[\d.,，%]+", text):
+            return False
+        parent = top[j] if j < len(top) else None
+        if parent is None or normalize_header(text) in special or looks_like_unit(text):
+            signal = True
+    return signal
+
+
+def _combine(
+    mapping: DepartmentMapping, top: list[str | None], sub: list[str | None] | None
+) -> list[tuple[str, str | None, str | None]]:
+    """Per column: (header as written, field, unit)."""
+    width = max(len(top), len(sub or []))
+    current = {normalize_header(s) for s in mapping.current_subheaders}
+    ignored = {normalize_header(s) for s in mapping.ignored_subheaders}
+    out: list[tuple[str, str | None, str | None]] = []
+    parent: str | None = None
+    for j in range(width):
+        p = top[j] if j < len(top) else None
+        c = sub[j] if sub is not None and j < len(sub) else None
+        if p is not None:
+            parent = p
+        elif c is None:
+            parent = None
+        if sub is None or c is None:
+            text = p or ""
+            f, u = _match(mapping, text) if p else (None, None)
+            out.append((text, f, u))
+            continue
+        eff = p if p is not None else parent
+        written = f"{eff}|{c}" if eff else c
+        key = normalize_header(c)
+        if eff and key in ignored:
+            out.append((written, None, None))
+        elif eff and key in current:
+            f, u = _match(mapping, eff)
+            out.append((written, f, u))
+        elif eff and looks_like_unit(c) and _match(mapping, eff)[0] is not None:
+            out.append((written, _match(mapping, eff)[0], c))
+        else:
+            f, u = _match(mapping, c)
+            if f is None and eff:
+                f, u = _match(mapping, eff + c)
+            out.append((written, f, u))
+    return out
+
+
+def _score(
+    mapping: DepartmentMapping, cols: list[tuple[str, str | None, str | None]]
+) -> tuple[int, int]:
+    found = {f for _, f, _ in cols if f is not None}
+    ident = found & {"credit_code", "name", "parcel_id"}
+    if not ident or len(found) < 2:
+        return (0, 0)
+    specific = len(found - {"credit_code", "name", "period", "year", "month"})
+    return (specific, len(found))
+
+
+def hints_from_text(text: str) -> tuple[int | None, int | None]:
+    """(year, month) written in a title, sheet name or file name, if any."""
+    m = _PERIOD_IN_NAME.search(text) or _PERIOD_COMPACT.search(text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m2 = _YEAR_IN_TEXT.search(text) or _YEAR_IN_NAME.search(text)
+    if m2:
+        return int(m2.group(1)), None
+    return None, None
+
+
+def _expected(mappings: Sequence[DepartmentMapping]) -> tuple[str, str]:
+    parts = []
+    for m in mappings:
+        names = [spec.headers[0] for spec in m.fields.values()][:6]
+        parts.append(f"{m.department}: {'、'.join(names)}")
+    text = "; ".join(parts)
+    return text, text
+
+
+def plan_header(
+    rows: Sequence[Sequence[Cell]],
+    mappings: Sequence[DepartmentMapping],
+    *,
+    file: str,
+    sheet: str = "",
+    numbers: Sequence[int] | None = None,
+) -> HeaderPlan:
+    """Find the header among the first rows and map its columns.
+
+    Parameters
+    ----------
+    rows : sequence of rows
+        The first rows of the table (at least :data:`SCAN_ROWS` if there are).
+    mappings : sequence of DepartmentMapping
+        Candidates; with several, the best-scoring one is the department.
+    file, sheet : str
+        For hints (a year in the file or sheet name) and error context.
+
+    Raises
+    ------
+    fenghuang.errors.SourceError
+        ``E-SOURCE-HEADER`` listing the expected headers when none is found,
+        or when the header lacks a column the department requires.
+    """
+    texts = [_texts(r) for r in rows[:SCAN_ROWS]]
+    best: (
+        tuple[
+            tuple[int, int, int],
+            DepartmentMapping,
+            int,
+            bool,
+            list[tuple[str, str | None, str | None]],
+        ]
+        | None
+    ) = None
+    hint_text = f"{file} {sheet} " + " ".join(t for r in texts for t in r if t)
+    for mapping in mappings:
+        tie = sum(1 for h in mapping.file_hints if h.lower() in hint_text.lower())
+        for i, top in enumerate(texts):
+            single = _combine(mapping, top, None)
+            options: list[tuple[bool, list[tuple[str, str | None, str | None]]]] = [(False, single)]
+            if (
+                i + 1 < len(texts)
+                and _score(mapping, single) != (0, 0)
+                and _is_subheader(mapping, top, texts[i + 1])
+            ):
+                options = [(True, _combine(mapping, top, texts[i + 1]))]
+            for two, cols in options:
+                s = _score(mapping, cols)
+                if s == (0, 0):
+                    continue
+                key = (s[0], s[1], tie)
+                if best is None or key > best[0]:
+                    best = (key, mapping, i, two, cols)
+    if best is None or (best[0][0] == 0 and best[1].kind != "firm"):
+        zh, en = _expected(mappings)
+        raise source_error(
+            "E-SOURCE-HEADER",
+            detail_zh=f"期望的列名示例 {zh}",
+            detail_en=f"expected headers such as {en}",
+            file=file,
+            sheet=sheet or None,
+        )
+    _, mapping, i, two, cols = best
+    return _finish(mapping, texts, i, two, cols, file=file, sheet=sheet, numbers=numbers)
+
+
+def _finish(
+    mapping: DepartmentMapping,
+    texts: list[list[str | None]],
+    i: int,
+    two: bool,
+    cols: list[tuple[str, str | None, str | None]],
+    *,
+    file: str,
+    sheet: str,
+    numbers: Sequence[int] | None,
+) -> HeaderPlan:
+    title = " ".join(t for r in texts[:i] for t in r if t)
+    title_units: dict[str, str] = {}
+    for m in _UNIT_LINE.finditer(title):
+        q = find_quantity_of_unit(m.group(1))
+        if q is not None:
+            title_units[q] = m.group(1)
+    year, month = hints_from_text(title)
+    if sheet:
+        sy, sm = hints_from_text(sheet)
+        ms = _MONTH_SHEET.match(sheet)
+        year = sy or year
+        month = sm or (int(ms.group(1)) if ms else None) or month
+    if year is None or (month is None and mapping.kind == "monthly"):
+        fy, fm = hints_from_text(file)
+        year = year or fy
+        month = month or fm
+    planned: list[PlannedColumn] = []
+    seen: set[str] = set()
+    unit_column = None
+    for j, (written, f, unit) in enumerate(cols):
+        if f is None and unit_column is None and written and mapping.is_unit_column(written):
+            unit_column = j
+        if f is not None and f in seen:
+            f = None
+        if f is not None:
+            seen.add(f)
+        src = "header" if unit else ""
+        planned.append(PlannedColumn(j, written, f, unit, src))
+    plan = HeaderPlan(
+        mapping=mapping,
+        header_rows=(i, i + 1) if two else (i,),
+        data_start=i + (2 if two else 1),
+        columns=tuple(planned),
+        unit_column=unit_column,
+        year_hint=year,
+        month_hint=month,
+        title_units=title_units,
+    )
+    _check_required(plan, file=file, sheet=sheet, row=(numbers[i] if numbers else i + 1))
+    return plan
+
+
+def _check_required(plan: HeaderPlan, *, file: str, sheet: str, row: int) -> None:
+    m = plan.mapping
+    missing: list[str] = []
+    have = {c.field for c in plan.columns if c.field}
+    if not have & {"credit_code", "name"}:
+        missing.append(m.fields["credit_code"].headers[0] + "/" + m.fields["name"].headers[0])
+    for name, spec in m.fields.items():
+        if spec.required and name not in have:
+            missing.append(spec.headers[0])
+    if m.kind == "monthly" and "period" not in have:
+        if "month" not in have and plan.month_hint is None:
+            missing.append(m.fields["period"].headers[0] if "period" in m.fields else "月份")
+        if "year" not in have and plan.year_hint is None:
+            missing.append("年度")
+    if m.kind == "annual" and not have & {"year", "period"} and plan.year_hint is None:
+        missing.append("年度")
+    if missing:
+        raise source_error(
+            "E-SOURCE-HEADER",
+            detail_zh=f"{m.department} 缺少必需列：{'、'.join(missing)}",
+            detail_en=f"{m.department} file lacks required columns: {', '.join(missing)}",
+            file=file,
+            sheet=sheet or None,
+            row=row,
+        )

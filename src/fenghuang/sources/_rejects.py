@@ -1,0 +1,130 @@
+"""The quarantine: rejected cells and rows with their place and reason.
+
+Each entry names the file, sheet, row (as a person sees it), column (the
+header as written), the code of :mod:`._codes` with its Chinese and English
+reason, and the raw cell value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from fenghuang.sources._codes import CODES
+
+__all__ = ["REJECT_SCHEMA", "Rejects", "empty_rejects"]
+
+#: Columns of ``SourceBatch.rejects``.
+REJECT_SCHEMA = pa.schema(
+    [
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("row", pa.int64()),
+        ("column", pa.string()),
+        ("code", pa.string()),
+        ("reason_zh", pa.string()),
+        ("reason_en", pa.string()),
+        ("raw_value", pa.string()),
+        ("field", pa.string()),
+    ]
+)
+
+
+def empty_rejects() -> pa.Table:
+    """A rejects table with no rows."""
+    return REJECT_SCHEMA.empty_table()
+
+
+def _raw(raw: pa.Array | None, i: int) -> str | None:
+    if raw is None or i >= len(raw):
+        return None
+    v = raw[i].as_py()
+    return None if v is None else str(v)
+
+
+class Rejects:
+    """Collects rejects of one table; positions refer to ``numbers``."""
+
+    def __init__(self, *, file: str, sheet: str, numbers: np.ndarray) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.numbers = np.asarray(numbers, dtype=np.int64)
+        self._pos: list[int] = []
+        self._entries: list[tuple[int, str, str, str, str, str, str | None, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(
+        self,
+        mask: np.ndarray,
+        code: str,
+        column: str,
+        field: str,
+        raw: pa.Array | None,
+        detail_zh: str = "",
+        detail_en: str = "",
+    ) -> None:
+        """Reject the cells where ``mask`` is true."""
+        c = CODES[code]
+        zh = c.zh + (f"：{detail_zh}" if detail_zh else "")
+        en = c.en + (f": {detail_en}" if detail_en else "")
+        for i in np.flatnonzero(mask):
+            self._pos.append(int(i))
+            row = int(self.numbers[i])
+            self._entries.append((row, column, code, zh, en, field, _raw(raw, int(i)), self.sheet))
+
+    def add_row(
+        self,
+        row: int,
+        code: str,
+        column: str,
+        field: str,
+        raw: str | None,
+        detail_zh: str = "",
+        detail_en: str = "",
+        *,
+        sheet: str | None = None,
+    ) -> None:
+        """Reject a row by its row number (duplicates and conflicts)."""
+        c = CODES[code]
+        zh = c.zh + (f"：{detail_zh}" if detail_zh else "")
+        en = c.en + (f": {detail_en}" if detail_en else "")
+        self._pos.append(-1)
+        self._entries.append(
+            (row, column, code, zh, en, field, raw, self.sheet if sheet is None else sheet)
+        )
+
+    def cell_mask(self, n: int, field: str) -> np.ndarray:
+        """Positions already rejected on ``field``."""
+        out = np.zeros(n, dtype=bool)
+        for p, e in zip(self._pos, self._entries, strict=True):
+            if p >= 0 and e[5] == field:
+                out[p] = True
+        return out
+
+    def row_mask(self, n: int) -> np.ndarray:
+        """Positions with any reject."""
+        out = np.zeros(n, dtype=bool)
+        pos = [p for p in self._pos if p >= 0]
+        if pos:
+            out[np.asarray(pos)] = True
+        return out
+
+    def table(self) -> pa.Table:
+        """The rejects as a table (:data:`REJECT_SCHEMA`), ordered by row."""
+        entries = sorted(self._entries, key=lambda e: (e[7], e[0]))
+        return pa.table(
+            {
+                "file": [self.file] * len(entries),
+                "sheet": [e[7] for e in entries],
+                "row": [e[0] for e in entries],
+                "column": [e[1] for e in entries],
+                "code": [e[2] for e in entries],
+                "reason_zh": [e[3] for e in entries],
+                "reason_en": [e[4] for e in entries],
+                "raw_value": [e[6] for e in entries],
+                "field": [e[5] for e in entries],
+            },
+            schema=REJECT_SCHEMA,
+        )
