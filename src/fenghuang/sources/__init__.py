@@ -40,6 +40,7 @@ from fenghuang.sources._mapping import (
 from fenghuang.sources._names import normalize_name
 from fenghuang.sources._read import SourceBatch, read_source
 from fenghuang.sources._rejects import REJECT_SCHEMA
+from fenghuang.sources._stream import ColumnPlan, ColumnSpec, iter_source, plan_columns
 from fenghuang.sources._units import BASE_UNITS, UNIT_TABLES, split_header, unit_factor
 from fenghuang.sources._values import (
     parse_bool,
@@ -60,12 +61,15 @@ __all__ = [
     "ROW_CODES",
     "UNIT_TABLES",
     "Code",
+    "ColumnPlan",
+    "ColumnSpec",
     "DepartmentMapping",
     "FieldSpec",
     "SourceBatch",
     "credit_check_char",
     "credit_code_problem",
     "is_valid_credit_code",
+    "iter_source",
     "load_all_mappings",
     "load_mapping",
     "make_credit_code",
@@ -79,6 +83,7 @@ __all__ = [
     "parse_numbers",
     "parse_period",
     "parse_year",
+    "plan_columns",
     "read_source",
     "row_error",
     "source_error",
