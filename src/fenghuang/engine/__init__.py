@@ -10,5 +10,59 @@ files, database, clock or global RNG.
 
 # -- weights, MCDA rankers, classification, audit statistics
 # (owned by the weights/MCDA work; add imports here)
+from ._audit import (
+    CollinearPair,
+    IndicatorStats,
+    collinear_pairs,
+    correlation_matrix,
+    cronbach_alpha,
+    indicator_stats,
+)
+from ._classify import ClassBoundaries, class_boundaries, classify_shares
+from ._classify_rules import classify_breaks, classify_thresholds
+from ._fused import score_benchmark
+from ._mcda import VikorResult, topsis, vikor, waspas
+from ._promethee import PREFERENCE_FUNCTIONS, PrometheeResult, promethee_ii
+from ._weights import (
+    WEIGHT_METHODS,
+    WeightsRenormalisedWarning,
+    w_critic,
+    w_entropy,
+    w_equal,
+    w_fixed,
+    w_merec,
+    w_pca,
+    w_std,
+)
 
 __all__: list[str] = []
+__all__ += [  # weights, MCDA rankers, classification, audit statistics
+    "PREFERENCE_FUNCTIONS",
+    "WEIGHT_METHODS",
+    "ClassBoundaries",
+    "CollinearPair",
+    "IndicatorStats",
+    "PrometheeResult",
+    "VikorResult",
+    "WeightsRenormalisedWarning",
+    "class_boundaries",
+    "classify_breaks",
+    "classify_shares",
+    "classify_thresholds",
+    "collinear_pairs",
+    "correlation_matrix",
+    "cronbach_alpha",
+    "indicator_stats",
+    "promethee_ii",
+    "score_benchmark",
+    "topsis",
+    "vikor",
+    "w_critic",
+    "w_entropy",
+    "w_equal",
+    "w_fixed",
+    "w_merec",
+    "w_pca",
+    "w_std",
+    "waspas",
+]

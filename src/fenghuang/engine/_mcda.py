@@ -1,0 +1,262 @@
+"""Flat-matrix MCDA rankers: TOPSIS, VIKOR and WASPAS.
+
+Each takes a decision matrix (alternatives × criteria), a weight vector summing
+to 1 and a types vector (+1 benefit, -1 cost). PROMETHEE II lives in
+``_promethee.py``. All are invariant to the order of the alternatives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from fenghuang.errors import EngineInputError
+
+from ._checks_wm import (
+    FloatArray,
+    as_matrix,
+    as_types,
+    as_weights,
+    indicator_name,
+    zero_range_error,
+)
+
+__all__ = ["VikorResult", "topsis", "vikor", "waspas"]
+
+#: Rows per block in the streaming TOPSIS kernel (keeps the block in cache).
+_BLOCK = 8192
+
+
+def _prepare(
+    X: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    types: npt.ArrayLike | None,
+    names: Sequence[str] | None,
+    min_rows: int = 1,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    A = as_matrix(X, names=names, min_rows=min_rows)
+    m = A.shape[1]
+    return A, as_weights(weights, m, names=names), as_types(types, m)
+
+
+def topsis(
+    X: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    types: npt.ArrayLike | None = None,
+    *,
+    normalisation: Literal["vector", "minmax"] = "vector",
+    names: Sequence[str] | None = None,
+) -> FloatArray:
+    """TOPSIS relative closeness to the ideal solution (Hwang & Yoon 1981).
+
+    Parameters
+    ----------
+    X : array-like, shape (n_alternatives, n_criteria)
+    weights : array-like, shape (n_criteria,)
+        Non-negative, summing to 1.
+    types : array-like of +1/-1, shape (n_criteria,), optional
+        +1 benefit, -1 cost; default all benefit.
+    normalisation : {"vector", "minmax"}, default "vector"
+        ``"vector"``: ``r = x / ||x_j||``; ``"minmax"``: ``r = (x - min) / (max - min)``
+        (cost reversed). A constant criterion contributes nothing under minmax.
+    names : sequence of str, optional
+        Criterion names for error messages.
+
+    Returns
+    -------
+    ndarray, shape (n_alternatives,)
+        ``C_i = D_i^- / (D_i^+ + D_i^-)`` in [0, 1]; higher is better. If every
+        alternative is identical, all get 0.5.
+
+    Notes
+    -----
+    The weighted normalised matrix is affine in ``x`` per criterion, so the
+    distances are computed as ``sqrt(sum_j (s_j (x_ij - x*_j))^2)`` with ``x*``
+    the best (or worst) raw value and ``s_j`` the weight over the normaliser,
+    streamed over blocks of rows; no normalised copy of the matrix is made.
+    pymcdm's vector normalisation maps cost criteria to ``1 - r``; the
+    distances, and so the closeness, are the same.
+
+    Examples
+    --------
+    >>> X = [[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]]
+    >>> topsis(X, [0.3, 0.4, 0.3]).round(4)
+    array([0.5037, 0.6581, 0.7482, 0.334 ])
+    """
+    A, w, t = _prepare(X, weights, types, names)
+    hi, lo = A.max(axis=0), A.min(axis=0)
+    if normalisation == "vector":
+        norm = np.sqrt(np.einsum("ij,ij->j", A, A))
+        zero = np.flatnonzero(norm == 0)
+        if zero.size:
+            raise zero_range_error(int(zero[0]), names, "TOPSIS 向量标准化 / vector normalisation")
+        scale = w / norm
+    elif normalisation == "minmax":
+        span = hi - lo
+        scale = np.divide(w, span, out=np.zeros_like(w), where=span > 0)
+    else:
+        raise EngineInputError(
+            "E-ENGINE-PARAM",
+            zh=f"未知的 TOPSIS 标准化方法：{normalisation}",
+            en=f"unknown TOPSIS normalisation: {normalisation}",
+            hint_zh="可选 vector 或 minmax",
+            hint_en="use 'vector' or 'minmax'",
+        )
+    best = np.where(t > 0, hi, lo)
+    worst = np.where(t > 0, lo, hi)
+    n = A.shape[0]
+    d_plus = np.empty(n)
+    d_minus = np.empty(n)
+    buf = np.empty((min(n, _BLOCK), A.shape[1]))
+    for start in range(0, n, _BLOCK):
+        block = A[start : start + _BLOCK]
+        b = buf[: block.shape[0]]
+        for ref, out in ((best, d_plus), (worst, d_minus)):
+            np.subtract(block, ref, out=b)
+            np.multiply(b, scale, out=b)
+            np.einsum("ij,ij->i", b, b, out=out[start : start + block.shape[0]])
+    np.sqrt(d_plus, out=d_plus)
+    np.sqrt(d_minus, out=d_minus)
+    total = d_plus + d_minus
+    closeness = np.full(n, 0.5)
+    np.divide(d_minus, total, out=closeness, where=total > 0)
+    return closeness
+
+
+class VikorResult(NamedTuple):
+    """VIKOR outputs, each of shape (n_alternatives,); lower is better for all three."""
+
+    S: FloatArray
+    """Group utility: weighted sum of regrets."""
+    R: FloatArray
+    """Individual regret: the largest weighted regret."""
+    Q: FloatArray
+    """Compromise index ``v * S' + (1 - v) * R'`` (both min-max scaled)."""
+
+
+def _scaled(x: FloatArray) -> FloatArray:
+    lo, hi = float(x.min()), float(x.max())
+    if hi == lo:
+        return np.zeros_like(x)
+    return (x - lo) / (hi - lo)
+
+
+def vikor(
+    X: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    types: npt.ArrayLike | None = None,
+    *,
+    v: float = 0.5,
+    names: Sequence[str] | None = None,
+) -> VikorResult:
+    """VIKOR compromise ranking (Opricovic & Tzeng 2004).
+
+    Parameters
+    ----------
+    X : array-like, shape (n_alternatives, n_criteria)
+    weights : array-like, shape (n_criteria,)
+    types : array-like of +1/-1, optional
+    v : float in [0, 1], default 0.5
+        Weight of the "majority of criteria" strategy (S) against the
+        individual regret (R).
+    names : sequence of str, optional
+
+    Returns
+    -------
+    VikorResult
+        ``S``, ``R`` and ``Q``; rank by ascending ``Q``. If all ``S`` (or all
+        ``R``) are equal their scaled term is 0.
+
+    Raises
+    ------
+    EngineInputError
+        A criterion with the same value for every alternative (its regret is
+        0/0), or ``v`` outside [0, 1].
+
+    Examples
+    --------
+    >>> X = [[5, 8, 4], [7, 6, 8], [8, 8, 6], [7, 4, 6]]
+    >>> vikor(X, [0.3, 0.4, 0.3]).Q
+    array([0.75, 0.25, 0.  , 1.  ])
+    """
+    if not 0.0 <= v <= 1.0:
+        raise EngineInputError(
+            "E-ENGINE-PARAM",
+            zh=f"VIKOR 参数 v 必须在 [0, 1] 内，实际为 {v}",
+            en=f"VIKOR parameter v must be in [0, 1], got {v}",
+        )
+    A, w, t = _prepare(X, weights, types, names)
+    hi, lo = A.max(axis=0), A.min(axis=0)
+    span = hi - lo
+    zero = np.flatnonzero(span == 0)
+    if zero.size:
+        raise zero_range_error(int(zero[0]), names, "VIKOR")
+    best = np.where(t > 0, hi, lo)
+    regret = w * np.abs(best - A) / span
+    S = regret.sum(axis=1)
+    R = regret.max(axis=1)
+    Q = v * _scaled(S) + (1.0 - v) * _scaled(R)
+    return VikorResult(S=S, R=R, Q=Q)
+
+
+def waspas(
+    X: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    types: npt.ArrayLike | None = None,
+    *,
+    lam: float = 0.5,
+    names: Sequence[str] | None = None,
+) -> FloatArray:
+    """WASPAS: ``lam * WSM + (1 - lam) * WPM`` (Zavadskas et al. 2012).
+
+    Linear normalisation: ``x / max`` for benefit, ``min / x`` for cost criteria.
+    ``WSM_i = sum_j w_j r_ij`` and ``WPM_i = prod_j r_ij ** w_j``.
+
+    Parameters
+    ----------
+    X : array-like, shape (n_alternatives, n_criteria)
+        Benefit criteria non-negative with a positive maximum; cost criteria
+        strictly positive.
+    weights : array-like, shape (n_criteria,)
+    types : array-like of +1/-1, optional
+    lam : float in [0, 1], default 0.5
+    names : sequence of str, optional
+
+    Returns
+    -------
+    ndarray, shape (n_alternatives,)
+        Higher is better.
+
+    Examples
+    --------
+    >>> waspas([[1.0, 2.0], [2.0, 1.0], [4.0, 4.0]], [0.5, 0.5], [1, -1]).round(4)
+    array([0.3643, 0.7286, 0.5625])
+    """
+    if not 0.0 <= lam <= 1.0:
+        raise EngineInputError(
+            "E-ENGINE-PARAM",
+            zh=f"WASPAS 参数 lam 必须在 [0, 1] 内，实际为 {lam}",
+            en=f"WASPAS parameter lam must be in [0, 1], got {lam}",
+        )
+    A, w, t = _prepare(X, weights, types, names)
+    benefit = t > 0
+    bad = (A < 0) & benefit | (A <= 0) & ~benefit
+    hi = A.max(axis=0)
+    bad |= benefit & (hi <= 0)
+    if bad.any():
+        i, j = (int(k) for k in np.argwhere(bad)[0])
+        raise EngineInputError(
+            "E-ENGINE-NONPOSITIVE",
+            zh="WASPAS 要求效益型指标非负且最大值为正、成本型指标严格为正",
+            en="WASPAS needs non-negative benefit criteria with a positive maximum "
+            "and strictly positive cost criteria",
+            indicator=indicator_name(j, names),
+            unit=i,
+        )
+    R = np.where(benefit, A / np.where(hi > 0, hi, 1.0), A.min(axis=0) / np.where(A > 0, A, 1.0))
+    wsm = R @ w
+    wpm: FloatArray = np.prod(R**w, axis=1)
+    return lam * wsm + (1.0 - lam) * wpm
