@@ -1,3 +1,23 @@
-"""fenghuang.reports."""
+"""Reports: the publicity list (xlsx) and Word reports for firms and leaders."""
 
-__all__: list[str] = []
+from fenghuang.reports._docx import (
+    FirmReportData,
+    IndicatorLine,
+    write_firm_report,
+    write_summary_report,
+)
+from fenghuang.reports._labels import SYNTHETIC_NOTE
+from fenghuang.reports._pdf import docx_to_pdf
+from fenghuang.reports._xlsx import PUBLICITY_COLUMNS, RunInfo, write_publicity_workbook
+
+__all__ = [
+    "PUBLICITY_COLUMNS",
+    "SYNTHETIC_NOTE",
+    "FirmReportData",
+    "IndicatorLine",
+    "RunInfo",
+    "docx_to_pdf",
+    "write_firm_report",
+    "write_publicity_workbook",
+    "write_summary_report",
+]
