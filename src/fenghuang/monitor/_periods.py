@@ -1,0 +1,135 @@
+"""Periods in Chinese report text: years, ranges, quarters, months, halves, relative years.
+
+A period is written canonically as ``2023``, ``2020-2022``, ``2023Q1``,
+``2023Q1-Q3``, ``2023H1``, ``2023M01-M08``, ``2016-2024`` (since 2016, to
+the report year) or without a year (``Q1-Q3``) when the report date is
+unknown. ``今年``/``去年``/``上年`` resolve from the report year; ``目前``,
+``截至目前``, ``如今`` mean the report year.
+
+Examples
+--------
+>>> [p.label for p in find_periods("2023年，该市工业用电量增长1.5%")]
+['2023']
+>>> [p.label for p in find_periods("今年1月—8月，全市", report_year=2024)]
+['2024M01-M08']
+>>> [p.label for p in find_periods("前三季度", report_year=2024)]
+['2024Q1-Q3']
+>>> [p.label for p in find_periods("去年", report_year=2024)]
+['2023']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fenghuang.monitor._numbers import cn_number
+
+__all__ = ["Period", "find_periods"]
+
+_Y = r"(?:19|20)\d{2}"
+_CNM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+_PERIOD_RE = re.compile(
+    rf"(?P<y1>{_Y})\s*年?\s*[—–\-－~～至到]\s*(?P<y2>{_Y})\s*年"
+    rf"|(?:(?P<ym>{_Y})\s*年|(?P<relm>今年|去年|上年|明年))?\s*"
+    rf"(?P<m1>{_CNM})\s*月?\s*(?:份)?\s*[—–\-－~～至到]\s*(?P<m2>{_CNM})\s*月(?:份)?"
+    rf"|(?:(?P<yq>{_Y})\s*年|(?P<relq>今年|去年|上年|明年))?\s*"
+    rf"(?P<q>前三季度|第?[一二三四]季度|上半年|下半年|全年)"
+    rf"|(?P<y>{_Y})\s*年(?P<ysuf>底|末|初|以来|来)?"
+    rf"|(?P<ref>年末|年底|年初)"
+    rf"|(?P<rel>今年|去年|上年|明年|前年)(?P<relsuf>以来)?"
+    rf"|(?P<now>截至目前|截止目前|目前|如今|当前)"
+)
+_Q = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period found in text: canonical label, year, and the span it was written at."""
+
+    label: str
+    year: int | None
+    start: int
+    end: int
+    text: str
+
+
+def _rel_year(word: str | None, report_year: int | None) -> int | None:
+    if word is None or report_year is None:
+        return None
+    return report_year + {"今年": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}[word]
+
+
+def _label(
+    m: re.Match[str], report_year: int | None, ref_year: int | None
+) -> tuple[str, int | None] | None:
+    g = m.groupdict()
+    if g["ref"]:
+        return (str(ref_year), ref_year) if ref_year else None
+    if g["y1"]:
+        return f"{g['y1']}-{g['y2']}", int(g["y2"])
+    if g["m1"]:
+        y = int(g["ym"]) if g["ym"] else _rel_year(g["relm"], report_year) or report_year
+        a, b = cn_number(g["m1"]), cn_number(g["m2"])
+        if a is None or b is None or not (1 <= a <= b <= 12):
+            return None
+        body = f"M{int(a):02d}-M{int(b):02d}"
+        return (f"{y}{body}" if y else body), y
+    if g["q"]:
+        y = int(g["yq"]) if g["yq"] else _rel_year(g["relq"], report_year) or report_year
+        q = g["q"]
+        if q == "全年":
+            y = int(g["yq"]) if g["yq"] else _rel_year(g["relq"], report_year) or ref_year
+            return (str(y) if y else "全年"), y
+        if q == "前三季度":
+            body = "Q1-Q3"
+        elif q == "上半年":
+            body = "H1"
+        elif q == "下半年":
+            body = "H2"
+        else:
+            body = f"Q{_Q[q.lstrip('第')[0]]}"
+        return (f"{y}{body}" if y else body), y
+    if g["y"]:
+        y = int(g["y"])
+        if g["ysuf"] in {"以来", "来"} and report_year and report_year > y:
+            return f"{y}-{report_year}", report_year
+        return str(y), y
+    if g["rel"]:
+        y = _rel_year(g["rel"], report_year)
+        if y is None:
+            return None
+        if g["relsuf"] and report_year and report_year > y:
+            return f"{y}-{report_year}", report_year
+        return str(y), y
+    if g["now"]:
+        return (str(report_year), report_year) if report_year else None
+    return None
+
+
+def find_periods(
+    text: str, *, report_year: int | None = None, ref_year: int | None = None
+) -> list[Period]:
+    """Every period expression in ``text``, in order, with its character span.
+
+    Parameters
+    ----------
+    text : str
+        One sentence.
+    report_year : int, optional
+        Year of the report's date: resolves 今年/去年/目前 and year-less
+        quarters and months.
+    ref_year : int, optional
+        The year the document reports on (a bulletin titled 2023年…统计公报):
+        resolves 全年/年末. Defaults to ``report_year``.
+    """
+    ref_year = ref_year if ref_year is not None else report_year
+    out = []
+    for m in _PERIOD_RE.finditer(text):
+        if not m.group(0).strip():
+            continue
+        lab = _label(m, report_year, ref_year)
+        if lab is None:
+            continue
+        out.append(Period(lab[0], lab[1], m.start(), m.end(), m.group(0)))
+    return out

@@ -1,0 +1,259 @@
+"""Read report files (txt, docx, html) and cut their text into blocks and sentences.
+
+Offsets always refer to the *original* text: a :class:`Sentence` keeps its
+cleaned text (whitespace and soft line breaks removed) together with the
+original offset of each of its characters, so a span found in the clean text
+maps back exactly.
+
+Soft line breaks: newspaper texts break paragraphs mid-sentence
+(``战略性\\n\\n新兴产业``). A line break continues the paragraph when the line
+before is long and does not end a sentence; a short line without sentence
+punctuation is a heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+
+from fenghuang.errors import ExtractionError
+
+__all__ = ["Block", "Report", "Sentence", "read_report", "report_from_text", "split_blocks"]
+
+_END = "。！？!?"
+_CLOSERS = "”’」』）)】"
+_SOFT_MIN = 30  # a line this long that does not end a sentence continues on the next
+_HEADING_MAX = 30
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: clean text and the original offset of each of its characters."""
+
+    text: str
+    pos: tuple[int, ...]
+    block: int
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of clean-text slice ``[i, j)``."""
+        j = max(j, i + 1)
+        return self.pos[i], self.pos[j - 1] + 1
+
+    @property
+    def start(self) -> int:
+        return self.pos[0]
+
+    @property
+    def end(self) -> int:
+        return self.pos[-1] + 1
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or heading of the text."""
+
+    index: int
+    text: str  # clean text
+    start: int
+    heading: bool
+    sentences: tuple[Sentence, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report's text and where it came from."""
+
+    text: str
+    source: str
+    title: str = ""
+
+
+class _HTMLText(HTMLParser):
+    _BLOCK: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "tr",
+        "section",
+        "article",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style"}:
+            self._skip += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style"}:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise ExtractionError(
+            "E-EXTRACT-ENCODING",
+            zh="无法识别报告文本的编码",
+            en="cannot detect the text encoding of the report",
+            file=str(path),
+            hint_zh="请另存为 UTF-8 文本",
+            hint_en="save it as UTF-8 text",
+        )
+    return str(best)
+
+
+def report_from_text(text: str, source: str = "<text>") -> Report:
+    """A :class:`Report` from a string."""
+    return Report(text=text, source=source)
+
+
+def read_report(path: str | Path) -> Report:
+    """Read a report file: ``.txt``/``.md`` (any common encoding), ``.docx`` or ``.html``.
+
+    Raises
+    ------
+    ExtractionError
+        The file is missing, of an unknown type, or unreadable.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(
+            "E-EXTRACT-READ", zh="无法读取报告文件", en="cannot read the report file", file=str(p)
+        ) from exc
+    if suffix == ".docx":
+        import io
+
+        try:
+            import docx
+
+            doc = docx.Document(io.BytesIO(raw))
+        except Exception as exc:  # python-docx raises several types for bad files
+            raise ExtractionError(
+                "E-EXTRACT-DOCX",
+                zh="无法打开 Word 文档",
+                en="cannot open the Word document",
+                file=str(p),
+                hint_zh="请确认是 .docx 格式（不是 .doc）",
+                hint_en="make sure it is .docx (not .doc)",
+            ) from exc
+        paras = [para.text for para in doc.paragraphs]
+        for table in doc.tables:
+            for row in table.rows:
+                paras.append("，".join(cell.text for cell in row.cells) + "。")
+        return Report(text="\n".join(paras), source=p.name)
+    if suffix in {".html", ".htm"}:
+        parser = _HTMLText()
+        parser.feed(_decode(raw, p))
+        return Report(text="".join(parser.parts), source=p.name, title=parser.title.strip())
+    if suffix in {".txt", ".md", ".text", ""}:
+        return Report(text=_decode(raw, p), source=p.name)
+    raise ExtractionError(
+        "E-EXTRACT-TYPE",
+        zh=f"不支持的报告文件类型 {suffix}",
+        en=f"unsupported report file type {suffix}",
+        file=str(p),
+        hint_zh="支持 txt、docx、html",
+        hint_en="txt, docx and html are supported",
+    )
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"[^\n\r]+", text):
+        if m.group(0).strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _clean(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    chars, pos = [], []
+    for i in range(start, end):
+        ch = text[i]
+        if ch.isspace() or ch in "#*>":
+            continue
+        chars.append(ch)
+        pos.append(i)
+    return "".join(chars), pos
+
+
+def _sentences(clean: str, pos: list[int], block: int) -> list[Sentence]:
+    out = []
+    i = 0
+    n = len(clean)
+    while i < n:
+        j = i
+        while j < n and clean[j] not in _END:
+            j += 1
+        while j < n and (clean[j] in _END or clean[j] in _CLOSERS):
+            j += 1
+        if clean[i:j].strip():
+            out.append(Sentence(clean[i:j], tuple(pos[i:j]), block))
+        i = j
+    return out
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Paragraphs and headings of ``text`` with their sentences (soft breaks joined)."""
+    groups: list[list[tuple[int, int]]] = []
+    for a, b in _lines(text):
+        if groups:
+            pa, pb = groups[-1][-1]
+            prev = text[pa:pb].strip()
+            if len(prev) >= _SOFT_MIN and prev[-1] not in _END + _CLOSERS:
+                groups[-1].append((a, b))
+                continue
+        groups.append([(a, b)])
+    blocks = []
+    for k, grp in enumerate(groups):
+        chars: list[str] = []
+        pos: list[int] = []
+        for a, b in grp:
+            c, p = _clean(text, a, b)
+            chars.append(c)
+            pos.extend(p)
+        clean = "".join(chars)
+        if not clean:
+            continue
+        heading = len(clean) <= _HEADING_MAX and not any(ch in clean for ch in _END + "，,；;")
+        blocks.append(Block(k, clean, grp[0][0], heading, tuple(_sentences(clean, pos, k))))
+    return blocks
