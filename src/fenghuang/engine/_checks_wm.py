@@ -156,12 +156,17 @@ def check_weight_values(w: FloatArray, *, names: Sequence[str] | None = None) ->
         )
 
 
-def zero_range_error(j: int, names: Sequence[str] | None, method: str) -> EngineInputError:
-    """The error for an indicator with the same value for every unit."""
+def zero_range_error(
+    j: int, names: Sequence[str] | None, method: tuple[str, str]
+) -> EngineInputError:
+    """The error for an indicator with the same value for every unit.
+
+    ``method`` is the method's name in Chinese and in English.
+    """
     return EngineInputError(
         "E-ENGINE-ZERO-VARIANCE",
-        zh=f"指标在所有单元上取值相同（方差为零），{method} 无法计算",
-        en=f"indicator has the same value for every unit (zero variance); {method} is undefined",
+        zh=f"指标在所有单元上取值相同（方差为零），{method[0]}无法计算",
+        en=f"indicator has the same value for every unit (zero variance); {method[1]} is undefined",
         hint_zh="请删除该指标，或为其指定固定权重",
         hint_en="drop the indicator or give it a fixed weight",
         indicator=indicator_name(j, names),

@@ -92,7 +92,9 @@ def topsis(
         norm = np.sqrt(np.einsum("ij,ij->j", A, A))
         zero = np.flatnonzero(norm == 0)
         if zero.size:
-            raise zero_range_error(int(zero[0]), names, "TOPSIS 向量标准化 / vector normalisation")
+            raise zero_range_error(
+                int(zero[0]), names, ("TOPSIS 向量标准化", "TOPSIS vector normalisation")
+            )
         scale = w / norm
     elif normalisation == "minmax":
         span = hi - lo
@@ -193,7 +195,7 @@ def vikor(
     span = hi - lo
     zero = np.flatnonzero(span == 0)
     if zero.size:
-        raise zero_range_error(int(zero[0]), names, "VIKOR")
+        raise zero_range_error(int(zero[0]), names, ("VIKOR ", "VIKOR"))
     best = np.where(t > 0, hi, lo)
     regret = w * np.abs(best - A) / span
     S = regret.sum(axis=1)

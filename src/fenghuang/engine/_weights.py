@@ -158,19 +158,19 @@ def w_equal(X: npt.ArrayLike | int, types: npt.ArrayLike | None = None) -> Float
     return np.full(m, 1.0 / m)
 
 
-def _normalised(d: FloatArray, method: str, names: Sequence[str] | None) -> FloatArray:
+def _normalised(d: FloatArray, method: tuple[str, str], names: Sequence[str] | None) -> FloatArray:
     total = float(d.sum())
     if not np.isfinite(total) or total <= 0.0:
         raise EngineInputError(
             "E-ENGINE-WEIGHTS-UNDEFINED",
-            zh=f"{method} 权重无法计算：所有指标的信息量均为零",
-            en=f"{method} weights are undefined: every indicator carries zero information",
+            zh=f"{method[0]}权重无法计算：所有指标的信息量均为零",
+            en=f"{method[1]} weights are undefined: every indicator carries zero information",
             indicator=", ".join(indicator_name(j, names) for j in range(d.size)),
         )
     return d / total
 
 
-def _check_variance(X: FloatArray, names: Sequence[str] | None, method: str) -> None:
+def _check_variance(X: FloatArray, names: Sequence[str] | None, method: tuple[str, str]) -> None:
     rng = X.max(axis=0) - X.min(axis=0)
     flat = np.flatnonzero(rng == 0)
     if flat.size:
@@ -231,12 +231,12 @@ def w_entropy(
             indicator=indicator_name(j, names),
             unit=i,
         )
-    _check_variance(A, names, "熵权法 / entropy")
+    _check_variance(A, names, ("熵权法", "entropy"))
     P = A / A.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(P > 0, P * np.log(P), 0.0)
     e = -plogp.sum(axis=0) / np.log(A.shape[0])
-    return _normalised(1.0 - e, "熵权法 / entropy", names)
+    return _normalised(1.0 - e, ("熵权法", "entropy"), names)
 
 
 def _minmax_directed(A: FloatArray, t: FloatArray) -> FloatArray:
@@ -290,12 +290,12 @@ def w_critic(
     """
     A = as_matrix(X, names=names, min_rows=3)
     t = as_types(types, A.shape[1])
-    _check_variance(A, names, "CRITIC")
+    _check_variance(A, names, ("CRITIC ", "CRITIC"))
     R = _minmax_directed(A, t)
     sd = R.std(axis=0, ddof=1)
     corr = np.atleast_2d(np.corrcoef(R, rowvar=False))
     C = sd * (1.0 - corr).sum(axis=0)
-    return _normalised(C, "CRITIC", names)
+    return _normalised(C, ("CRITIC ", "CRITIC"), names)
 
 
 def w_merec(
@@ -350,7 +350,7 @@ def w_merec(
     S = np.log1p(total / m)
     S_removed = np.log1p((total[:, None] - L) / m)
     E = np.abs(S_removed - S[:, None]).sum(axis=0)
-    return _normalised(E, "MEREC", names)
+    return _normalised(E, ("MEREC ", "MEREC"), names)
 
 
 def w_std(
@@ -379,7 +379,7 @@ def w_std(
     array([0.66666667, 0.33333333])
     """
     A = as_matrix(X, names=names, min_rows=2)
-    return _normalised(A.std(axis=0, ddof=1), "标准差法 / standard deviation", names)
+    return _normalised(A.std(axis=0, ddof=1), ("标准差法", "standard deviation"), names)
 
 
 def w_pca(
@@ -418,13 +418,13 @@ def w_pca(
     array([0.5, 0.5])
     """
     A = as_matrix(X, names=names, min_rows=3)
-    _check_variance(A, names, "PCA")
+    _check_variance(A, names, ("PCA ", "PCA"))
     if A.shape[1] == 1:
         return np.ones(1)
     corr = np.corrcoef(A, rowvar=False)
     _, vecs = np.linalg.eigh(corr)
     v = vecs[:, -1]
-    return _normalised(v * v, "PCA", names)
+    return _normalised(v * v, ("PCA ", "PCA"), names)
 
 
 WeightFunction = Callable[..., FloatArray]
