@@ -195,12 +195,12 @@ def _field(
     target = arrow_type(name)
     if q == "code":
         text = clean_text(_as_text(arr))
-        return _codes(text, c, name, rej)
+        return _required(_codes(text, c, name, rej), spec, c, name, arr, rej)
     if q == "text":
         text = clean_text(_as_text(arr))
         if spec.values:
             return _coded(text, spec, c, name, rej)
-        return text
+        return _required(text, spec, c, name, arr, rej)
     if q == "bool":
         values, bad = parse_bools(arr)
         rej.add(bad, "E-ROW-VALUE", c.header, name, arr, "应为 是/否", "expected yes/no")

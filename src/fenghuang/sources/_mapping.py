@@ -43,7 +43,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from fenghuang.errors import MethodError
 from fenghuang.facts import DEPARTMENTS, FIRM_FIELDS, FIRM_YEAR_FIELDS, PARCEL_FIELDS
@@ -104,16 +112,29 @@ class FieldSpec(BaseModel):
     max: float | None = None
     values: dict[str, list[str]] = {}
 
+    @field_validator("quantity")
+    @classmethod
+    def _known_quantity(cls, v: str) -> str:
+        if v not in QUANTITIES:
+            raise ValueError(f"unknown quantity {v!r}; use one of {', '.join(QUANTITIES)}")
+        return v
+
+    @field_validator("units", "default_unit")
+    @classmethod
+    def _known_units(cls, v: Any, info: ValidationInfo) -> Any:
+        quantity = info.data.get("quantity")
+        if v is None or quantity is None:
+            return v
+        table = UNIT_TABLES.get(quantity)
+        for u in v if isinstance(v, list) else [v]:
+            if table is None:
+                raise ValueError(f"quantity {quantity!r} has no units")
+            if normalize_unit(u) not in table:
+                raise ValueError(f"unit {u!r} is not a known {quantity} unit: {', '.join(table)}")
+        return v
+
     @model_validator(mode="after")
     def _check(self) -> FieldSpec:
-        if self.quantity not in QUANTITIES:
-            raise ValueError(f"unknown quantity {self.quantity!r}; use one of {QUANTITIES}")
-        table = UNIT_TABLES.get(self.quantity)
-        if self.units and table is None:
-            raise ValueError(f"quantity {self.quantity!r} has no units")
-        for u in [*self.units, *([self.default_unit] if self.default_unit else [])]:
-            if table is not None and normalize_unit(u) not in table:
-                raise ValueError(f"unit {u!r} is not a known {self.quantity} unit")
         if self.default_unit and self.units and self.default_unit not in self.units:
             raise ValueError("default_unit must be one of units")
         return self
@@ -201,7 +222,9 @@ class DepartmentMapping(BaseModel):
     def canonical_fields(self) -> list[str]:
         """The data-model fields this kind of file fills (besides pseudo-fields)."""
         if self.kind == "firm":
-            return [f for f in FIRM_FIELDS if f not in ("credit_code", "name")]
+            own = [f for f in FIRM_FIELDS if f not in ("credit_code", "name")]
+            yearly = [f for f, s in FIRM_YEAR_FIELDS.items() if s.department == "registry"]
+            return own + yearly
         if self.kind == "parcel":
             return [f for f in PARCEL_FIELDS if f != "credit_code"]
         return [

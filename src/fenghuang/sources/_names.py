@@ -53,9 +53,14 @@ def normalize_name(name: str | None) -> str:
     """
     if not name:
         return ""
-    text = unicodedata.normalize("NFKC", name).upper()
-    text = _NOISE.sub("", text)
-    text = _BRACKETS.sub("", text)
-    for old, new in _FORMS:
-        text = text.replace(old, new)
+    text = name
+    for _ in range(4):  # removing characters can leave a composable pair: repeat to a fixed point
+        before = text
+        text = unicodedata.normalize("NFKC", text).upper()
+        text = _NOISE.sub("", text)
+        text = _BRACKETS.sub("", text)
+        for old, new in _FORMS:
+            text = text.replace(old, new)
+        if text == before:
+            break
     return text

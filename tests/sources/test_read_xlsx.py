@@ -1,0 +1,186 @@
+"""Workbooks as departments send them: titles, merged headers, totals, notes, several sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sources_builders import bad_check, workbook_bytes
+
+from fenghuang.errors import SourceError
+from fenghuang.sources import read_source
+
+
+def _stats_sheet(codes: list[str]) -> list[list[object]]:
+    return [
+        ["2023年萍乡市规模以上工业企业主要经济指标"],
+        [None, None, None, None, None, None, None, "单位：万元"],
+        [
+            "序号",
+            "统一社会信用代码",
+            "企业名称",
+            "营业收入",
+            None,
+            "工业增加值",
+            None,
+            "从业人员平均人数（人）",
+        ],
+        [None, None, None, "本年", "上年", "本年", "上年", None],
+        [1, codes[0], "安源陶瓷有限公司", 1234.5, 1000, "１，２００", 900, 120],
+        [2, codes[1], "芦溪电瓷有限公司", 100, 90, 50, 40, 30.0],
+        [None, "小计", None, 1334.5, 1090, 1250, 940, 150],
+        [3, bad_check(codes[2]), "上栗烟花有限公司", 10, 9, 5, 4, 3],
+        [None, "合 计", None, 1344.5, 1099, 1255, 944, 153],
+        [],
+        ["注：1. 本表由统计局提供。"],
+        ["填报单位：萍乡市统计局", None, None, "制表人：张三"],
+    ]
+
+
+def test_title_unit_line_merged_two_row_header_totals_and_notes(
+    tmp_path: Path, codes: list[str]
+) -> None:
+    path = tmp_path / "规上企业.xlsx"
+    path.write_bytes(
+        workbook_bytes({"2023年": _stats_sheet(codes)}, {"2023年": ["D3:E3", "F3:G3", "A3:A4"]})
+    )
+    batch = read_source(path)
+    assert (batch.department, batch.kind, batch.format) == ("stats", "annual", "xlsx")
+    rows = batch.rows.to_pylist()
+    assert [r["_row"] for r in rows] == [5, 6]
+    assert rows[0]["revenue"] == 12_345_000.0 and rows[0]["value_added"] == 12_000_000.0
+    assert rows[1]["employees"] == 30.0
+    assert all(r["year"] == 2023 and r["_sheet"] == "2023年" for r in rows)
+    assert batch.units == {"revenue": "万元", "value_added": "万元", "employees": "人"}
+    assert set(batch.ignored_columns) == {"序号", "营业收入|上年", "工业增加值|上年"}
+    (rej,) = batch.rejects.to_pylist()
+    assert (rej["sheet"], rej["row"], rej["column"], rej["code"]) == (
+        "2023年",
+        8,
+        "统一社会信用代码",
+        "E-ROW-CREDIT-CODE-CHECK",
+    )
+    assert batch.skipped_rows == 5  # 小计, 合计, blank, two note lines
+
+
+def test_unit_in_second_header_row(tmp_path: Path, codes: list[str]) -> None:
+    sheet = [
+        ["信用代码", "企业名称", "年度", "综合能耗", "用水量", "用气量"],
+        [None, None, None, "万吨标准煤", "万立方米", "立方米"],
+        [codes[0], "甲", 2023, 1.5, 2, 300],
+    ]
+    batch = read_source(workbook_bytes({"能耗": sheet}))
+    assert batch.department == "energy"
+    (row,) = batch.rows.to_pylist()
+    assert (row["energy_tce"], row["water_m3"], row["gas_m3"]) == (15000.0, 20000.0, 300.0)
+    assert batch.units == {"energy_tce": "万吨标准煤", "water_m3": "万立方米", "gas_m3": "立方米"}
+
+
+def test_monthly_sheets_named_by_month(tmp_path: Path, codes: list[str]) -> None:
+    sheets = {
+        f"{m}月": [
+            [f"2023年{m}月工业用电量统计表"],
+            ["用户名称", "统一社会信用代码", "用电量(千瓦时)"],
+            ["甲公司", codes[0], 1000 * m],
+            ["乙公司", codes[1], 2000 * m],
+            ["合计", None, 3000 * m],
+        ]
+        for m in (1, 2, 3)
+    }
+    sheets["说明"] = [["本文件由供电公司提供"]]
+    batch = read_source(workbook_bytes(sheets), "power")
+    assert batch.n_rows == 6
+    assert sorted(set(batch.rows.column("month").to_pylist())) == [1, 2, 3]
+    assert set(batch.rows.column("_sheet").to_pylist()) == {"1月", "2月", "3月"}
+    assert batch.rows.column("_row").to_pylist() == [3, 4] * 3
+    assert sum(batch.rows.column("electricity_kwh").to_pylist()) == 3000 * 6
+
+
+def test_same_row_on_two_sheets_is_a_duplicate(codes: list[str]) -> None:
+    sheet = [["信用代码", "企业名称", "年度", "研发经费支出（万元）"], [codes[0], "甲", 2023, 10]]
+    batch = read_source(workbook_bytes({"A": sheet, "B": sheet}))
+    assert batch.department == "science" and batch.n_rows == 1
+    (rej,) = batch.rejects.to_pylist()
+    assert (rej["sheet"], rej["row"], rej["code"]) == ("B", 2, "E-ROW-DUPLICATE")
+
+
+def test_excel_dates_and_registry(codes: list[str]) -> None:
+    sheet = [
+        [
+            "统一社会信用代码",
+            "企业名称",
+            "曾用名",
+            "行业代码",
+            "区县",
+            "所属园区",
+            "是否规上",
+            "成立日期",
+            "经营状态",
+            "上市企业",
+        ],
+        [
+            codes[0],
+            "安源陶瓷有限公司",
+            "萍乡安源瓷厂",
+            "3071",
+            "安源区",
+            "安源工业园",
+            "是",
+            dt.datetime(2005, 3, 1),
+            "存续",
+            "否",
+        ],
+        [
+            codes[1],
+            "芦溪电瓷有限公司",
+            None,
+            "3824",
+            "芦溪县",
+            None,
+            "否",
+            "2010年5月6日",
+            "在业",
+            None,
+        ],
+        [
+            codes[2],
+            "上栗烟花有限公司",
+            None,
+            "2672",
+            "上栗县",
+            None,
+            "可能",
+            "2012-13-01",
+            "在业",
+            None,
+        ],
+        [None, "湘东化工有限公司", None, "2614", "湘东区", None, "是", "2001-01-01", "在业", None],
+    ]
+    batch = read_source(workbook_bytes({"企业名录": sheet}))
+    assert (batch.department, batch.kind) == ("registry", "firm")
+    rows = batch.rows.to_pylist()
+    assert len(rows) == 2
+    assert rows[0]["founded"] == dt.date(2005, 3, 1) and rows[1]["founded"] == dt.date(2010, 5, 6)
+    assert rows[0]["above_scale"] is True and rows[1]["above_scale"] is False
+    assert rows[0]["listed"] is False and rows[1]["listed"] is None
+    assert rows[0]["former_names"] == "萍乡安源瓷厂"
+    got = {(r["row"], r["code"]) for r in batch.rejects.to_pylist()}
+    assert got == {(4, "E-ROW-VALUE"), (4, "E-ROW-DATE"), (5, "E-ROW-MISSING")}
+
+
+def test_corrupt_workbook(tmp_path: Path) -> None:
+    good = workbook_bytes({"S": [["信用代码", "企业名称"]]})
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(good[: len(good) // 2])
+    with pytest.raises(SourceError) as info:
+        read_source(path)
+    assert info.value.code == "E-SOURCE-FORMAT" and info.value.context["file"] == "bad.xlsx"
+
+
+def test_xls_is_refused_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(SourceError) as info:
+        read_source(path)
+    assert info.value.code == "E-SOURCE-FORMAT" and ".xlsx" in info.value.zh
