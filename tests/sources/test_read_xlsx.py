@@ -184,3 +184,34 @@ def test_xls_is_refused_with_a_hint(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as info:
         read_source(path)
     assert info.value.code == "E-SOURCE-FORMAT" and ".xlsx" in info.value.zh
+
+
+def test_wide_monthly_layout_with_merged_parent(codes: list[str]) -> None:
+    sheet = [
+        ["2023年工业用户分月用电量"],
+        ["户名", "统一社会信用代码", "用电量（万千瓦时）", None, None, "全年合计"],
+        [None, None, "1月", "2月", "3月", None],
+        ["甲公司", codes[0], 1.5, 2, None, 3.5],
+        ["乙公司", codes[1], "—", "x", 1, 1],
+    ]
+    batch = read_source(workbook_bytes({"用电": sheet}, {"用电": ["C2:E2"]}))
+    assert (batch.department, batch.kind) == ("power", "monthly")
+    got = sorted(
+        (r["credit_code"], r["month"], r["electricity_kwh"], r["_row"])
+        for r in batch.rows.to_pylist()
+    )
+    assert got == [(codes[0], 1, 15000.0, 4), (codes[0], 2, 20000.0, 4), (codes[1], 3, 10000.0, 5)]
+    assert set(batch.rows.column("year").to_pylist()) == {2023}
+    (rej,) = batch.rejects.to_pylist()
+    assert (rej["row"], rej["column"], rej["code"]) == (5, "用电量（万千瓦时）|2月", "E-ROW-NUMBER")
+
+
+def test_wide_monthly_layout_single_row(tmp_path: Path, codes: list[str]) -> None:
+    sheet = [
+        ["纳税人识别号", "纳税人名称", "2023年1月", "2023年2月", "2023年12月"],
+        [codes[0], "甲", 10, 20, 30],
+    ]
+    batch = read_source(workbook_bytes({"税收": sheet}))
+    assert batch.department == "tax"
+    got = [(r["year"], r["month"], r["tax_paid"]) for r in batch.rows.to_pylist()]
+    assert sorted(got) == [(2023, 1, 10.0), (2023, 2, 20.0), (2023, 12, 30.0)]

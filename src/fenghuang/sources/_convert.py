@@ -17,7 +17,7 @@ over rows except for the few cells that fail), so the same code serves a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -72,7 +72,7 @@ class Converted:
     """Result of :func:`convert`."""
 
     rows: pa.Table
-    rejects: Rejects
+    rejects: pa.Table
     units: dict[str, str]
     skipped: int
 
@@ -126,7 +126,50 @@ def skip_mask(columns: list[pa.Array], n: int) -> np.ndarray:
 
 
 def convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
-    """Canonical rows and rejects of one raw table (see module docstring)."""
+    """Canonical rows and rejects of one raw table (see module docstring).
+
+    A wide monthly layout (one column per month) becomes one row per firm
+    and month; month cells left blank give no row.
+    """
+    periods = sorted(
+        {(c.year or 0, c.month) for c in plan.columns if c.month is not None and c.field},
+    )
+    if not periods:
+        return _convert(raw, plan, file=file)
+    parts: list[Converted] = []
+    for year, month in periods:
+        cols = []
+        for c in plan.columns:
+            if c.month is None:
+                cols.append(c)
+            elif (c.year or 0, c.month) == (year, month):
+                cols.append(replace(c, year=None, month=None))
+            else:
+                cols.append(replace(c, field=None))
+        sub = replace(plan, columns=tuple(cols), month_hint=month, year_hint=year or plan.year_hint)
+        own = [c.index for c in plan.columns if c.month == month and (c.year or 0) == year]
+        filled = np.zeros(len(raw.numbers), dtype=bool)
+        for j in own:
+            if j < len(raw.columns):
+                filled |= _np(pc.is_valid(clean_text(_as_text(raw.columns[j]))))
+        keep = pa.array(filled)
+        part = RawTable(
+            [pc.filter(c, keep) for c in raw.columns], np.asarray(raw.numbers)[filled], raw.sheet
+        )
+        parts.append(_convert(part, sub, file=file))
+    units: dict[str, set[str]] = {}
+    for p in parts:
+        for k, v in p.units.items():
+            units.setdefault(k, set()).update(v.split(";"))
+    return Converted(
+        rows=pa.concat_tables([p.rows for p in parts]),
+        rejects=pa.concat_tables([p.rejects for p in parts]),
+        units={k: ";".join(sorted(v)) for k, v in units.items()},
+        skipped=int(skip_mask(raw.columns, len(raw.numbers)).sum()),
+    )
+
+
+def _convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
     n0 = len(raw.numbers)
     skip = skip_mask(raw.columns, n0)
     keep = pa.array(~skip)
@@ -156,7 +199,7 @@ def convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
     rows = _assemble(m.output_fields(), out, raw.sheet, numbers)
     rows = rows.filter(pa.array(~rej.row_mask(n)))
     rows = duplicate_and_conflict(rows, m.key, plan, rej)
-    return Converted(rows=rows, rejects=rej, units=units, skipped=int(skip.sum()))
+    return Converted(rows=rows, rejects=rej.table(), units=units, skipped=int(skip.sum()))
 
 
 def _row_units(plan: HeaderPlan, columns: list[pa.Array], n: int) -> pa.Array | None:

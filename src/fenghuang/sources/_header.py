@@ -22,6 +22,26 @@ from fenghuang.sources._units import find_quantity_of_unit, looks_like_unit, spl
 __all__ = ["HeaderPlan", "PlannedColumn", "hints_from_text", "plan_header"]
 
 SCAN_ROWS = 30
+# (header as written, field, unit, year, month) of one column; year/month for wide layouts
+_Col = tuple[str, str | None, str | None, int | None, int | None]
+_MONTH_LABEL = re.compile(
+    r"^(?:(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*)?"
+    r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*(?:月份?|(?=$))(?P<rest>.*)$"
+)
+_CN_MONTH = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d{3})")
 _PERIOD_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[年\-_.]?\s*(0?[1-9]|1[0-2])\s*月(?!\d)")
@@ -46,6 +66,8 @@ class PlannedColumn:
     unit : str or None
         Unit written in the header (or second header row, or a unit line
         above the header), None if none.
+    year, month : int or None
+        Wide monthly layouts ("1月 … 12月" columns): the period of the column.
     """
 
     index: int
@@ -53,6 +75,8 @@ class PlannedColumn:
     field: str | None
     unit: str | None = None
     unit_source: str = ""
+    year: int | None = None
+    month: int | None = None
 
 
 @dataclass(frozen=True)
@@ -135,14 +159,53 @@ def _is_subheader(mapping: DepartmentMapping, top: list[str | None], sub: list[s
     return signal
 
 
+def _month_label(text: str, *, with_year_only: bool = False) -> tuple[int | None, int, str] | None:
+    """(year, month, rest) of a header such as ``1月``, ``2023年1月``, ``1月用电量``."""
+    m = _MONTH_LABEL.match(text.strip())
+    if m is None:
+        return None
+    raw = m.group("m")
+    month = _CN_MONTH[raw] if raw in _CN_MONTH else int(raw)
+    rest = m.group("rest").strip()
+    if m.group("y") is None and not text.strip().startswith(raw):
+        return None
+    if rest == "" and m.group("y") is None and not re.search(r"月", text):
+        return None  # a bare number is not a month header
+    return (int(m.group("y")) if m.group("y") else None, month, rest)
+
+
+def _wide(mapping: DepartmentMapping, label: str, parent: str | None) -> _Col | None:
+    """A month column of a wide monthly layout, if ``label`` is one."""
+    if mapping.kind != "monthly":
+        return None
+    found = _month_label(label)
+    if found is None:
+        return None
+    year, month, rest = found
+    written = f"{parent}|{label}" if parent else label
+    field, unit = (None, None)
+    if rest:
+        field, unit = _match(mapping, rest)
+        if field is None and looks_like_unit(rest.strip("()（）")):
+            unit = rest.strip("()（）")
+    if field is None and parent:
+        field, punit = _match(mapping, parent)
+        unit = unit or punit
+    if field is None:
+        field = mapping.wide_field
+    if field is None or field in ("credit_code", "name", "period", "year", "month"):
+        return None
+    return (written, field, unit, year, month)
+
+
 def _combine(
     mapping: DepartmentMapping, top: list[str | None], sub: list[str | None] | None
-) -> list[tuple[str, str | None, str | None]]:
-    """Per column: (header as written, field, unit)."""
+) -> list[_Col]:
+    """Per column: (header as written, field, unit, year, month)."""
     width = max(len(top), len(sub or []))
     current = {normalize_header(s) for s in mapping.current_subheaders}
     ignored = {normalize_header(s) for s in mapping.ignored_subheaders}
-    out: list[tuple[str, str | None, str | None]] = []
+    out: list[_Col] = []
     parent: str | None = None
     for j in range(width):
         p = top[j] if j < len(top) else None
@@ -154,30 +217,34 @@ def _combine(
         if sub is None or c is None:
             text = p or ""
             f, u = _match(mapping, text) if p else (None, None)
-            out.append((text, f, u))
+            wide = _wide(mapping, text, None) if p and f is None else None
+            out.append(wide or (text, f, u, None, None))
             continue
         eff = p if p is not None else parent
         written = f"{eff}|{c}" if eff else c
         key = normalize_header(c)
-        if eff and key in ignored:
-            out.append((written, None, None))
+        wide = _wide(mapping, c, eff)
+        if wide is not None:
+            out.append(wide)
+        elif eff and key in ignored:
+            out.append((written, None, None, None, None))
         elif eff and key in current:
             f, u = _match(mapping, eff)
-            out.append((written, f, u))
+            out.append((written, f, u, None, None))
         elif eff and looks_like_unit(c) and _match(mapping, eff)[0] is not None:
-            out.append((written, _match(mapping, eff)[0], c))
+            out.append((written, _match(mapping, eff)[0], c, None, None))
         else:
             f, u = _match(mapping, c)
             if f is None and eff:
                 f, u = _match(mapping, eff + c)
-            out.append((written, f, u))
+            out.append((written, f, u, None, None))
     return out
 
 
-def _score(
-    mapping: DepartmentMapping, cols: list[tuple[str, str | None, str | None]]
-) -> tuple[int, int]:
-    found = {f for _, f, _ in cols if f is not None}
+def _score(mapping: DepartmentMapping, cols: list[_Col]) -> tuple[int, int]:
+    found = {c[1] for c in cols if c[1] is not None}
+    if any(c[4] is not None for c in cols):
+        found.add("month")
     ident = found & {"credit_code", "name", "parcel_id"}
     if not ident or len(found) < 2:
         return (0, 0)
@@ -237,7 +304,7 @@ def plan_header(
             DepartmentMapping,
             int,
             bool,
-            list[tuple[str, str | None, str | None]],
+            list[_Col],
         ]
         | None
     ) = None
@@ -246,7 +313,7 @@ def plan_header(
         tie = sum(1 for h in mapping.file_hints if h.lower() in hint_text.lower())
         for i, top in enumerate(texts):
             single = _combine(mapping, top, None)
-            options: list[tuple[bool, list[tuple[str, str | None, str | None]]]] = [(False, single)]
+            options: list[tuple[bool, list[_Col]]] = [(False, single)]
             if (
                 i + 1 < len(texts)
                 and _score(mapping, single) != (0, 0)
@@ -278,7 +345,7 @@ def _finish(
     texts: list[list[str | None]],
     i: int,
     two: bool,
-    cols: list[tuple[str, str | None, str | None]],
+    cols: list[_Col],
     *,
     file: str,
     sheet: str,
@@ -301,17 +368,17 @@ def _finish(
         year = year or fy
         month = month or fm
     planned: list[PlannedColumn] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, int | None, int | None]] = set()
     unit_column = None
-    for j, (written, f, unit) in enumerate(cols):
+    for j, (written, f, unit, cy, cm) in enumerate(cols):
         if f is None and unit_column is None and written and mapping.is_unit_column(written):
             unit_column = j
-        if f is not None and f in seen:
+        if f is not None and (f, cy, cm) in seen:
             f = None
         if f is not None:
-            seen.add(f)
+            seen.add((f, cy, cm))
         src = "header" if unit else ""
-        planned.append(PlannedColumn(j, written, f, unit, src))
+        planned.append(PlannedColumn(j, written, f, unit, src, cy, cm))
     plan = HeaderPlan(
         mapping=mapping,
         header_rows=(i, i + 1) if two else (i,),
@@ -335,11 +402,15 @@ def _check_required(plan: HeaderPlan, *, file: str, sheet: str, row: int) -> Non
     for name, spec in m.fields.items():
         if spec.required and name not in have:
             missing.append(spec.headers[0])
-    if m.kind == "monthly" and "period" not in have:
+    wide = any(c.month is not None for c in plan.columns)
+    if m.kind == "monthly" and "period" not in have and not wide:
         if "month" not in have and plan.month_hint is None:
             missing.append(m.fields["period"].headers[0] if "period" in m.fields else "月份")
         if "year" not in have and plan.year_hint is None:
             missing.append("年度")
+    undated = any(c.month is not None and c.year is None for c in plan.columns)
+    if wide and undated and "year" not in have and plan.year_hint is None:
+        missing.append("年度")
     if m.kind == "annual" and not have & {"year", "period"} and plan.year_hint is None:
         missing.append("年度")
     if missing:

@@ -165,6 +165,9 @@ class DepartmentMapping(BaseModel):
         Words in file names that suggest this department (tie-breaks).
     current_subheaders, ignored_subheaders : list of str
         Second header row labels: ``本年`` is the value, ``上年`` is skipped.
+    wide_field : str, optional
+        Monthly kinds: the field of bare month columns ("1月 … 12月") in a
+        wide layout, when neither the column nor a parent header names one.
     fields : dict of str to FieldSpec
     """
 
@@ -195,10 +198,13 @@ class DepartmentMapping(BaseModel):
         "增速",
         "同比",
     ]
+    wide_field: str | None = None
     fields: dict[str, FieldSpec]
 
     @model_validator(mode="after")
     def _check(self) -> DepartmentMapping:
+        if self.wide_field is not None and self.wide_field not in self.fields:
+            raise ValueError(f"wide_field {self.wide_field!r} is not mapped")
         if self.department not in DEPARTMENTS:
             raise ValueError(
                 f"unknown department {self.department!r}; use one of {list(DEPARTMENTS)}"

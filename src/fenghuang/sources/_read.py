@@ -267,7 +267,7 @@ def _assemble(
     for plan, raw in tables:
         conv = convert(raw, plan, file=name)
         parts.append(conv.rows)
-        rejects.append(conv.rejects.table())
+        rejects.append(conv.rejects)
         for k, v in conv.units.items():
             units.setdefault(k, set()).update(v.split(";"))
         skipped += conv.skipped

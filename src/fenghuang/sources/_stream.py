@@ -345,7 +345,7 @@ def _batch(
     extra: list[dict[str, Any]],
 ) -> SourceBatch:
     conv = convert(raw, hp, file=name)
-    rejects = conv.rejects.table()
+    rejects = conv.rejects
     if extra:
         rejects = pa.concat_tables([rejects, pa.Table.from_pylist(extra, schema=REJECT_SCHEMA)])
     return SourceBatch(
