@@ -38,9 +38,10 @@ from fenghuang.sources._mapping import (
     normalize_header,
 )
 from fenghuang.sources._names import normalize_name
+from fenghuang.sources._plan import ColumnPlan, ColumnSpec, plan_columns
 from fenghuang.sources._read import SourceBatch, read_source
 from fenghuang.sources._rejects import REJECT_SCHEMA
-from fenghuang.sources._stream import ColumnPlan, ColumnSpec, iter_source, plan_columns
+from fenghuang.sources._stream import iter_source
 from fenghuang.sources._units import BASE_UNITS, UNIT_TABLES, split_header, unit_factor
 from fenghuang.sources._values import (
     parse_bool,
