@@ -23,19 +23,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS, PARCEL_FIELDS
-from fenghuang.sources._credit import credit_code_problem, normalize_credit_code
 from fenghuang.sources._dedup import duplicate_and_conflict
+from fenghuang.sources._fields import arrow_type, as_text, convert_field, mask
 from fenghuang.sources._header import HeaderPlan, PlannedColumn
-from fenghuang.sources._mapping import FieldSpec, normalize_header
 from fenghuang.sources._rejects import Rejects
-from fenghuang.sources._units import BASE_UNITS, UNIT_TABLES, normalize_unit
 from fenghuang.sources._values import (
     clean_text,
-    parse_bools,
-    parse_dates,
     parse_months,
-    parse_numbers,
     parse_periods,
     parse_years,
 )
@@ -77,50 +71,20 @@ class Converted:
     skipped: int
 
 
-def arrow_type(name: str) -> pa.DataType:
-    """Arrow type of a canonical column."""
-    if name in ("year", "month", "_row"):
-        return pa.int64()
-    spec = FIRM_YEAR_FIELDS.get(name) or PARCEL_FIELDS.get(name) or FIRM_FIELDS.get(name)
-    dtype = spec.dtype if spec else "string"
-    return {
-        "string": pa.string(),
-        "float64": pa.float64(),
-        "int64": pa.int64(),
-        "bool": pa.bool_(),
-        "date": pa.date32(),
-    }[dtype]
-
-
-def _as_text(arr: pa.Array) -> pa.Array:
-    if pa.types.is_string(arr.type):
-        return arr
-    if pa.types.is_large_string(arr.type):
-        return pc.cast(arr, pa.string())
-    try:
-        return pc.cast(arr, pa.string())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return pa.array([None if v is None else str(v) for v in arr.to_pylist()], pa.string())
-
-
-def _np(mask: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def skip_mask(columns: list[pa.Array], n: int) -> np.ndarray:
     """Rows that are empty, totals (合计/小计/总计) or notes (注：, 制表人 …)."""
     if not columns:
         return np.ones(n, dtype=bool)
-    texts = [pc.utf8_trim_whitespace(_as_text(c)) for c in columns]
-    blank = [_np(pc.or_kleene(pc.is_null(t), pc.equal(t, ""))) for t in texts]
+    texts = [pc.utf8_trim_whitespace(as_text(c)) for c in columns]
+    blank = [mask(pc.or_kleene(pc.is_null(t), pc.equal(t, ""))) for t in texts]
     empty = np.logical_and.reduce(blank)
     first: pa.Array = pa.nulls(n, pa.string())
     for t, b in zip(texts[:3], blank[:3], strict=False):
         first = pc.coalesce(first, pc.if_else(pa.array(b), pa.scalar(None, pa.string()), t))
     total = np.zeros(n, dtype=bool)
     for t in texts[:4]:
-        total |= _np(pc.match_substring_regex(t, _TOTAL))
-    note = _np(pc.match_substring_regex(first, _NOTE))
+        total |= mask(pc.match_substring_regex(t, _TOTAL))
+    note = mask(pc.match_substring_regex(first, _NOTE))
     out: np.ndarray = empty | total | note
     return out
 
@@ -151,7 +115,7 @@ def convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
         filled = np.zeros(len(raw.numbers), dtype=bool)
         for j in own:
             if j < len(raw.columns):
-                filled |= _np(pc.is_valid(clean_text(_as_text(raw.columns[j]))))
+                filled |= mask(pc.is_valid(clean_text(as_text(raw.columns[j]))))
         keep = pa.array(filled)
         part = RawTable(
             [pc.filter(c, keep) for c in raw.columns], np.asarray(raw.numbers)[filled], raw.sheet
@@ -193,7 +157,7 @@ def _convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
             out[name] = pa.nulls(n, arrow_type(name))
             continue
         arr = col(c)
-        out[name] = _field(name, spec, c, arr, plan, row_units, units, rej)
+        out[name] = convert_field(name, spec, c, arr, plan, row_units, units, rej)
     _periods(plan, col, out, rej, n)
     _identity(plan, out, rej)
     rows = _assemble(m.output_fields(), out, raw.sheet, numbers)
@@ -205,201 +169,10 @@ def _convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
 def _row_units(plan: HeaderPlan, columns: list[pa.Array], n: int) -> pa.Array | None:
     if plan.unit_column is None or plan.unit_column >= len(columns):
         return None
-    text = clean_text(_as_text(columns[plan.unit_column]))
+    text = clean_text(as_text(columns[plan.unit_column]))
     return pc.utf8_lower(
         pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), r"[\s_]", "")
     )
-
-
-def _factor_for(spec: FieldSpec, c: PlannedColumn, plan: HeaderPlan) -> tuple[float, str] | None:
-    """Column-wide factor and the unit it came from (None: unknown header unit)."""
-    table = UNIT_TABLES[spec.quantity]
-    if c.unit is not None:
-        return (table[normalize_unit(c.unit)], c.unit) if spec.allows(c.unit) else None
-    title = plan.title_units.get(spec.quantity)
-    if title is not None and spec.allows(title):
-        return table[normalize_unit(title)], title
-    if spec.default_unit:
-        return table[normalize_unit(spec.default_unit)], spec.default_unit
-    return 1.0, BASE_UNITS.get(spec.quantity, "")
-
-
-def _field(
-    name: str,
-    spec: FieldSpec,
-    c: PlannedColumn,
-    arr: pa.Array,
-    plan: HeaderPlan,
-    row_units: pa.Array | None,
-    units: dict[str, str],
-    rej: Rejects,
-) -> pa.Array:
-    q = spec.quantity
-    target = arrow_type(name)
-    if q == "code":
-        text = clean_text(_as_text(arr))
-        return _required(_codes(text, c, name, rej), spec, c, name, arr, rej)
-    if q == "text":
-        text = clean_text(_as_text(arr))
-        if spec.values:
-            return _coded(text, spec, c, name, rej)
-        return _required(text, spec, c, name, arr, rej)
-    if q == "bool":
-        values, bad = parse_bools(arr)
-        rej.add(bad, "E-ROW-VALUE", c.header, name, arr, "应为 是/否", "expected yes/no")
-        return _required(values, spec, c, name, arr, rej)
-    if q == "date":
-        values, bad = parse_dates(arr)
-        rej.add(bad, "E-ROW-DATE", c.header, name, arr)
-        return _required(values, spec, c, name, arr, rej)
-    # numeric quantities
-    values, bad = parse_numbers(arr)
-    rej.add(bad, "E-ROW-NUMBER", c.header, name, arr)
-    col_factor = _factor_for(spec, c, plan)
-    if col_factor is None:
-        has = _np(pc.is_valid(values))
-        rej.add(
-            has, "E-ROW-UNIT", c.header, name, arr, f"表头单位“{c.unit}”", f"header unit {c.unit!r}"
-        )
-        return pa.nulls(len(arr), target)
-    factor, unit = col_factor
-    units[name] = unit
-    if c.unit is None and row_units is not None:
-        values = _apply_row_units(values, spec, plan, row_units, factor, units, name, rej)
-    else:
-        if q == "ratio" and factor != 1.0:
-            pct = _np(pc.ends_with(pc.utf8_normalize(_as_text(arr), form="NFKC"), "%"))
-            factor_arr = pa.array(np.where(pct, 1.0, factor))
-            values = pc.multiply(values, factor_arr)
-        elif factor != 1.0:
-            values = pc.multiply(values, factor)
-    return _checks(values, spec, c, name, arr, rej, target)
-
-
-def _apply_row_units(
-    values: pa.Array,
-    spec: FieldSpec,
-    plan: HeaderPlan,
-    row_units: pa.Array,
-    default: float,
-    units: dict[str, str],
-    name: str,
-    rej: Rejects,
-) -> pa.Array:
-    table = UNIT_TABLES[spec.quantity]
-    allowed = [u for u in table if spec.allows(u)]
-    known = pa.array(allowed, pa.string())
-    factors = pa.array([table[u] for u in allowed], pa.float64())
-    idx = pc.index_in(row_units, value_set=known)
-    row_factor = pc.take(factors, idx)
-    # A unit of another quantity (e.g. 万元 beside a count) leaves this field at its default.
-    others = {
-        u
-        for f, s in plan.mapping.fields.items()
-        if s.quantity in UNIT_TABLES
-        for u in UNIT_TABLES[s.quantity]
-        if plan.column_of(f)
-    }
-    foreign = pc.is_in(row_units, value_set=pa.array(sorted(others), pa.string()))
-    unknown = _np(pc.is_valid(row_units)) & ~_np(pc.is_valid(idx)) & ~_np(foreign)
-    header = plan.columns[plan.unit_column].header if plan.unit_column is not None else "单位"
-    rej.add(unknown & _np(pc.is_valid(values)), "E-ROW-UNIT", header, name, row_units)
-    row_factor = pc.fill_null(row_factor, default)
-    seen = sorted(
-        {
-            u
-            for u in pc.unique(
-                pc.if_else(pc.is_valid(idx), row_units, pa.scalar(None, pa.string()))
-            ).to_pylist()
-            if u
-        }
-    )
-    if seen:
-        units[name] = ";".join(seen)
-    return pc.multiply(values, row_factor)
-
-
-def _checks(
-    values: pa.Array,
-    spec: FieldSpec,
-    c: PlannedColumn,
-    name: str,
-    raw: pa.Array,
-    rej: Rejects,
-    target: pa.DataType,
-) -> pa.Array:
-    if spec.nonnegative:
-        rej.add(_np(pc.less(values, 0.0)), "E-ROW-NEGATIVE", c.header, name, raw)
-    if spec.max is not None:
-        rej.add(
-            _np(pc.greater(values, spec.max)),
-            "E-ROW-ABSURD",
-            c.header,
-            name,
-            raw,
-            f"超过上限 {spec.max:g}",
-            f"above the limit {spec.max:g}",
-        )
-    if pa.types.is_integer(target):
-        frac = _np(pc.not_equal(values, pc.round(values)))
-        rej.add(frac, "E-ROW-NUMBER", c.header, name, raw, "应为整数", "expected a whole number")
-        values = pc.if_else(pa.array(frac), pa.scalar(None, pa.float64()), values)
-        values = pc.cast(pc.round(values), pa.int64())
-    return _required(values, spec, c, name, raw, rej)
-
-
-def _required(
-    values: pa.Array, spec: FieldSpec, c: PlannedColumn, name: str, raw: pa.Array, rej: Rejects
-) -> pa.Array:
-    if spec.required:
-        rej.add(
-            ~_np(pc.is_valid(values)) & ~rej.cell_mask(len(values), name),
-            "E-ROW-MISSING",
-            c.header,
-            name,
-            raw,
-        )
-    return values
-
-
-def _codes(text: pa.Array, c: PlannedColumn, name: str, rej: Rejects) -> pa.Array:
-    norm = pc.utf8_upper(
-        pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), r"\s+", "")
-    )
-    uniq = pc.unique(norm).to_pylist()
-    problems = {u: credit_code_problem(normalize_credit_code(u)) for u in uniq if u is not None}
-    for code in ("E-ROW-CREDIT-CODE-FORMAT", "E-ROW-CREDIT-CODE-CHECK"):
-        bad_values = [u for u, p in problems.items() if p == code]
-        if bad_values:
-            mask = _np(pc.is_in(norm, value_set=pa.array(bad_values, pa.string())))
-            rej.add(mask, code, c.header, name, text)
-    return norm
-
-
-def _coded(text: pa.Array, spec: FieldSpec, c: PlannedColumn, name: str, rej: Rejects) -> pa.Array:
-    keys: list[str] = []
-    vals: list[str] = []
-    for canonical, spellings in spec.values.items():
-        for s in [canonical, *spellings]:
-            keys.append(normalize_header(s))
-            vals.append(canonical)
-    norm = pc.utf8_lower(
-        pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), r"\s+", "")
-    )
-    idx = pc.index_in(norm, value_set=pa.array(keys, pa.string()))
-    out = pc.take(pa.array(vals, pa.string()), idx)
-    bad = _np(pc.is_valid(text)) & ~_np(pc.is_valid(idx))
-    allowed = "、".join(spec.values)
-    rej.add(
-        bad,
-        "E-ROW-VALUE",
-        c.header,
-        name,
-        text,
-        f"允许：{allowed}",
-        f"allowed: {', '.join(spec.values)}",
-    )
-    return _required(out, spec, c, name, text, rej)
 
 
 def _periods(
@@ -434,14 +207,14 @@ def _periods(
     if kind in ("monthly", "annual"):
         ycolumn = pcol or ycol
         header = ycolumn.header if ycolumn is not None else "年度"
-        miss = ~_np(pc.is_valid(year)) & ~rej.cell_mask(n, "period") & ~rej.cell_mask(n, "year")
+        miss = ~mask(pc.is_valid(year)) & ~rej.cell_mask(n, "period") & ~rej.cell_mask(n, "year")
         rej.add(
             miss, "E-ROW-MISSING", header, "year", pa.nulls(n, pa.string()), "缺少年度", "no year"
         )
     if kind == "monthly":
         mcolumn = pcol or mcol
         header = mcolumn.header if mcolumn is not None else "月份"
-        miss = ~_np(pc.is_valid(month)) & ~rej.cell_mask(n, "period") & ~rej.cell_mask(n, "month")
+        miss = ~mask(pc.is_valid(month)) & ~rej.cell_mask(n, "period") & ~rej.cell_mask(n, "month")
         rej.add(
             miss, "E-ROW-MISSING", header, "month", pa.nulls(n, pa.string()), "缺少月份", "no month"
         )
@@ -455,7 +228,7 @@ def _identity(plan: HeaderPlan, out: dict[str, pa.Array], rej: Rejects) -> None:
     if code is None or name is None:
         return
     n = len(code)
-    none = ~_np(pc.is_valid(code)) & ~_np(pc.is_valid(name)) & ~rej.cell_mask(n, "credit_code")
+    none = ~mask(pc.is_valid(code)) & ~mask(pc.is_valid(name)) & ~rej.cell_mask(n, "credit_code")
     c = plan.column_of("credit_code") or plan.column_of("name")
     header = c.header if c else "统一社会信用代码"
     rej.add(
