@@ -3,6 +3,7 @@
 Public names are re-exported here from the private modules.
 """
 
+from fenghuang.monitor._api import Extraction, extract_files, load_yearbook
 from fenghuang.monitor._catalogue import Catalogue, Indicator, load_catalogue
 from fenghuang.monitor._extract import PENDING, VERIFIED, Extractor, Observation, extract_text
 from fenghuang.monitor._geocodes import (
@@ -13,7 +14,26 @@ from fenghuang.monitor._geocodes import (
     name_core,
     resolve_place,
 )
+from fenghuang.monitor._index import (
+    CityIndexResult,
+    CityScore,
+    IndexMethod,
+    compute_city_index,
+    compute_index_on_table,
+    load_index_method,
+)
 from fenghuang.monitor._numbers import Quantity, cn_number, parse_quantity
+from fenghuang.monitor._panel import (
+    EXTRACTED_LABEL,
+    OBS_SCHEMA,
+    fetch_documents,
+    fetch_observations,
+    observations_table,
+    save_observations,
+    save_report,
+    set_status,
+    write_observations,
+)
 from fenghuang.monitor._periods import Period, find_periods
 from fenghuang.monitor._places import Mention, PlaceMatcher
 from fenghuang.monitor._registry import (
@@ -29,18 +49,25 @@ from fenghuang.monitor._registry import (
     unresolved_places,
 )
 from fenghuang.monitor._text import Report, read_report, report_from_text, split_blocks
+from fenghuang.monitor._yearbook import YearbookImport, read_yearbook
 
 __all__ = [
+    "EXTRACTED_LABEL",
     "LEVELS",
+    "OBS_SCHEMA",
     "PENDING",
     "TYPES",
     "VERIFIED",
     "AdminCodes",
     "Catalogue",
     "City",
+    "CityIndexResult",
+    "CityScore",
     "Completeness",
     "ExhaustedCity",
+    "Extraction",
     "Extractor",
+    "IndexMethod",
     "Indicator",
     "Mention",
     "Observation",
@@ -50,20 +77,34 @@ __all__ = [
     "Quantity",
     "Registry",
     "Report",
+    "YearbookImport",
     "admin_codes",
     "cn_number",
     "completeness",
+    "compute_city_index",
+    "compute_index_on_table",
+    "extract_files",
     "extract_text",
+    "fetch_documents",
+    "fetch_observations",
     "find_periods",
     "load_aliases",
     "load_catalogue",
     "load_exhausted",
+    "load_index_method",
     "load_registry",
+    "load_yearbook",
     "name_core",
+    "observations_table",
     "parse_quantity",
     "read_report",
+    "read_yearbook",
     "report_from_text",
     "resolve_place",
+    "save_observations",
+    "save_report",
+    "set_status",
     "split_blocks",
     "unresolved_places",
+    "write_observations",
 ]

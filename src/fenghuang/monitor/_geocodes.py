@@ -42,10 +42,10 @@ __all__ = [
 ]
 
 _SUFFIX = re.compile(
-    r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|"
-    r"[\u4e00-\u9fff]{0,12}?自治州|[\u4e00-\u9fff]{0,12}?自治县|[\u4e00-\u9fff]{0,12}?自治旗|"
+    r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|自治旗|"
     r"地区|林区|特区|矿区|开发区|新区|省|市|县|区|盟|旗)$"
 )
+_NATIONALITIES = re.compile(r"^([\u4e00-\u9fff]{2,}?)((?:[\u4e00-\u9fff]{1,4}?族)+)$")
 
 
 def name_core(name: str) -> str:
@@ -60,7 +60,7 @@ def name_core(name: str) -> str:
     """
     core = _SUFFIX.sub("", name)
     # "黔南布依族苗族自治州": drop the nationality names once the suffix is gone
-    core = re.sub(r"([\u4e00-\u9fff]{2,}?)(([\u4e00-\u9fff]{1,3}族)+)$", r"\1", core)
+    core = _NATIONALITIES.sub(r"\1", core)
     return core or name
 
 

@@ -20,6 +20,10 @@ from fenghuang.monitor._registry import Registry
 __all__ = ["Mention", "PlaceMatcher"]
 
 _GENERIC = {"城区", "郊区", "矿区", "新区", "市中区", "市辖区", "开发区", "高新区", "东区", "西区"}
+# Short city names that are also common words: matched only with their suffix
+# (东方电气, 白银 the metal, 普洱 the tea), or not before the idiom they start.
+_AMBIGUOUS_SHORT = {"东方", "白银", "普洱", "吉林", "白山", "永安", "太和", "大冶"}
+_IDIOMS = ("长治久安", "大同小异", "世界大同")
 _ANAPHORA = re.compile(r"该市|全市|我市|本市|该县|全县|我县|本县|该区|全区|我区|本区")
 _PROVINCE_ANAPHORA = re.compile(r"全省|我省|本省|该省")
 _STOP = "于在的进到和与及是为对从向将把被入驻位走了着过个家座处条项"
@@ -67,7 +71,7 @@ class PlaceMatcher:
         short: dict[str, list[str]] = {}
         for c in registry.cities:
             core = name_core(c.name)
-            if c.code and len(core) >= 2 and core != c.name:
+            if c.code and len(core) >= 2 and core != c.name and core not in _AMBIGUOUS_SHORT:
                 short.setdefault(core, []).append(c.code)
         self._names = names
         self._short = short
@@ -101,7 +105,7 @@ class PlaceMatcher:
 
         for m in self._re.finditer(text):
             a, b, s = m.start(), m.end(), m.group(0)
-            if in_org(a, b):
+            if in_org(a, b) or any(text.startswith(idiom, a) for idiom in _IDIOMS):
                 continue
             if s in self._names:
                 code = self._pick(self._names[s], subject)

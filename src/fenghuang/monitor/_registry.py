@@ -9,7 +9,7 @@ Examples
 --------
 >>> reg = load_registry()
 >>> reg.get("萍乡市").type, reg.get("萍乡市").code, reg.get("萍乡市").exhausted_batch
-('再生型', '360300', 1)
+('衰退型', '360300', 1)
 >>> completeness(reg).expected
 262
 """

@@ -1,0 +1,325 @@
+"""City transformation index on the loaded panel: pressure, capacity, warning; four-dimension variant.
+
+A method file (TOML, ``kind = "city-index"``) names pillars → dimensions →
+indicators (catalogue code, observed kind, direction). For each city the
+latest observation of each indicator is taken (``value_norm``, so units
+agree); each indicator is normalised across the cities that have it, a
+dimension is the mean of the indicators a city has, a pillar the mean of its
+dimensions. ``score = "warning"`` gives warning = pressure / capacity
+(lower is better); ``score = "mean"`` the mean of all dimensions (higher is
+better). Cities are ranked within their type (成长型/成熟型/衰退型/再生型),
+and every indicator a city lacks is listed.
+
+Examples
+--------
+>>> m = load_index_method()
+>>> m.code, [p.code for p in m.pillar]
+('pressure-capacity', ['pressure', 'capacity'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from fenghuang.errors import MethodError
+from fenghuang.monitor._catalogue import Catalogue, load_catalogue
+from fenghuang.monitor._panel import fetch_observations
+from fenghuang.monitor._registry import Registry, load_registry
+from fenghuang.warehouse import Store
+
+__all__ = [
+    "CityIndexResult",
+    "CityScore",
+    "IndexMethod",
+    "compute_city_index",
+    "compute_index_on_table",
+    "load_index_method",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IndicatorRef(_Frozen):
+    code: str
+    kind: Literal["level", "growth", "share", "count", "rank", "target"] = "level"
+    direction: Literal[1, -1] = 1
+    weight: float = 1.0
+
+
+class Dimension(_Frozen):
+    code: str
+    zh: str
+    en: str
+    indicators: tuple[IndicatorRef, ...]
+
+
+class Pillar(_Frozen):
+    code: str
+    zh: str
+    en: str
+    dimension: tuple[Dimension, ...]
+
+
+class IndexMethod(_Frozen):
+    """A city-index method file, validated."""
+
+    kind: Literal["city-index"]
+    code: str
+    name: str
+    name_en: str
+    normalise: Literal["n_minmax"] = "n_minmax"
+    aggregate: Literal["a_amean"] = "a_amean"
+    score: Literal["warning", "mean"] = "warning"
+    min_cities: int = 2
+    pillar: tuple[Pillar, ...]
+
+
+def _n_minmax(x: np.ndarray) -> np.ndarray:
+    """Min-max to [0, 1] over the non-missing entries (COINr ``n_minmax``)."""
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    return np.asarray((x - lo) / (hi - lo), dtype=float)
+
+
+def _a_amean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted arithmetic mean of each row over its non-missing entries."""
+    if x.shape[1] == 0:
+        return np.full(x.shape[0], np.nan)
+    mask = ~np.isnan(x)
+    tot = np.where(mask, w, 0.0).sum(axis=1)
+    num = (np.where(mask, x, 0.0) * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tot > 0, num / np.where(tot > 0, tot, 1.0), np.nan)
+
+
+_NORMALISERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"n_minmax": _n_minmax}
+_AGGREGATORS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"a_amean": _a_amean}
+
+
+def load_index_method(
+    path: str | Path | None = None, *, variant: str = "pressure-capacity"
+) -> IndexMethod:
+    """Read and validate a city-index method file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A TOML file; default the packaged method named by ``variant``.
+    variant : {"pressure-capacity", "four-dimension"}
+        Which packaged method to read when ``path`` is not given.
+
+    Raises
+    ------
+    MethodError
+        Lists every problem with its key path.
+    """
+    if path is None:
+        name = {
+            "pressure-capacity": "city_index.toml",
+            "four-dimension": "city_index_four.toml",
+        }.get(variant)
+        if name is None:
+            raise MethodError(
+                "E-METHOD-VARIANT",
+                zh=f"未知的指数变体 {variant}",
+                en=f"unknown index variant {variant}",
+            )
+        text = resources.files("fenghuang.monitor").joinpath(f"data/{name}").read_text("utf-8")
+        where = name
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+        where = str(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MethodError(
+            "E-METHOD-TOML",
+            zh="方法文件不是有效的 TOML",
+            en="the method file is not valid TOML",
+            file=where,
+            hint_zh=str(exc),
+            hint_en=str(exc),
+        ) from exc
+    try:
+        return IndexMethod.model_validate(raw)
+    except ValidationError as exc:
+        errors: list[Mapping[str, Any]] = [
+            {
+                "where": f"{where}: " + ".".join(str(p) for p in e["loc"]),
+                "zh": e["msg"],
+                "en": e["msg"],
+            }
+            for e in exc.errors()
+        ]
+        raise MethodError(
+            "E-METHOD-INVALID",
+            zh="方法文件有误",
+            en="the method file does not validate",
+            errors=errors,
+            file=where,
+        ) from exc
+
+
+@dataclass(frozen=True)
+class CityScore:
+    """One city's result."""
+
+    place_code: str
+    place_name: str
+    city_type: str | None
+    dimensions: dict[str, float | None]
+    pillars: dict[str, float | None]
+    pressure: float | None
+    capacity: float | None
+    warning: float | None
+    score: float | None
+    rank_in_type: int | None
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CityIndexResult:
+    """The index for every city of the panel, with its provenance."""
+
+    method_code: str
+    method_name: str
+    method_hash: str
+    rows: tuple[CityScore, ...]
+    excluded: dict[str, str] = field(default_factory=dict)  # indicator key -> reason
+
+    @property
+    def note_zh(self) -> str:
+        return "指标缺失较多时结果仅供参考；抽取数据待核实"
+
+    def by_code(self, code: str) -> CityScore | None:
+        return next((r for r in self.rows if r.place_code == code), None)
+
+
+def _latest(table: pa.Table) -> dict[tuple[str, str, str], float]:
+    """(place, indicator, kind) → value_norm of the latest year (verified first)."""
+    best: dict[tuple[str, str, str], tuple[int, int, float]] = {}
+    for r in table.to_pylist():
+        if r["place_code"] is None or r["indicator_code"] is None or r["value_norm"] is None:
+            continue
+        key = (r["place_code"], r["indicator_code"], r["kind"])
+        rank = (r["year"] or 0, 1 if r["status"] == "已核实" else 0)
+        if key not in best or rank > best[key][:2]:
+            best[key] = (rank[0], rank[1], float(r["value_norm"]))
+    return {k: v[2] for k, v in best.items()}
+
+
+def compute_index_on_table(
+    table: pa.Table,
+    method: IndexMethod,
+    *,
+    registry: Registry | None = None,
+    catalogue: Catalogue | None = None,
+    method_hash: str = "",
+) -> CityIndexResult:
+    """Compute the index from a panel table (:data:`OBS_SCHEMA`)."""
+    registry = registry or load_registry()
+    catalogue = catalogue or load_catalogue()
+    values = _latest(table)
+    names = {r["place_code"]: r["place_name"] for r in table.to_pylist() if r["place_code"]}
+    places = sorted({k[0] for k in values})
+    idx = {p: i for i, p in enumerate(places)}
+    norm = _NORMALISERS[method.normalise]
+    agg = _AGGREGATORS[method.aggregate]
+    excluded: dict[str, str] = {}
+    dim_scores: dict[str, np.ndarray] = {}
+    missing: dict[str, list[str]] = {p: [] for p in places}
+    for pillar in method.pillar:
+        for dim in pillar.dimension:
+            cols, weights = [], []
+            for ref in dim.indicators:
+                key = f"{ref.code}:{ref.kind}"
+                label = (catalogue[ref.code].zh if ref.code in catalogue else ref.code) + (
+                    "" if ref.kind == "level" else f"（{ref.kind}）"
+                )
+                x = np.full(len(places), np.nan)
+                for p in places:
+                    v = values.get((p, ref.code, ref.kind))
+                    if v is None:
+                        missing[p].append(label)
+                    else:
+                        x[idx[p]] = v
+                have = int((~np.isnan(x)).sum())
+                constant = have > 0 and bool(np.nanmax(x) == np.nanmin(x))
+                if have < method.min_cities or constant:
+                    excluded[key] = (
+                        f"{have} 个城市有数据（至少需要 {method.min_cities} 个且取值不同）"
+                    )
+                    continue
+                y = norm(x)
+                cols.append(y if ref.direction == 1 else 1.0 - y)
+                weights.append(ref.weight)
+            mat = np.column_stack(cols) if cols else np.empty((len(places), 0))
+            dim_scores[dim.code] = agg(mat, np.asarray(weights, dtype=float))
+    pillar_scores: dict[str, np.ndarray] = {}
+    for pillar in method.pillar:
+        mat = np.column_stack([dim_scores[d.code] for d in pillar.dimension])
+        pillar_scores[pillar.code] = agg(mat, np.ones(mat.shape[1]))
+    pressure = pillar_scores.get("pressure")
+    capacity = pillar_scores.get("capacity")
+    if method.score == "warning" and pressure is not None and capacity is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where(capacity > 0, pressure / capacity, np.nan)
+        ascending = True
+    else:
+        mat = np.column_stack(list(dim_scores.values()))
+        score = agg(mat, np.ones(mat.shape[1]))
+        ascending = False
+    types = {c.code: c.type for c in registry.cities if c.code}
+    ranks: dict[str, int] = {}
+    for typ in set(types.get(p) for p in places):
+        members = [p for p in places if types.get(p) == typ and not np.isnan(score[idx[p]])]
+        members.sort(key=lambda p: score[idx[p]] if ascending else -score[idx[p]])
+        for i, p in enumerate(members, start=1):
+            ranks[p] = i
+
+    def f(a: np.ndarray | None, p: str) -> float | None:
+        if a is None:
+            return None
+        v = float(a[idx[p]])
+        return None if np.isnan(v) else v
+
+    rows = tuple(
+        CityScore(
+            place_code=p,
+            place_name=names.get(p, p),
+            city_type=types.get(p),
+            dimensions={d: f(a, p) for d, a in dim_scores.items()},
+            pillars={k: f(a, p) for k, a in pillar_scores.items()},
+            pressure=f(pressure, p),
+            capacity=f(capacity, p),
+            warning=f(score, p) if method.score == "warning" else None,
+            score=f(score, p),
+            rank_in_type=ranks.get(p),
+            missing=tuple(missing[p]),
+        )
+        for p in places
+    )
+    return CityIndexResult(method.code, method.name, method_hash, rows, excluded)
+
+
+def compute_city_index(
+    store: Store,
+    *,
+    method: str | Path | IndexMethod | None = None,
+    variant: str = "pressure-capacity",
+) -> CityIndexResult:
+    """Compute the index on the panel loaded in ``store``."""
+    m = method if isinstance(method, IndexMethod) else load_index_method(method, variant=variant)
+    h = hashlib.sha256(m.model_dump_json().encode()).hexdigest()[:16]
+    return compute_index_on_table(fetch_observations(store), m, method_hash=h)

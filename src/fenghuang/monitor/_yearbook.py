@@ -1,0 +1,353 @@
+"""Import yearbook-style tables (xlsx or csv): city × year × indicator, wide or long.
+
+Three layouts are recognised from the header row:
+
+* **long** — columns for place (城市/地区/代码), year (年份), indicator (指标),
+  value (数值) and optionally unit (单位);
+* **wide by indicator** — place, year, then one column per indicator with the
+  unit in the header (``地区生产总值（亿元）``);
+* **wide by year** — place, indicator (and unit), then one column per year
+  (``2021``, ``2022年``).
+
+Every cell is checked like the firm data: an unknown place, year, indicator,
+unit or number sends that cell to the quarantine with file, sheet, row,
+column and a reason in Chinese and English (codes of
+:mod:`fenghuang.sources`); blank cells and dashes are missing, not errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from fenghuang.errors import RowError, SourceError
+from fenghuang.monitor._catalogue import Catalogue, load_catalogue
+from fenghuang.monitor._extract import PENDING, VERIFIED
+from fenghuang.monitor._numbers import cn_number, unit_info
+from fenghuang.monitor._panel import OBS_SCHEMA, _obs_id
+from fenghuang.monitor._places import PlaceMatcher
+from fenghuang.monitor._registry import Registry, load_registry
+from fenghuang.sources import REJECT_SCHEMA, row_error, source_error, split_header
+
+__all__ = ["YearbookImport", "read_yearbook"]
+
+_PLACE = {
+    "城市",
+    "地区",
+    "城市名称",
+    "地区名称",
+    "市",
+    "地市",
+    "行政区",
+    "行政区划",
+    "名称",
+    "place",
+    "city",
+}
+_CODE = {"代码", "行政区划代码", "区划代码", "code"}
+_YEAR = {"年份", "年", "年度", "year"}
+_IND = {"指标", "指标名称", "项目", "indicator"}
+_VALUE = {"数值", "值", "数据", "value"}
+_UNIT = {"单位", "计量单位", "unit"}
+_YEAR_COL = re.compile(r"^((?:19|20)\d{2})\s*年?$")
+_MISSING = {"", "-", "—", "--", "…", "...", "/", "NA", "N/A", "null", "None"}
+
+
+@dataclass(frozen=True)
+class YearbookImport:
+    """Observations and quarantined cells of one table file."""
+
+    observations: pa.Table
+    rejects: pa.Table
+
+    @property
+    def ok(self) -> int:
+        return int(self.observations.num_rows)
+
+
+def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise source_error("E-SOURCE-ENCODING", file=path.name)
+        return [("", [list(r) for r in csv.reader(io.StringIO(text))])]
+    if suffix in {".xlsx", ".xlsm"}:
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several types for bad files
+            raise source_error("E-SOURCE-FORMAT", file=path.name) from exc
+        out = []
+        for ws in wb.worksheets:
+            rows = [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in ws.iter_rows(values_only=True)
+            ]
+            out.append((ws.title, rows))
+        wb.close()
+        return out
+    raise source_error(
+        "E-SOURCE-FORMAT",
+        file=path.name,
+        detail_zh=f"不支持 {suffix}",
+        detail_en=f"{suffix} not supported",
+    )
+
+
+def _header(rows: list[list[str]]) -> int | None:
+    for i, row in enumerate(rows[:20]):
+        cells = {c.strip() for c in row if c.strip()}
+        if cells & (_PLACE | _CODE) and len(cells) >= 2:
+            return i
+    return None
+
+
+def _kind(name: str, unit: str, quantity: str) -> str:
+    if re.search(r"增长|增速|增幅", name):
+        return "growth"
+    if re.search(r"比重|占比", name):
+        return "share"
+    if quantity == "count":
+        return "count"
+    return "level"
+
+
+class _Reader:
+    def __init__(
+        self, path: Path, registry: Registry, catalogue: Catalogue, verified: bool
+    ) -> None:
+        self.path = path
+        self.verified = verified
+        self.file = path.name
+        self.catalogue = catalogue
+        self.places = PlaceMatcher(registry)
+        self.rows: list[dict[str, object]] = []
+        self.rejects: list[dict[str, object]] = []
+
+    def reject(self, err: RowError, raw: str) -> None:
+        c = err.context
+        self.rejects.append(
+            {
+                "file": self.file,
+                "sheet": c.get("sheet"),
+                "row": c.get("row"),
+                "column": c.get("column"),
+                "code": err.code,
+                "reason_zh": err.zh,
+                "reason_en": err.en,
+                "raw_value": raw,
+                "field": c.get("field"),
+            }
+        )
+
+    def place(self, name: str, code: str, where: dict[str, Any]) -> tuple[str, str] | None:
+        if code and re.fullmatch(r"\d{6}", code):
+            p = self.places.codes.get(code)
+            if p:
+                return code, p.name
+        if name:
+            ms = [m for m in self.places.mentions(name) if m.code]
+            if ms:
+                return str(ms[-1].code), ms[-1].name
+        self.reject(
+            row_error(
+                "E-ROW-VALUE",
+                detail_zh=f"无法识别的地区 {name or code}",
+                detail_en=f"unknown place {name or code}",
+                **where,
+            ),
+            name or code,
+        )
+        return None
+
+    def cell(
+        self,
+        place: tuple[str, str],
+        year_raw: str,
+        ind_raw: str,
+        unit_raw: str,
+        value_raw: str,
+        where: dict[str, Any],
+    ) -> None:
+        if value_raw.strip() in _MISSING:
+            return
+        m = _YEAR_COL.match(year_raw.strip().removesuffix(".0"))
+        if not m:
+            self.reject(row_error("E-ROW-DATE", **where), year_raw)
+            return
+        name, unit_in_name = split_header(ind_raw)
+        code = self.catalogue.match(name)
+        if code is None:
+            self.reject(
+                row_error(
+                    "E-ROW-VALUE",
+                    detail_zh=f"指标不在指标目录中：{name}",
+                    detail_en=f"indicator not in the catalogue: {name}",
+                    **where,
+                ),
+                ind_raw,
+            )
+            return
+        unit = (unit_raw or unit_in_name or self.catalogue[code].unit).strip()
+        info = unit_info(unit)
+        if info is None:
+            self.reject(row_error("E-ROW-UNIT", detail_zh=unit, detail_en=unit, **where), unit)
+            return
+        value = cn_number(value_raw.strip().replace("，", ","))
+        if value is None:
+            self.reject(row_error("E-ROW-NUMBER", **where), value_raw)
+            return
+        quantity, base, factor = info
+        kind = _kind(name, unit, quantity)
+        self.rows.append(
+            {
+                "obs_id": _obs_id(
+                    self.file, where.get("sheet"), where.get("row"), where.get("column"), code
+                ),
+                "place_code": place[0],
+                "place_name": place[1],
+                "period": m.group(1),
+                "year": int(m.group(1)),
+                "indicator": name,
+                "indicator_code": code,
+                "kind": kind,
+                "value": value,
+                "value_high": None,
+                "qualifier": "",
+                "unit": unit,
+                "value_norm": value * factor,
+                "unit_norm": base,
+                "of_whole": "",
+                "origin": "yearbook",
+                "source": self.file,
+                "sheet": where.get("sheet"),
+                "row_no": where.get("row"),
+                "column_name": where.get("column"),
+                "sentence": None,
+                "span_start": None,
+                "span_end": None,
+                "sentence_start": None,
+                "sentence_end": None,
+                "status": VERIFIED if self.verified else PENDING,
+                "label": "",
+            }
+        )
+
+    def sheet(self, title: str, rows: list[list[str]]) -> None:
+        h = _header(rows)
+        if h is None:
+            return
+        head = [c.strip() for c in rows[h]]
+        col = {name: i for i, name in enumerate(head) if name}
+
+        def find(names: set[str]) -> int | None:
+            return next((i for n, i in col.items() if n in names or n.lower() in names), None)
+
+        pc, cc, yc, ic, vc, uc = (find(s) for s in (_PLACE, _CODE, _YEAR, _IND, _VALUE, _UNIT))
+        year_cols = [(i, n) for n, i in col.items() if _YEAR_COL.match(n)]
+        used = {x for x in (pc, cc, yc, ic, vc, uc) if x is not None}
+        for r, row in enumerate(rows[h + 1 :], start=h + 2):
+            row = row + [""] * (len(head) - len(row))
+            if not any(c.strip() for c in row):
+                continue
+            base = {"file": self.file, "sheet": title or None, "row": r}
+            pname = row[pc] if pc is not None else ""
+            pcode = row[cc] if cc is not None else ""
+            place = self.place(
+                pname.strip(),
+                pcode.strip(),
+                {**base, "column": head[pc if pc is not None else cc or 0]},
+            )
+            if place is None:
+                continue
+            if ic is not None and vc is not None and yc is not None:  # long
+                self.cell(
+                    place,
+                    row[yc],
+                    row[ic],
+                    row[uc] if uc is not None else "",
+                    row[vc],
+                    {**base, "column": head[vc]},
+                )
+            elif ic is not None and year_cols:  # wide by year
+                for i, n in year_cols:
+                    self.cell(
+                        place,
+                        n,
+                        row[ic],
+                        row[uc] if uc is not None else "",
+                        row[i],
+                        {**base, "column": n},
+                    )
+            elif yc is not None:  # wide by indicator
+                for i, n in enumerate(head):
+                    if i in used or not n:
+                        continue
+                    self.cell(place, row[yc], n, "", row[i], {**base, "column": n})
+            else:
+                raise source_error(
+                    "E-SOURCE-HEADER",
+                    file=self.file,
+                    sheet=title or None,
+                    row=h + 1,
+                    detail_zh="需要“年份”列或年份表头",
+                    detail_en="a year column or year headers is needed",
+                )
+
+
+def read_yearbook(
+    path: str | Path,
+    *,
+    registry: Registry | None = None,
+    catalogue: Catalogue | None = None,
+    verified: bool = False,
+) -> YearbookImport:
+    """Read a yearbook-style table into observations and a quarantine.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.xlsx`` (every sheet) or ``.csv``.
+    registry, catalogue : optional
+        Place registry and indicator catalogue (default: packaged).
+    verified : bool
+        Mark the figures 已核实 (official statistics) rather than 待核实.
+
+    Raises
+    ------
+    SourceError
+        The file cannot be read or has no recognisable header.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise SourceError(
+            "E-MONITOR-YEARBOOK-READ", zh="找不到文件", en="file not found", file=str(p)
+        )
+    reader = _Reader(p, registry or load_registry(), catalogue or load_catalogue(), verified)
+    sheets = _rows(p)
+    if not any(_header(rows) is not None for _, rows in sheets):
+        raise source_error(
+            "E-SOURCE-HEADER",
+            file=p.name,
+            detail_zh="找不到含“城市/地区”列的表头",
+            detail_en="no header row with a place column (城市/地区)",
+        )
+    for title, rows in sheets:
+        reader.sheet(title, rows)
+    obs = pa.Table.from_pylist(reader.rows, schema=OBS_SCHEMA)
+    rej = pa.Table.from_pylist(reader.rejects, schema=REJECT_SCHEMA)
+    return YearbookImport(obs, rej)

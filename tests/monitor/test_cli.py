@@ -1,0 +1,70 @@
+"""The monitor's CLI commands: extract, cities, yearbook, city-index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from fenghuang.cli import main
+from fenghuang.monitor import fetch_observations
+from fenghuang.warehouse import Store
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_extract_to_xlsx_and_store(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "240")
+    out = tmp_path / "obs.xlsx"
+    db = tmp_path / "w.duckdb"
+    code = main(
+        [
+            "extract",
+            str(DATA / "jiangxi-daily-2024-nine-papers.txt"),
+            "--date",
+            "2024-03-05",
+            "--out",
+            str(out),
+            "--store",
+            str(db),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "工业用电量" in printed and "抽取数据，待核实" in printed
+    ws = openpyxl.load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    assert "place_name" in header and "span_start" in header
+    with Store(db) as st:
+        assert fetch_observations(st).num_rows == ws.max_row - 1
+    assert main(["city-index", "--store", str(db)]) == 0
+    assert "萍乡市" in capsys.readouterr().out
+
+
+def test_extract_with_place_and_csv(tmp_path: Path) -> None:
+    txt = tmp_path / "r.txt"
+    txt.write_text("今年1—7月，全市规上工业增加值增长8.1%。", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert (
+        main(["extract", str(txt), "--date", "2024-08-10", "--place", "萍乡市", "--out", str(out)])
+        == 0
+    )
+    text = out.read_text(encoding="utf-8-sig")
+    assert "2024M01-M07" in text and "萍乡市" in text and "8.1" in text
+
+
+def test_extract_bad_file_and_date(tmp_path: Path, capsys) -> None:
+    assert main(["extract", str(tmp_path / "none.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "无法读取报告文件" in err and "cannot read the report file" in err
+    assert (
+        main(["extract", str(DATA / "jiangxi-daily-2024-nine-papers.txt"), "--date", "5 March"])
+        != 0
+    )
+
+
+def test_cities(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "240")
+    assert main(["cities", "--unresolved"]) == 0
+    out = capsys.readouterr().out
+    assert "应有 262" in out and "已有 195" in out and "杨家杖子开发区" in out

@@ -1,0 +1,158 @@
+"""City transformation index: a worked example computed by hand, and the packaged methods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from fenghuang.errors import MethodError
+from fenghuang.monitor import (
+    OBS_SCHEMA,
+    compute_city_index,
+    compute_index_on_table,
+    load_index_method,
+    save_observations,
+)
+from fenghuang.warehouse import Store
+
+SMALL = """
+kind = "city-index"
+code = "small"
+name = "小例"
+name_en = "small example"
+score = "warning"
+
+[[pillar]]
+code = "pressure"
+zh = "压力"
+en = "pressure"
+  [[pillar.dimension]]
+  code = "society"
+  zh = "社会"
+  en = "society"
+  indicators = [{ code = "unemployment", kind = "level", direction = 1 }]
+
+[[pillar]]
+code = "capacity"
+zh = "能力"
+en = "capacity"
+  [[pillar.dimension]]
+  code = "development"
+  zh = "发展"
+  en = "development"
+  indicators = [{ code = "gdp", kind = "level", direction = 1 }]
+  [[pillar.dimension]]
+  code = "environment"
+  zh = "环境"
+  en = "environment"
+  indicators = [{ code = "forest_coverage", kind = "level", direction = 1 }, { code = "pm25", kind = "level", direction = -1 }]
+"""
+
+
+def _panel(rows: list[tuple[str, str, int, str, str, float]]) -> pa.Table:
+    out = []
+    for i, (code, name, year, ind, kind, value) in enumerate(rows):
+        out.append(
+            {
+                "obs_id": f"o{i}",
+                "place_code": code,
+                "place_name": name,
+                "period": str(year),
+                "year": year,
+                "indicator": ind,
+                "indicator_code": ind,
+                "kind": kind,
+                "value": value,
+                "value_norm": value,
+                "origin": "manual",
+                "source": "test",
+                "status": "已核实",
+            }
+        )
+    return pa.Table.from_pylist(out, schema=OBS_SCHEMA)
+
+
+PX, YC, YQ = ("360300", "萍乡市"), ("230700", "伊春市"), ("140300", "阳泉市")
+ROWS = [
+    (*PX, 2023, "unemployment", "level", 3.0),
+    (*YC, 2023, "unemployment", "level", 3.5),
+    (*YQ, 2023, "unemployment", "level", 2.0),
+    (*PX, 2023, "gdp", "level", 1000.0),
+    (*PX, 2022, "gdp", "level", 5000.0),  # older: not used
+    (*PX, 2023, "gdp", "growth", 9.0),  # another kind: not used
+    (*YC, 2023, "gdp", "level", 400.0),
+    (*YQ, 2023, "gdp", "level", 1600.0),
+    (*PX, 2023, "forest_coverage", "level", 60.0),
+    (*YC, 2023, "forest_coverage", "level", 80.0),
+    (*PX, 2023, "pm25", "level", 30.0),  # one city only: excluded
+]
+
+
+def test_worked_example(tmp_path: Path) -> None:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    res = compute_index_on_table(_panel(ROWS), load_index_method(path))
+    px, yc, yq = (res.by_code(c) for c in ("360300", "230700", "140300"))
+    # unemployment min-max over 2.0..3.5: PX 2/3, YC 1, YQ 0
+    assert (
+        px.pressure == pytest.approx(2 / 3)
+        and yc.pressure == pytest.approx(1.0)
+        and yq.pressure == 0.0
+    )
+    # gdp over 400..1600: PX 0.5, YC 0, YQ 1; forest over 60..80: PX 0, YC 1, YQ missing
+    assert px.dimensions == pytest.approx(
+        {"society": 2 / 3, "development": 0.5, "environment": 0.0}
+    )
+    assert (
+        px.capacity == pytest.approx(0.25)
+        and yc.capacity == pytest.approx(0.5)
+        and yq.capacity == 1.0
+    )
+    assert (
+        px.warning == pytest.approx(8 / 3)
+        and yc.warning == pytest.approx(2.0)
+        and yq.warning == 0.0
+    )
+    # ranks within type: 伊春 and 萍乡 are 衰退型, 阳泉 成熟型; a lower warning ranks first
+    assert (yc.city_type, px.city_type, yq.city_type) == ("衰退型", "衰退型", "成熟型")
+    assert (yc.rank_in_type, px.rank_in_type, yq.rank_in_type) == (1, 2, 1)
+    assert "森林覆盖率" in yq.missing and "PM2.5平均浓度" in yq.missing
+    assert "pm25:level" in res.excluded
+
+
+def test_packaged_methods_validate_and_run_on_a_store(tmp_path: Path) -> None:
+    for variant in ("pressure-capacity", "four-dimension"):
+        m = load_index_method(variant=variant)
+        assert m.kind == "city-index"
+    four = load_index_method(variant="four-dimension")
+    assert [d.code for d in four.pillar[0].dimension] == [
+        "economic",
+        "social",
+        "environmental",
+        "institutional",
+    ]
+    store = Store(tmp_path / "w.duckdb")
+    save_observations(store, _panel(ROWS))
+    res = compute_city_index(store, variant="four-dimension")
+    assert {r.place_code for r in res.rows} == {"360300", "230700", "140300"}
+    yq = res.by_code("140300")
+    assert yq is not None and yq.score is not None
+    assert len(res.method_hash) == 16
+
+
+def test_bad_method_lists_every_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        SMALL.replace('kind = "city-index"', 'kind = "firm"').replace(
+            "direction = 1 }]", "direction = 2 }]"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(MethodError) as err:
+        load_index_method(bad)
+    assert len(err.value.errors) >= 2
+    assert any("kind" in e["where"] for e in err.value.errors)
+    with pytest.raises(MethodError):
+        load_index_method(variant="nope")
