@@ -24,6 +24,7 @@ EXPECTED = {
     "FieldSpec",
     "SourceBatch",
     "credit_check_char",
+    "format_rejects",
     "credit_code_problem",
     "is_valid_credit_code",
     "iter_source",

@@ -42,9 +42,18 @@ def _indices(arr: pa.Array) -> np.ndarray:
 
 
 def _key_column(table: pa.Table) -> pa.Array:
-    code = table.column("credit_code")
-    names = table.column("name").to_pylist()
-    by_name = pa.array([None if v is None else "~" + normalize_name(v) for v in names], pa.string())
+    """Credit code, or ``~`` + normalised name where the code is missing."""
+    code = table.column("credit_code").combine_chunks()
+    missing = pc.is_null(code)
+    if not pc.any(missing).as_py():
+        return code
+    names = pc.filter(table.column("name").combine_chunks(), missing)
+    unique = pc.unique(names).to_pylist()
+    keys = pa.array([None if v is None else "~" + normalize_name(v) for v in unique], pa.string())
+    by_name = pc.take(
+        keys,
+        pc.index_in(table.column("name").combine_chunks(), value_set=pa.array(unique, pa.string())),
+    )
     out = pc.coalesce(code, by_name)
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
@@ -62,7 +71,7 @@ def duplicate_and_conflict(
     _, first = np.unique(fp, return_index=True)
     is_first = np.zeros(rows.num_rows, dtype=bool)
     is_first[first] = True
-    first_row_of = {int(fp[i]): int(row_no[i]) for i in first}
+    first_row_of = dict(zip(fp[first].tolist(), row_no[first].tolist(), strict=True))
     ident = plan.column_of("credit_code") or plan.column_of("name")
     column = ident.header if ident else "credit_code"
     for i in np.flatnonzero(~is_first):
@@ -86,8 +95,8 @@ def duplicate_and_conflict(
     key_cols = [k for k in key if k in rows.column_names]
     with_key = rows.append_column("__key", _key_column(rows))
     kid = _indices(_joined(with_key, ["__key", *[k for k in key_cols if k != "credit_code"]]))
-    pairs = np.unique(np.stack([kid, fp], axis=1), axis=0)
-    distinct = np.bincount(pairs[:, 0], minlength=int(kid.max()) + 1)
+    pairs = np.unique(kid * (int(fp.max()) + 1) + fp)
+    distinct = np.bincount(pairs // (int(fp.max()) + 1), minlength=int(kid.max()) + 1)
     conflict = distinct[kid] > 1
     if conflict.any():
         groups: dict[int, list[int]] = {}

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from fenghuang.sources._codes import CODES
 
-__all__ = ["REJECT_SCHEMA", "Rejects", "empty_rejects"]
+__all__ = ["REJECT_SCHEMA", "Rejects", "empty_rejects", "format_rejects"]
 
 #: Columns of ``SourceBatch.rejects``.
 REJECT_SCHEMA = pa.schema(
@@ -128,3 +128,43 @@ class Rejects:
             },
             schema=REJECT_SCHEMA,
         )
+
+
+def format_rejects(rejects: pa.Table, *, lang: str | None = None, limit: int = 50) -> str:
+    """Quarantined rows as readable lines, for the command line or a log.
+
+    Parameters
+    ----------
+    rejects : pyarrow.Table
+        A ``SourceBatch.rejects`` table.
+    lang : {"zh", "en"}, optional
+        One language; both by default.
+    limit : int
+        At most this many lines, then a count of the rest.
+
+    Examples
+    --------
+    >>> t = pa.Table.from_pylist(
+    ...     [{"file": "税务.csv", "sheet": "", "row": 3, "column": "信用代码",
+    ...       "code": "E-ROW-NUMBER", "reason_zh": "无法识别的数值",
+    ...       "reason_en": "number cannot be parsed", "raw_value": "abc", "field": "tax_paid"}],
+    ...     schema=REJECT_SCHEMA)
+    >>> print(format_rejects(t, lang="en"))
+    [E-ROW-NUMBER] 税务.csv row 3, column 信用代码: number cannot be parsed (value 'abc')
+    """
+    lines = []
+    for r in rejects.slice(0, limit).to_pylist():
+        sheet_zh = f" 工作表“{r['sheet']}”" if r["sheet"] else ""
+        sheet_en = f" sheet {r['sheet']!r}," if r["sheet"] else ""
+        value = r["raw_value"]
+        zh = f"{r['file']}{sheet_zh} 第 {r['row']} 行，列“{r['column']}”：{r['reason_zh']}"
+        en = f"{r['file']}{sheet_en} row {r['row']}, column {r['column']}: {r['reason_en']}"
+        if value is not None:
+            zh += f"（值：{value}）"
+            en += f" (value {value!r})"
+        text = {"zh": zh, "en": en}.get(lang or "", f"{zh} / {en}")
+        lines.append(f"[{r['code']}] {text}")
+    rest = rejects.num_rows - limit
+    if rest > 0:
+        lines.append(f"… 另有 {rest} 条 / {rest} more")
+    return "\n".join(lines)

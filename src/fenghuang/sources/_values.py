@@ -95,6 +95,8 @@ def _normalize(arr: pa.Array) -> pa.Array:
     """NFKC (full-width → half-width), trimmed, string type."""
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
         arr = pc.cast(arr, pa.string())
+    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        return pc.utf8_trim_whitespace(arr)  # ASCII only: NFKC changes nothing
     return pc.utf8_trim_whitespace(pc.utf8_normalize(arr, form="NFKC"))
 
 
