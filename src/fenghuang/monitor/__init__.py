@@ -6,6 +6,7 @@ Public names are re-exported here from the private modules.
 from fenghuang.monitor._api import Extraction, extract_files, load_yearbook
 from fenghuang.monitor._catalogue import Catalogue, Indicator, load_catalogue
 from fenghuang.monitor._extract import PENDING, VERIFIED, Extractor, Observation, extract_text
+from fenghuang.monitor._geo import TYPE_COLOURS, resource_city_geojson
 from fenghuang.monitor._geocodes import (
     AdminCodes,
     PlaceCode,
@@ -49,6 +50,15 @@ from fenghuang.monitor._registry import (
     unresolved_places,
 )
 from fenghuang.monitor._text import Report, read_report, report_from_text, split_blocks
+from fenghuang.monitor._views import (
+    SEED_CITIES,
+    CityPage,
+    FigureView,
+    city_page,
+    map_view,
+    seed_demo,
+    source_view,
+)
 from fenghuang.monitor._yearbook import YearbookImport, read_yearbook
 
 __all__ = [
@@ -56,17 +66,21 @@ __all__ = [
     "LEVELS",
     "OBS_SCHEMA",
     "PENDING",
+    "SEED_CITIES",
     "TYPES",
+    "TYPE_COLOURS",
     "VERIFIED",
     "AdminCodes",
     "Catalogue",
     "City",
     "CityIndexResult",
+    "CityPage",
     "CityScore",
     "Completeness",
     "ExhaustedCity",
     "Extraction",
     "Extractor",
+    "FigureView",
     "IndexMethod",
     "Indicator",
     "Mention",
@@ -79,6 +93,7 @@ __all__ = [
     "Report",
     "YearbookImport",
     "admin_codes",
+    "city_page",
     "cn_number",
     "completeness",
     "compute_city_index",
@@ -94,6 +109,7 @@ __all__ = [
     "load_index_method",
     "load_registry",
     "load_yearbook",
+    "map_view",
     "name_core",
     "observations_table",
     "parse_quantity",
@@ -101,9 +117,12 @@ __all__ = [
     "read_yearbook",
     "report_from_text",
     "resolve_place",
+    "resource_city_geojson",
     "save_observations",
     "save_report",
+    "seed_demo",
     "set_status",
+    "source_view",
     "split_blocks",
     "unresolved_places",
     "write_observations",

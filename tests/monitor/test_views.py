@@ -1,0 +1,73 @@
+"""Services behind the monitor's web pages, without a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fenghuang.errors import NotFoundError
+from fenghuang.monitor import (
+    TYPE_COLOURS,
+    city_page,
+    load_registry,
+    map_view,
+    resource_city_geojson,
+    seed_demo,
+    source_view,
+)
+from fenghuang.warehouse import Store
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    st = Store(tmp_path / "w.duckdb")
+    assert seed_demo(st) > 40
+    yield st
+    st.close()
+
+
+def test_geojson_covers_resource_cities(registry) -> None:
+    g = resource_city_geojson(registry, values={"360300": 1.5})
+    props = {f["properties"]["code"]: f["properties"] for f in g["features"]}
+    resource = [c for c in registry.cities if c.code]
+    assert all(c.code in props for c in resource)  # every resource city has a shape
+    assert (
+        props["360300"]["type"] == "衰退型" and props["360300"]["colour"] == TYPE_COLOURS["衰退型"]
+    )
+    assert props["360300"]["value"] == 1.5
+    assert props["620981"]["level"] == "县级市"  # a county-level city from the district layer
+    assert props["440300"]["resource"] is False  # 深圳 is not a resource city
+
+
+def test_city_page_links_each_figure_to_its_sentence(store, registry) -> None:
+    page = city_page(store, "360300", registry)
+    assert (page.name, page.city_type, page.exhausted_batch) == ("萍乡市", "衰退型", 1)
+    figs = [f for fs in page.indicators.values() for f in fs]
+    power = next(f for f in figs if f.indicator_code == "industry_power" and f.kind == "growth")
+    assert power.figure == "1.5%" and power.before.endswith("该市工业用电量增长")
+    assert power.label == "抽取数据，待核实" and power.period == "2023"
+    src = source_view(store, power.obs_id)
+    assert src["figure"] == "1.5%" and "工业用电量增长" in src["before"]
+    assert {p["code"] for p in page.peers} >= {
+        "360300",
+        "230700",
+        "620981",
+    }  # 衰退型 peers with data
+    assert page.missing  # indicators the index needs and the city lacks
+
+
+def test_map_and_unknown_city(store, registry) -> None:
+    m = map_view(store, registry)
+    assert "应有 262" in m["completeness_zh"]
+    seeded = {c["name"] for c in m["cities"] if c["has_data"]}
+    assert {"萍乡市", "玉门市", "阳泉市", "伊春市"} <= seeded
+    with pytest.raises(NotFoundError):
+        city_page(store, "999999", registry)
+    with pytest.raises(NotFoundError):
+        source_view(store, "nope")
