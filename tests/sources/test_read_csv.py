@@ -181,3 +181,34 @@ def test_bad_encoding_message() -> None:
         read_source(data)
     assert info.value.code in {"E-SOURCE-ENCODING", "E-SOURCE-HEADER", "E-SOURCE-FORMAT"}
     assert "[E-SOURCE-" in str(info.value)
+
+
+def test_tax_items_slash_headers_and_ranges(tmp_path: Path, codes: list[str]) -> None:
+    rows = [
+        [
+            "纳税人识别号/统一社会信用代码",
+            "纳税人名称",
+            "征收项目",
+            "税款所属期",
+            "实缴\n税额（元）",
+        ],
+        [codes[0], "甲", "增值税", "2023-01-01至2023-01-31", "100"],
+        [codes[0], "甲", "企业所得税", "2023-01-01至2023-01-31", "50"],
+        [codes[0], "甲", "企业所得税", "2023-01-01至2023-01-31", "60"],  # conflicts with row 3
+    ]
+    batch = read_source(write_csv(tmp_path / "t.csv", rows))
+    assert batch.rows.column_names[:5] == ["credit_code", "name", "year", "month", "item"]
+    out = batch.rows.to_pylist()
+    assert [(r["item"], r["month"], r["tax_paid"]) for r in out] == [("增值税", 1, 100.0)]
+    # the header spans lines 1–2 (a line break inside a quoted cell): data starts on line 3
+    assert out[0]["_row"] == 3
+    assert {(r["row"], r["code"]) for r in batch.rejects.to_pylist()} == {
+        (4, "E-ROW-CONFLICT"),
+        (5, "E-ROW-CONFLICT"),
+    }
+
+
+def test_month_column_carrying_the_year(tmp_path: Path, codes: list[str]) -> None:
+    rows = [["信用代码", "企业名称", "月份", "用电量"], [codes[0], "甲", "2023年3月", "10"]]
+    (row,) = read_source(write_csv(tmp_path / "p.csv", rows)).rows.to_pylist()
+    assert (row["year"], row["month"], row["electricity_kwh"]) == (2023, 3, 10.0)

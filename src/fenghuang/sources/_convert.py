@@ -199,6 +199,8 @@ def _periods(
         mo, bad = parse_months(raw)
         rej.add(bad, "E-ROW-DATE", mcol.header, "month", raw)
         month = pc.coalesce(month, mo)
+        if ycol is None and pcol is None:  # "2023年3月" in a month column carries the year
+            year = pc.coalesce(year, parse_periods(raw)[0])
     if plan.year_hint is not None:
         year = pc.fill_null(year, plan.year_hint)
     if plan.month_hint is not None:

@@ -129,7 +129,13 @@ def _texts(row: Sequence[Cell]) -> list[str | None]:
 
 
 def _match(mapping: DepartmentMapping, header: str) -> tuple[str | None, str | None]:
-    """(field, unit) for one header text."""
+    """(field, unit) for one header text.
+
+    Tried in turn: the whole header; its name without the unit; each part
+    of a header such as ``纳税人识别号/统一社会信用代码`` when all parts that
+    mean something mean the same field.
+    """
+    header = re.sub(r"\s+", "", header)
     f = mapping.field_for_header(header)
     if f is not None:
         return f, None
@@ -138,6 +144,11 @@ def _match(mapping: DepartmentMapping, header: str) -> tuple[str | None, str | N
         f = mapping.field_for_header(stem)
         if f is not None:
             return f, unit
+    parts = [p for p in re.split(r"[/／|()（）、]", header) if p]
+    if len(parts) > 1:
+        found = {mapping.field_for_header(p) for p in parts} - {None}
+        if len(found) == 1:
+            return found.pop(), None
     return None, None
 
 
@@ -193,7 +204,7 @@ def _wide(mapping: DepartmentMapping, label: str, parent: str | None) -> _Col | 
         unit = unit or punit
     if field is None:
         field = mapping.wide_field
-    if field is None or field in ("credit_code", "name", "period", "year", "month"):
+    if field is None or field in ("credit_code", "name", "period", "year", "month", "item"):
         return None
     return (written, field, unit, year, month)
 
@@ -248,7 +259,7 @@ def _score(mapping: DepartmentMapping, cols: list[_Col]) -> tuple[int, int]:
     ident = found & {"credit_code", "name", "parcel_id"}
     if not ident or len(found) < 2:
         return (0, 0)
-    specific = len(found - {"credit_code", "name", "period", "year", "month"})
+    specific = len(found - {"credit_code", "name", "period", "year", "month", "item"})
     return (specific, len(found))
 
 
@@ -406,8 +417,8 @@ def _check_required(plan: HeaderPlan, *, file: str, sheet: str, row: int) -> Non
     if m.kind == "monthly" and "period" not in have and not wide:
         if "month" not in have and plan.month_hint is None:
             missing.append(m.fields["period"].headers[0] if "period" in m.fields else "月份")
-        if "year" not in have and plan.year_hint is None:
-            missing.append("年度")
+        if not have & {"year", "month"} and plan.year_hint is None:
+            missing.append("年度")  # a month column may carry the year ("2023年3月")
     undated = any(c.month is not None and c.year is None for c in plan.columns)
     if wide and undated and "year" not in have and plan.year_hint is None:
         missing.append("年度")

@@ -21,7 +21,9 @@ A mapping file looks like::
     nonnegative = true
 
 Pseudo-fields every department may have: ``credit_code``, ``name``,
-``period`` (year and month in one cell), ``year``, ``month``.
+``period`` (year and month in one cell), ``year``, ``month``, and ``item``
+(a sub-key such as the tax bureau's 征收项目: several rows per firm and
+month, one per item, which the warehouse sums).
 
 Examples
 --------
@@ -68,7 +70,7 @@ __all__ = [
 
 Kind = Literal["monthly", "annual", "parcel", "firm"]
 #: Fields any department file may carry besides its own.
-PSEUDO_FIELDS = ("credit_code", "name", "period", "year", "month")
+PSEUDO_FIELDS = ("credit_code", "name", "period", "year", "month", "item")
 _HEADER_NOISE = re.compile(r"[\s\u3000*＊※:：]")
 
 
@@ -242,6 +244,7 @@ class DepartmentMapping(BaseModel):
     def output_fields(self) -> list[str]:
         """Canonical columns of the output table, in order (lineage excluded)."""
         head = ["credit_code", "name", "year"] + (["month"] if self.kind == "monthly" else [])
+        head += ["item"] if "item" in self.fields else []
         own = [f for f in self.fields if f not in PSEUDO_FIELDS]
         return head + own
 
