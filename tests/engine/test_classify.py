@@ -230,3 +230,17 @@ def test_docstring_examples() -> None:
     from fenghuang.engine import _classify
 
     assert doctest.testmod(_classify).failed == 0
+
+
+def test_boundaries_list_only_groups_that_occur() -> None:
+    # small integer range with gaps; group 9 has only unscored units
+    scores = np.array([1.0, 2.0, 3.0, 4.0, 5.0, np.nan])
+    groups = np.array([2, 2, 5, 5, 7, 9])
+    b = class_boundaries(scores, (0.5, 0.5), ("A", "B"), groups=groups)
+    assert list(b.groups) == [2, 5, 7, 9]
+    # n = 1 with a 0.5 share: c_A = floor(0.5 + 0.5) = 1, so the lone unit is A
+    np.testing.assert_array_equal(b.counts, [[1, 1], [1, 1], [1, 0], [0, 0]])
+    np.testing.assert_array_equal(b.cutoffs[:3], [[2, 1], [4, 3], [5, 5]])
+    assert np.isnan(b.cutoffs[3]).all()
+    b = class_boundaries(scores[:5], (0.5, 0.5), ("A", "B"), groups=groups[:5])
+    assert list(b.groups) == [2, 5, 7]

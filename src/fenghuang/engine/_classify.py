@@ -158,8 +158,13 @@ def _check_shares(shares: npt.ArrayLike) -> FloatArray:
     return sh
 
 
-def _factorize(groups: npt.ArrayLike, n: int) -> tuple[IntArray, npt.NDArray[np.generic]]:
-    """Integer codes 0..G-1 and the sorted group keys, counting for small integers."""
+def _factorize(groups: npt.ArrayLike, n: int) -> tuple[IntArray, npt.NDArray[np.generic], bool]:
+    """Integer codes 0..G-1, the sorted group keys, and whether keys may include absent ones.
+
+    Integers spanning a small range are used directly (``code = group - min``,
+    no sort and no pass to find which values occur); the caller drops the
+    keys that no unit has. Anything else goes through ``np.unique``.
+    """
     g = np.asarray(groups)
     if g.shape != (n,):
         raise EngineInputError(
@@ -169,14 +174,11 @@ def _factorize(groups: npt.ArrayLike, n: int) -> tuple[IntArray, npt.NDArray[np.
         )
     if n and g.dtype.kind in "iub":
         lo, hi = int(g.min()), int(g.max())
-        if hi - lo < 1 << 22:
-            shifted = g.astype(np.intp, copy=False) - lo if lo else g.astype(np.intp, copy=False)
-            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
-            keys = (np.flatnonzero(present) + lo).astype(g.dtype)
-            if present.all():
-                return shifted, keys
-            remap = np.cumsum(present) - 1
-            return remap[shifted], keys
+        if hi - lo < min(n, 1 << 16):
+            codes = g.astype(np.intp, copy=False)
+            if lo:
+                codes = codes - lo
+            return codes, np.arange(lo, hi + 1).astype(g.dtype), True
     if g.dtype.kind == "f" and np.isnan(g).any():
         raise EngineInputError(
             "E-ENGINE-GROUPS",
@@ -185,14 +187,14 @@ def _factorize(groups: npt.ArrayLike, n: int) -> tuple[IntArray, npt.NDArray[np.
             unit=int(np.flatnonzero(np.isnan(g))[0]),
         )
     try:
-        keys, codes = np.unique(g, return_inverse=True)
+        keys, inverse = np.unique(g, return_inverse=True)
     except TypeError as exc:
         raise EngineInputError(
             "E-ENGINE-GROUPS",
             zh="分组值类型不一致，无法比较（例如混有数字、文字和空值）",
             en="group values cannot be compared (mixed numbers, text or None)",
         ) from exc
-    return codes.astype(np.intp, copy=False).ravel(), keys
+    return inverse.astype(np.intp, copy=False).ravel(), keys, False
 
 
 def _codes_for(keys: npt.NDArray[np.generic], groups: npt.ArrayLike | None, n: int) -> IntArray:
@@ -233,26 +235,28 @@ def _share_classes(
     shares: FloatArray,
     groups: npt.ArrayLike | None,
     higher_is_better: bool,
-) -> tuple[npt.NDArray[np.integer], FloatArray, IntArray, npt.NDArray[np.generic]]:
-    """Class index per unit (K for NaN), cut-offs (G, K), group codes and keys."""
+) -> tuple[
+    npt.NDArray[np.integer], FloatArray, IntArray, npt.NDArray[np.generic], npt.NDArray[np.bool_]
+]:
+    """Class index per unit (K for NaN), cut-offs (G, K), group codes, keys, keys present."""
     n = s.shape[0]
     K = shares.size
     if groups is None:
         codes: IntArray = np.zeros(n, dtype=np.intp)
         keys: npt.NDArray[np.generic] = np.zeros(1, dtype=np.int64)
+        dense = False
     else:
-        codes, keys = _factorize(groups, n)
+        codes, keys, dense = _factorize(groups, n)
     G = keys.size
     codes_all = codes
-    valid = ~np.isnan(s)
-    all_valid = bool(valid.all())
     good = s if higher_is_better else -s
-    if not all_valid:
+    # min/max propagate NaN, so one reduction tells whether any score is missing
+    all_valid = n == 0 or not np.isnan(good.min())
+    valid = None if all_valid else ~np.isnan(s)
+    if valid is not None:
         good = good[valid]
         codes = codes[valid]
     m = good.shape[0]
-    n_valid = np.bincount(codes, minlength=G).astype(np.intp)
-    cum = _cumulative_counts(shares, n_valid)  # (G, K)
     cut_good = np.full((G, K), np.nan)
     cls: npt.NDArray[np.integer] = np.full(m, K - 1, dtype=np.int8 if K < 127 else np.intp)
     if m:
@@ -266,6 +270,8 @@ def _share_classes(
         np.minimum(key, B - 1, out=key)
         key += codes * B
         cnt = np.bincount(key, minlength=G * B).reshape(G, B)
+        n_valid = cnt.sum(axis=1)
+        cum = _cumulative_counts(shares, n_valid)  # (G, K)
         from_top = np.cumsum(cnt[:, ::-1], axis=1)  # units in the top r+1 bins
         need = cum  # (G, K): the c_k-th best unit closes class k
         # r = number of top bins holding fewer than c_k units; boundary bin = B - 1 - r
@@ -297,12 +303,15 @@ def _share_classes(
                 with np.errstate(invalid="ignore"):
                     cc[cv >= cut_good[cg, k]] = k
             cls[cand] = cc
-    if not all_valid:
+    if valid is not None:
         full = np.full(n, K, dtype=cls.dtype)
         full[valid] = cls
         cls = full
     cutoffs = cut_good if higher_is_better else -cut_good
-    return cls, cutoffs, codes_all, keys
+    present = np.ones(G, dtype=bool)
+    if dense:  # drop integer keys in the range that no unit has
+        present = np.bincount(codes_all, minlength=G) > 0 if not all_valid or not m else n_valid > 0
+    return cls, cutoffs, codes_all, keys, present
 
 
 def _select(values: FloatArray, keys: IntArray, targets: IntArray, ranks: IntArray) -> FloatArray:
@@ -395,7 +404,7 @@ def classify_shares(
     s = _as_scores(scores)
     sh = _check_shares(shares)
     labs = check_labels(labels, sh.size)
-    cls, _, _, _ = _share_classes(s, sh, groups, higher_is_better)
+    cls = _share_classes(s, sh, groups, higher_is_better)[0]
     return np.asarray([*labs, ""]).take(cls)
 
 
@@ -436,15 +445,15 @@ def class_boundaries(
     labs = check_labels(
         labels if labels is not None else [str(k + 1) for k in range(sh.size)], sh.size
     )
-    cls, cutoffs, codes, keys = _share_classes(s, sh, groups, higher_is_better)
+    cls, cutoffs, codes, keys, present = _share_classes(s, sh, groups, higher_is_better)
     K = sh.size
     valid = cls < K
     flat = codes[valid] * K + cls[valid]
     counts = np.bincount(flat, minlength=keys.size * K).reshape(keys.size, K).astype(np.intp)
     return ClassBoundaries(
-        groups=keys,
+        groups=keys[present],
         labels=labs,
-        cutoffs=cutoffs,
-        counts=counts,
+        cutoffs=cutoffs[present],
+        counts=counts[present],
         higher_is_better=higher_is_better,
     )

@@ -117,27 +117,35 @@ def score_benchmark(
     check_weight_values(w, names=names)
     t = as_types(types, m)
     cost = t < 0
+    rows = min(n, _BLOCK)
+    zero_t = np.zeros(rows * m)  # an array floor is much faster than a scalar one
+    buf = np.empty(rows * m)
+    out = np.empty(n)
+    if not cost.any():
+        # w * clip(x / b, 0, k) = (w / b) * clip(x, 0, k b): two passes and a mat-vec
+        cap_t = np.tile(k * b, rows)
+        coef = w / b
+        for start in range(0, n, _BLOCK):
+            block = A[start : start + _BLOCK]
+            size = block.shape[0] * m
+            flat = buf[:size]
+            np.minimum(block.reshape(-1), cap_t[:size], out=flat)
+            np.maximum(flat, zero_t[:size], out=flat)
+            np.dot(flat.reshape(-1, m), coef, out=out[start : start + block.shape[0]])
+        return out
     # benefit: w x / b clipped to [0, k w]; cost: (w b) / x clipped likewise
     coef = np.where(cost, w * b, w / b)
-    top = np.where(np.isinf(k), np.inf, k * w)
-    rows = min(n, _BLOCK)
-    coef_t = np.tile(coef, rows)
-    top_t = np.tile(top, rows)
-    buf = np.empty(rows * m)
+    top_t = np.tile(np.where(np.isinf(k), np.inf, k * w), rows)
     ones = np.ones(m)
-    out = np.empty(n)
     for start in range(0, n, _BLOCK):
         block = A[start : start + _BLOCK]
         size = block.shape[0] * m
         flat = buf[:size]
-        if cost.any():
-            view = flat.reshape(-1, m)
-            np.multiply(block, coef, out=view, where=~cost)
-            with np.errstate(divide="ignore"):
-                np.divide(coef, block, out=view, where=cost)
-        else:
-            np.multiply(block.reshape(-1), coef_t[:size], out=flat)
+        view = flat.reshape(-1, m)
+        np.multiply(block, coef, out=view, where=~cost)
+        with np.errstate(divide="ignore"):
+            np.divide(coef, block, out=view, where=cost)
         np.minimum(flat, top_t[:size], out=flat)
-        np.maximum(flat, 0.0, out=flat)
-        np.dot(flat.reshape(-1, m), ones, out=out[start : start + block.shape[0]])
+        np.maximum(flat, zero_t[:size], out=flat)
+        np.dot(view, ones, out=out[start : start + block.shape[0]])
     return out

@@ -27,7 +27,9 @@ from ._checks_wm import (
 __all__ = ["VikorResult", "topsis", "vikor", "waspas"]
 
 #: Rows per block in the streaming TOPSIS kernel (keeps the block in cache).
-_BLOCK = 8192
+_BLOCK = 16384
+#: Rows per block when computing column statistics.
+_STATS_BLOCK = 8192
 
 
 def _prepare(
@@ -75,8 +77,9 @@ def topsis(
     -----
     The weighted normalised matrix is affine in ``x`` per criterion, so the
     distances are computed as ``sqrt(sum_j (s_j (x_ij - x*_j))^2)`` with ``x*``
-    the best (or worst) raw value and ``s_j`` the weight over the normaliser,
-    streamed over blocks of rows; no normalised copy of the matrix is made.
+    the best (or worst) raw value and ``s_j`` the weight over the normaliser.
+    Two streamed passes over blocks of rows (column statistics, then
+    distances); no normalised copy of the matrix is made.
     pymcdm's vector normalisation maps cost criteria to ``1 - r``; the
     distances, and so the closeness, are the same.
 
@@ -86,20 +89,7 @@ def topsis(
     >>> topsis(X, [0.3, 0.4, 0.3]).round(4)
     array([0.5037, 0.6581, 0.7482, 0.334 ])
     """
-    A, w, t = _prepare(X, weights, types, names)
-    hi, lo = A.max(axis=0), A.min(axis=0)
-    if normalisation == "vector":
-        norm = np.sqrt(np.einsum("ij,ij->j", A, A))
-        zero = np.flatnonzero(norm == 0)
-        if zero.size:
-            raise zero_range_error(
-                int(zero[0]), names, ("TOPSIS 向量标准化", "TOPSIS vector normalisation")
-            )
-        scale = w / norm
-    elif normalisation == "minmax":
-        span = hi - lo
-        scale = np.divide(w, span, out=np.zeros_like(w), where=span > 0)
-    else:
+    if normalisation not in ("vector", "minmax"):
         raise EngineInputError(
             "E-ENGINE-PARAM",
             zh=f"未知的 TOPSIS 标准化方法：{normalisation}",
@@ -107,25 +97,84 @@ def topsis(
             hint_zh="可选 vector 或 minmax",
             hint_en="use 'vector' or 'minmax'",
         )
+    A = np.ascontiguousarray(np.asarray(X, dtype=np.float64))
+    if A.ndim != 2 or A.size == 0:
+        A = as_matrix(A, names=names)  # raises the shape error
+    n, m = A.shape
+    w = as_weights(weights, m, names=names)
+    t = as_types(types, m)
+    lo, hi, sumsq = _column_stats(A)
+    if not (np.isfinite(lo).all() and np.isfinite(hi).all()):
+        as_matrix(A, names=names)  # raises, naming the first NaN/inf cell
+    if normalisation == "vector":
+        zero = np.flatnonzero(sumsq == 0)
+        if zero.size:
+            raise zero_range_error(
+                int(zero[0]), names, ("TOPSIS 向量标准化", "TOPSIS vector normalisation")
+            )
+        if not np.isfinite(sumsq).all():
+            raise EngineInputError(
+                "E-ENGINE-OVERFLOW",
+                zh="数值过大，向量标准化溢出",
+                en="values too large: vector normalisation overflows",
+                indicator=indicator_name(int(np.flatnonzero(~np.isfinite(sumsq))[0]), names),
+            )
+        scale = w / np.sqrt(sumsq)
+    else:
+        span = hi - lo
+        scale = np.divide(w, span, out=np.zeros_like(w), where=span > 0)
     best = np.where(t > 0, hi, lo)
     worst = np.where(t > 0, lo, hi)
-    n = A.shape[0]
-    d_plus = np.empty(n)
-    d_minus = np.empty(n)
-    buf = np.empty((min(n, _BLOCK), A.shape[1]))
+    rows = min(n, _BLOCK)
+    best_t = np.tile(best, rows)
+    scale_t = np.tile(scale, rows)
+    gap_t = np.tile(scale * (best - worst), rows)  # scale (x - worst) = u + gap
+    u = np.empty(rows * m)
+    sq = np.empty(rows * m)
+    d_plus = np.empty(rows)
+    ones = np.ones(m)
+    closeness = np.empty(n)
     for start in range(0, n, _BLOCK):
         block = A[start : start + _BLOCK]
-        b = buf[: block.shape[0]]
-        for ref, out in ((best, d_plus), (worst, d_minus)):
-            np.subtract(block, ref, out=b)
-            np.multiply(b, scale, out=b)
-            np.einsum("ij,ij->i", b, b, out=out[start : start + block.shape[0]])
-    np.sqrt(d_plus, out=d_plus)
-    np.sqrt(d_minus, out=d_minus)
-    total = d_plus + d_minus
-    closeness = np.full(n, 0.5)
-    np.divide(d_minus, total, out=closeness, where=total > 0)
+        k = block.shape[0]
+        size = k * m
+        uu, qq, dp = u[:size], sq[:size], d_plus[:k]
+        dm = closeness[start : start + k]
+        np.subtract(block.reshape(-1), best_t[:size], out=uu)
+        np.multiply(uu, scale_t[:size], out=uu)
+        np.multiply(uu, uu, out=qq)
+        np.dot(qq.reshape(-1, m), ones, out=dp)
+        np.add(uu, gap_t[:size], out=uu)
+        np.multiply(uu, uu, out=qq)
+        np.dot(qq.reshape(-1, m), ones, out=dm)
+        np.sqrt(dp, out=dp)
+        np.sqrt(dm, out=dm)
+        np.add(dp, dm, out=dp)  # D+ + D-
+        np.divide(dm, dp, out=dm, where=dp > 0)
+        dm[dp == 0] = 0.5  # every alternative identical
     return closeness
+
+
+def _column_stats(A: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Column minimum, maximum and sum of squares of a C-ordered matrix in one pass.
+
+    Each block of rows is transposed into a cached buffer so the three
+    reductions run along contiguous rows (a plain ``A.max(axis=0)`` over a few
+    columns is several times slower). NaN propagates into all three.
+    """
+    n, m = A.shape
+    lo = np.full(m, np.inf)
+    hi = np.full(m, -np.inf)
+    ss = np.zeros(m)
+    buf = np.empty((m, min(n, _STATS_BLOCK)))
+    for start in range(0, n, _STATS_BLOCK):
+        block = A[start : start + _STATS_BLOCK]
+        T = buf[:, : block.shape[0]]
+        np.copyto(T, block.T)
+        np.minimum(lo, T.min(axis=1), out=lo)
+        np.maximum(hi, T.max(axis=1), out=hi)
+        ss += np.einsum("ij,ij->i", T, T)
+    return lo, hi, ss
 
 
 class VikorResult(NamedTuple):
