@@ -120,3 +120,13 @@ def test_workbook_with_garbage_part(part: str, garbage: bytes) -> None:
         for item in zin.infolist():
             zout.writestr(item, garbage if item.filename == part else zin.read(item.filename))
     _read(out.getvalue(), "x.xlsx")
+
+
+@_FAST
+@given(st.binary(max_size=1500), st.integers(1, 5))
+def test_any_bytes_streamed(data: bytes, batch_rows: int) -> None:
+    try:
+        for batch in iter_source(data, batch_rows=batch_rows):
+            assert batch.rows.num_rows <= batch_rows
+    except FenghuangError as exc:
+        assert exc.code.startswith("E-")

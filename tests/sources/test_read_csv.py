@@ -212,3 +212,22 @@ def test_month_column_carrying_the_year(tmp_path: Path, codes: list[str]) -> Non
     rows = [["信用代码", "企业名称", "月份", "用电量"], [codes[0], "甲", "2023年3月", "10"]]
     (row,) = read_source(write_csv(tmp_path / "p.csv", rows)).rows.to_pylist()
     assert (row["year"], row["month"], row["electricity_kwh"]) == (2023, 3, 10.0)
+
+
+def test_rejects_print_with_place_and_both_languages(tmp_path: Path, codes: list[str]) -> None:
+    from fenghuang.sources import format_rejects
+
+    rows = [
+        ["信用代码", "企业名称", "所属期", "实缴税金"],
+        [bad_check(codes[0]), "甲", "2023-01", "1"],
+        [codes[1], "乙", "2023-01", "x"],
+    ]
+    batch = read_source(write_csv(tmp_path / "税务局.csv", rows))
+    text = format_rejects(batch.rejects)
+    first, second = text.splitlines()
+    assert first.startswith(
+        "[E-ROW-CREDIT-CODE-CHECK] 税务局.csv 第 2 行，列“信用代码”：统一社会信用代码校验位错误"
+    )
+    assert "row 2, column 信用代码: unified social credit code: wrong check character" in first
+    assert second.startswith("[E-ROW-NUMBER] 税务局.csv 第 3 行，列“实缴税金”") and "'x'" in second
+    assert format_rejects(batch.rejects, limit=1).endswith("另有 1 条 / 1 more")
