@@ -279,7 +279,7 @@ def test_feature_growth_and_difference(feature) -> None:
 
 BULLETIN = """萍乡市2023年国民经济和社会发展统计公报
 
-全年全市地区生产总值1234.5亿元，比上年增长5.6%。其中，第一产业增加值98.7亿元，增长3.1%；第二产业增加值512.3亿元，增长6.2%；第三产业增加值623.5亿元，增长5.4%。三次产业结构为8.0:41.5:50.5。年末全市常住人口185.6万人。城镇居民人均可支配收入45678元，增长5.0%。
+全年全市地区生产总值1234.5亿元，比上年增长5.6%。其中，第一产业增加值98.7亿元，增长3.1%；第二产业增加值512.3亿元，增长6.2%；第三产业增加值623.5亿元，增长5.4%。三次产业结构为8.0:41.5:50.5。全年规模以上工业增加值比上年增长7.1%。年末全市常住人口185.6万人。城镇居民人均可支配收入45678元，增长5.0%。
 """
 
 
@@ -291,6 +291,7 @@ def test_statistical_bulletin() -> None:
     assert got[("primary_va", "level")] == (98.7, "亿元", "2023", "萍乡市")
     assert got[("primary_va", "growth")] == (3.1, "%", "2023", "萍乡市")
     assert got[("tertiary_va", "growth")] == (5.4, "%", "2023", "萍乡市")
+    assert got[("industry_va", "growth")] == (7.1, "%", "2023", "萍乡市")
     assert got[("population", "count")] == (185.6, "万人", "2023", "萍乡市")
     assert got[("urban_income", "growth")] == (5.0, "%", "2023", "萍乡市")
     assert not [o for o in obs if o.value in (8.0, 41.5, 50.5)]  # a ratio without units
@@ -410,3 +411,40 @@ def test_any_text_gives_observations_or_nothing(text: str) -> None:
 
 
 _SHARED = Extractor()
+
+
+ECONOMY = """大同市2023年经济运行情况
+
+2023年，全市实现地区生产总值1100.2亿元，同比增长4.5%，增速高于全省0.4个百分点。全市规模以上工业增加值同比增长6.1%，其中，战略性新兴产业增加值增长12.3%，高于全市规上工业5.2个百分点。全年空气质量优良天数比例达到88.5%，PM2.5平均浓度为32微克/立方米，下降5.9%。全市原煤产量由2015年的5000万吨下降到2023年的3200万吨。高新技术企业达到215家，比上年净增38家。第三产业增加值占地区生产总值的比重为48.6%，比上年提高1.2个百分点。煤炭占工业比重由2012年的60%下降至35%。上半年完成投资45亿元，占年度计划的52%。
+"""
+
+
+def test_comparisons_from_to_and_changes() -> None:
+    obs = extract_text(ECONOMY, report_date=date(2024, 2, 10))
+    assert {o.place_name for o in obs} == {"大同市"}
+    by = {(o.value, o.unit): o for o in obs}
+    diff = by[(0.4, "个百分点")]
+    assert (diff.kind, diff.indicator_code, diff.of) == ("growth", "gdp", "全省")
+    above = by[(5.2, "个百分点")]
+    assert (above.indicator_code, above.of) == ("emerging_va", "全市规上工业")
+    pm = by[(32.0, "微克/立方米")]
+    assert (pm.indicator_code, pm.kind, pm.unit_norm) == ("pm25", "level", "μg/m³")
+    assert by[(-5.9, "%")].indicator_code == "pm25"
+    coal_2015, coal_2023 = by[(5000.0, "万吨")], by[(3200.0, "万吨")]
+    assert (coal_2015.indicator_code, coal_2015.period, coal_2015.kind) == (
+        "coal_output",
+        "2015",
+        "level",
+    )
+    assert (coal_2023.indicator_code, coal_2023.period, coal_2023.kind) == (
+        "coal_output",
+        "2023",
+        "level",
+    )
+    assert by[(38.0, "家")].indicator == "高新技术企业净增"
+    pp = by[(1.2, "个百分点")]
+    assert (pp.kind, pp.indicator_code, pp.of) == ("growth", "tertiary_share", "")
+    assert (by[(60.0, "%")].kind, by[(60.0, "%")].of) == ("share", "工业")
+    assert (by[(35.0, "%")].kind, by[(35.0, "%")].indicator) == ("share", "煤炭占工业比重")
+    # "年度计划" is not a target: these are actual figures
+    assert by[(45.0, "亿元")].kind == "level" and by[(52.0, "%")].kind == "share"

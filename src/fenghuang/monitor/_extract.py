@@ -54,7 +54,7 @@ _GROWTH = re.compile(
 _TO_LEVEL = re.compile(r"(增长|增加|提高|提升|上升|下降|降低|减少|扩大|缩小|缩减)(到|至)$")
 _DIFF = re.compile(r"(高|低|快|慢|多|少)(出)?$")
 _DOWN = re.compile(r"下降|降低|减少|回落|下滑|缩小|低|慢|少")
-_TARGET = re.compile(r"目标|预期|力争|争取|确保|计划|预计|规划")
+_TARGET = re.compile(r"目标|预期|力争|争取|确保|预计|(?:计划|规划)(?=到|在|于|20\d\d|今年|明年)")
 _SHARE_WORDS = re.compile(r"比重|占比|份额|比例")
 _RANK = re.compile(
     r"(?P<verb>位列|位居|排名|排在|列|居|排)(?P<of>[^，。；、：第]{0,16}?)第(?P<n>[一二三四五六七八九十百\d]+)(?:位|名)?"
@@ -68,7 +68,7 @@ _LEAD = re.compile(
 _TRAIL = re.compile(
     r"(同比|比上年|较上年|比去年|年均|平均|分别|累计|共计|共|已|已经|均|实现|完成|达到|高达|达|为|是|突破|超过|超出|"
     r"超|逾|约|近|将近|接近|不足|不到|仅|保持在|稳定在|控制在|增长|增速|增幅|增加|下降|降低|减少|提高|提升|上涨|回落|"
-    r"上升|下滑|缩减|缩小|跨上|跨越|迈上|站上|到|至|了|在|的|，|、)+$"
+    r"上升|下滑|缩减|缩小|跨上|跨越|迈上|站上|到|至|了|在|的|由|从|(?<!占)比|较|，|、)+$"
 )
 _MEASURE_LEAD = re.compile(r"^[一二两三四五六七八九十几数每]+[个间座台家条项种批位名所套次]")
 _FOLLOW_NOUN = re.compile(
@@ -77,6 +77,7 @@ _FOLLOW_NOUN = re.compile(
 _CONNECT_ONLY = re.compile(r"^[和及与、或以及]*$")
 _COUNTERS = {"count"}
 _MAX_PHRASE = 24
+_CHANGE_WORDS = {"净增", "新增", "增加", "减少", "净减", "累计新增"}
 _GENERIC_HEADS = {"总数", "总量", "总额", "总规模", "规模", "数量", "总计", "合计"}
 _VERB_CUT = re.compile(r"将|已|正在|正|以来|实施|开展|入驻|介绍|实现|完成|进行|获得|获|被|等|用于")
 _SKIP_QUANTITIES = {"duration", ""}
@@ -241,7 +242,9 @@ class Extractor:
             raw = m.group("num")
             if not raw[0].isdigit() and len(raw) == 1:
                 continue  # 一台, 两届, a lone 亿: measure or threshold words, not figures
-            if re.match(r"^(重|长|宽|高|深|厚|大|多|外|内|以外|以内|之外)?的", text[b:]):
+            if re.match(
+                r"^((重|长|宽|高|深|厚|大|多|外|内|以外|以内|之外)?的|级|量级|档)", text[b:]
+            ):
                 continue
             if q.qualifier in {"以上", "以下"} and _FOLLOW_NOUN.match(text[b:]):
                 continue  # 亿元以上技改项目: a threshold modifying a noun
@@ -315,9 +318,21 @@ class Extractor:
         for s, e in [(p.start, p.end) for p in periods] + [(m.start, m.end) for m in mentions]:
             for i in range(max(s, a), min(e, b)):
                 chars[i - a] = "，"
-        # keep the last run: periods and places are cut points; a place right
-        # before the figure leaves it empty (the noun after the figure is used)
-        phrase = "".join(chars).split("，")[-1]
+        # keep the last run: periods and places are cut points. A place right
+        # before the figure leaves it empty (the noun after the figure is used);
+        # a run that is only particles (原煤产量由2015年的…) defers to the run before.
+        runs = "".join(chars).split("，")
+        if not runs[-1]:
+            return ""
+        # the last run is only verbs/particles (…比上年增长, …由2015年的): look back
+        for run in reversed(runs):
+            phrase = self._clean_run(run)
+            if phrase:
+                return phrase
+        return ""
+
+    @staticmethod
+    def _clean_run(phrase: str) -> str:
         for _ in range(3):
             phrase = _TRAIL.sub("", phrase)
             phrase = _LEAD.sub("", phrase)
@@ -347,7 +362,7 @@ class Extractor:
         if q.quantity == "ratio" and (share_at >= 0 or _SHARE_WORDS.search(left)):
             fig.kind = "share"
             if share_at >= 0:
-                whole = left[share_at + 1 :]
+                whole = re.split(r"由|从|自", left[share_at + 1 :])[0]
                 whole = _TRAIL.sub(
                     "", re.sub(r"(的)?(比重|比例|份额)(为|达到|达|是)?$", "", _TRAIL.sub("", whole))
                 )
@@ -371,16 +386,20 @@ class Extractor:
                 fig.kind = "level"
             if _TO_LEVEL.search(left):
                 fig.kind = "count" if q.quantity in _COUNTERS else "level"
-            comp = re.search(r"比([^，；]{1,20}?)(增速|增幅)?(高|低|快|慢)(出)?$", left)
-            if comp and prev is not None:
-                fig.of = comp.group(1) + (comp.group(2) or "")
-                fig.sign = -1.0 if comp.group(3) in {"低", "慢"} else 1.0
+                fig.sign = 1.0  # 下降到3200万吨 is a level, not a decline of 3200
+            comp = re.search(
+                r"比(?P<of>[^，；]{1,20}?)(?P<inc>增速|增幅)?(?<![提升])(?P<dir>高|低|快|慢)(出)?$",
+                left,
+            ) or re.search(r"(增速|增幅)?(?P<dir>高|低|快|慢)于(?P<of>[^，；]{1,20}?)$", left)
+            if comp and prev is not None and q.quantity in {"ratio", "ratio_change"}:
+                fig.of = comp.group("of") + (comp.groupdict().get("inc") or "")
+                fig.sign = -1.0 if comp.group("dir") in {"低", "慢"} else 1.0
                 fig.indicator = prev.indicator
                 fig.kind = "growth"
             else:
                 fig.indicator = self._strip(text, left_start, fig.start, periods, mentions)
         follow = _FOLLOW_NOUN.match(text[fig.end :])
-        if follow and follow.group("next").isdigit():
+        if follow and follow.group("next").isdigit() and q.quantity in _COUNTERS:
             fig.indicator = ""  # 10条重点产业链…增长3.4%: the count only modifies a later figure
             return
         noun = _VERB_CUT.split(follow.group("noun"))[0] if follow else ""
@@ -397,13 +416,21 @@ class Extractor:
             and (fig.kind == "count" or len(fig.indicator) <= 2)
         ):
             fig.indicator = noun  # 102个项目, 7万余名林业富余职工, 1GWh生产能力
-        if prev is not None and fig.indicator in _GENERIC_HEADS:
+        if prev is not None and fig.indicator in _CHANGE_WORDS:
+            fig.indicator = (
+                prev.indicator.removeprefix("新增") + fig.indicator
+            )  # …215家，比上年净增38家
+        elif prev is not None and fig.indicator in _GENERIC_HEADS:
             fig.indicator = (
                 prev.indicator.removeprefix("新增") + fig.indicator
             )  # 新增…35家，总数达到210家
         elif not fig.indicator and prev is not None:
             fig.indicator = prev.indicator  # 地区生产总值1234.5亿元，比上年增长5.6%
-            if not fig.of and fig.kind == prev.kind:
+            if _TO_LEVEL.search(left.rstrip("的")) or _TO_LEVEL.search(
+                re.sub(r"\d{4}年的?$", "", left)
+            ):
+                fig.kind, fig.of = prev.kind, prev.of  # 比重由…的60%下降至35%
+            elif not fig.of and fig.kind == prev.kind:
                 fig.of = prev.of
         if len(fig.indicator) > _MAX_PHRASE:
             fig.indicator = ""

@@ -69,6 +69,8 @@ UNITS: dict[str, tuple[str, str, float]] = {
     "米": ("length", "km", 1e-3),
     "厘米": ("length", "km", 1e-5),
     "毫米": ("length", "km", 1e-6),
+    "微克/立方米": ("concentration", "μg/m³", 1.0),
+    "毫克/立方米": ("concentration", "μg/m³", 1e3),
     "%": ("ratio", "%", 1.0),
     "％": ("ratio", "%", 1.0),
     "‰": ("ratio", "%", 0.1),
