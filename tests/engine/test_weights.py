@@ -14,6 +14,7 @@ from pymcdm import weights as pw
 
 from fenghuang.engine import (
     WEIGHT_METHODS,
+    Weighting,
     WeightsRenormalisedWarning,
     w_critic,
     w_entropy,
@@ -228,6 +229,42 @@ def test_weights_do_not_depend_on_unit_order(X: np.ndarray, rnd) -> None:  # typ
 
 
 def test_docstring_examples() -> None:
-    from fenghuang.engine import _weights
+    from fenghuang.engine import _weighting, _weights
 
     assert doctest.testmod(_weights).failed == 0
+    assert doctest.testmod(_weighting).failed == 0
+
+
+# -- the estimator-style step ---------------------------------------------------
+
+
+def test_weighting_step_follows_the_estimator_contract() -> None:
+    X = CRITIC_X
+    step = Weighting(method="critic")
+    assert not hasattr(step, "weights_")  # nothing learned before fit
+    assert step.fit(X) is step
+    np.testing.assert_allclose(step.weights_, w_critic(X))
+    params = step.get_params()
+    assert params == {"method": "critic", "fixed": None, "renormalise": False}
+    clone = Weighting(**params).fit(X)
+    np.testing.assert_array_equal(clone.weights_, step.weights_)
+    step.set_params(method="merec").fit(MEREC_X, [1, 1, -1, -1])
+    np.testing.assert_allclose(step.weights_, [0.5752, 0.0141, 0.4016, 0.0091], atol=5e-5)
+
+
+def test_weighting_step_fixed_and_errors() -> None:
+    X = np.ones((4, 3))
+    with pytest.warns(WeightsRenormalisedWarning):
+        step = Weighting("fixed", [1, 1, 2], renormalise=True).fit(X)
+    np.testing.assert_allclose(step.weights_, [0.25, 0.25, 0.5])
+    with pytest.raises(WeightsError, match="E-WEIGHTS-SUM"):
+        Weighting("fixed", [1, 1, 2]).fit(X)
+    with pytest.raises(WeightsError, match="E-WEIGHTS-LENGTH"):
+        Weighting("fixed", [0.5, 0.5]).fit(X)
+    with pytest.raises(WeightsError, match="E-WEIGHTS-MISSING"):
+        Weighting("fixed").fit(X)
+    with pytest.raises(WeightsError, match="E-WEIGHTS-METHOD"):
+        Weighting("ahp").fit(X)
+    with pytest.raises(WeightsError, match="E-WEIGHTS-PARAM"):
+        Weighting().set_params(alpha=1)
+    np.testing.assert_allclose(Weighting().fit(X).weights_, [1 / 3] * 3)

@@ -23,6 +23,7 @@ from ._classify_rules import classify_breaks, classify_thresholds
 from ._fused import score_benchmark
 from ._mcda import VikorResult, topsis, vikor, waspas
 from ._promethee import PREFERENCE_FUNCTIONS, PrometheeResult, promethee_ii
+from ._weighting import Weighting
 from ._weights import (
     WEIGHT_METHODS,
     WeightsRenormalisedWarning,
@@ -44,6 +45,7 @@ __all__ += [  # weights, MCDA rankers, classification, audit statistics
     "IndicatorStats",
     "PrometheeResult",
     "VikorResult",
+    "Weighting",
     "WeightsRenormalisedWarning",
     "class_boundaries",
     "classify_breaks",
