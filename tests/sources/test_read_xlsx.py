@@ -215,3 +215,25 @@ def test_wide_monthly_layout_single_row(tmp_path: Path, codes: list[str]) -> Non
     assert batch.department == "tax"
     got = [(r["year"], r["month"], r["tax_paid"]) for r in batch.rows.to_pylist()]
     assert sorted(got) == [(2023, 1, 10.0), (2023, 2, 20.0), (2023, 12, 30.0)]
+
+
+def test_vertically_merged_firm_over_parcels(codes: list[str]) -> None:
+    sheet = [
+        ["企业用地情况表"],
+        ["统一社会信用代码", "企业名称", "宗地编号", "面积（亩）", "权属"],
+        [codes[0], "甲公司", "P1", 10, "出让"],
+        [None, None, "P2", 5, "租赁"],
+        [None, None, "P3", 2, "在建"],
+        [codes[1], "乙公司", "P4", 7, "自有"],
+    ]
+    batch = read_source(workbook_bytes({"用地": sheet}, {"用地": ["A3:A5", "B3:B5", "A1:E1"]}))
+    assert batch.department == "land" and batch.rejects.num_rows == 0
+    got = [
+        (r["credit_code"], r["parcel_id"], r["area"], r["tenure"]) for r in batch.rows.to_pylist()
+    ]
+    assert got == [
+        (codes[0], "P1", 10.0, "own"),
+        (codes[0], "P2", 5.0, "leased"),
+        (codes[0], "P3", 2.0, "construction"),
+        (codes[1], "P4", 7.0, "own"),
+    ]

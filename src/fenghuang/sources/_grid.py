@@ -119,12 +119,36 @@ def read_csv_grid(data: bytes, name: str) -> Grid:
     return Grid("", rows, numbers, encoding=encoding, delimiter=delimiter)
 
 
+#: Workbooks up to this size are opened fully, so merged cells can be filled in;
+#: larger ones are streamed (read-only mode knows nothing of merges).
+MERGE_LIMIT = 8 << 20
+
+
+def _fill_merged(ws: object, rows: list[list[Cell]]) -> None:
+    """Copy each merged range's value into all its cells (e.g. a firm name over three parcels)."""
+    for rng in getattr(getattr(ws, "merged_cells", None), "ranges", ()):
+        r0, c0, r1, c1 = rng.min_row, rng.min_col, rng.max_row, rng.max_col
+        if r0 - 1 >= len(rows):
+            continue
+        top = rows[r0 - 1]
+        value = top[c0 - 1] if c0 - 1 < len(top) else None
+        if value is None:
+            continue
+        for r in range(r0, min(r1, len(rows)) + 1):
+            row = rows[r - 1]
+            if len(row) < c1:
+                row.extend([None] * (c1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c - 1] = value
+
+
 def read_xlsx_grids(data: bytes, name: str) -> list[Grid]:
-    """The cells of every visible sheet of a workbook (openpyxl, read-only)."""
+    """The cells of every visible sheet of a workbook, merged cells filled in."""
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        read_only = len(data) > MERGE_LIMIT
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=read_only, data_only=True)
     except (
         zipfile.BadZipFile,
         KeyError,
@@ -159,6 +183,7 @@ def read_xlsx_grids(data: bytes, name: str) -> list[Grid]:
             for i, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
                 rows.append(list(values))
                 numbers.append(i)
+            _fill_merged(ws, rows)
             grids.append(Grid(str(ws.title), rows, numbers))
     except Exception as exc:
         raise source_error(
@@ -168,7 +193,8 @@ def read_xlsx_grids(data: bytes, name: str) -> list[Grid]:
             file=name,
         ) from exc
     finally:
-        wb.close()
+        if read_only:
+            wb.close()
     return grids
 
 

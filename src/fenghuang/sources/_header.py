@@ -165,7 +165,10 @@ def _is_subheader(mapping: DepartmentMapping, top: list[str | None], sub: list[s
         if _CODELIKE.match(text) or re.fullmatch(r"[-+]?[\d.,，%]+", text):
             return False
         parent = top[j] if j < len(top) else None
-        if parent is None or normalize_header(text) in special or looks_like_unit(text):
+        if parent is not None and normalize_header(parent) == normalize_header(text):
+            continue  # merged over both header rows
+        month = mapping.kind == "monthly" and _month_label(text) is not None
+        if parent is None or month or normalize_header(text) in special or looks_like_unit(text):
             signal = True
     return signal
 
@@ -221,6 +224,8 @@ def _combine(
     for j in range(width):
         p = top[j] if j < len(top) else None
         c = sub[j] if sub is not None and j < len(sub) else None
+        if p is not None and c is not None and normalize_header(p) == normalize_header(c):
+            c = None  # a header cell merged over both rows, filled into each
         if p is not None:
             parent = p
         elif c is None:
