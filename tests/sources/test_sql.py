@@ -86,3 +86,13 @@ def test_parquet_sql_by_header(tmp_path: Path) -> None:
     ).to_arrow_table()
     row = got.to_pylist()[0]
     assert (row["year"], row["energy_tce"], row["water_m3"]) == (2023, 15000.0, 1000.0)
+
+
+def test_wide_layout_has_no_sql_plan(tmp_path: Path) -> None:
+    from fenghuang.errors import SourceError
+
+    rows = [["信用代码", "户名", "2023年1月", "2023年2月"], [valid_code(1), "甲", "1", "2"]]
+    plan = plan_columns(write_csv(tmp_path / "p.csv", rows), "power")
+    assert plan.wide and [c.month for c in plan.columns] == [None, None, 1, 2]
+    with pytest.raises(SourceError):
+        plan.sql_select()

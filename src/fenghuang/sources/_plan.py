@@ -53,6 +53,8 @@ class ColumnSpec:
         the mapping default); None when a unit column gives it per row.
     factor : float or None
         Multiply by it to get base units; None when per-row or unknown.
+    year, month : int or None
+        Wide monthly layouts: the period of a month column.
     """
 
     index: int
@@ -61,6 +63,8 @@ class ColumnSpec:
     quantity: str | None
     unit: str | None
     factor: float | None
+    year: int | None = None
+    month: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,13 @@ class ColumnPlan:
     header_plan: HeaderPlan = field(repr=False, compare=False)
 
     def fields(self) -> dict[str, ColumnSpec]:
-        """Canonical field → its column."""
-        return {c.field: c for c in self.columns if c.field is not None}
+        """Canonical field → its column (long layouts; see :attr:`wide`)."""
+        return {c.field: c for c in self.columns if c.field is not None and c.month is None}
+
+    @property
+    def wide(self) -> bool:
+        """Whether the file has one column per month (then read with ``iter_source``)."""
+        return any(c.month is not None for c in self.columns)
 
     def sql_select(self, column: str = "column{index}") -> str:
         """DuckDB SELECT list giving canonical columns (see :mod:`._sql`)."""
@@ -128,7 +137,7 @@ def _plan_to_columns(plan: HeaderPlan) -> tuple[ColumnSpec, ...]:
                 title = plan.title_units.get(q)
                 unit = title if title and spec.allows(title) else (spec.default_unit or None)
                 factor = table[normalize_unit(unit)] if unit else 1.0
-        out.append(ColumnSpec(c.index, c.header, c.field, q, unit, factor))
+        out.append(ColumnSpec(c.index, c.header, c.field, q, unit, factor, c.year, c.month))
     return tuple(out)
 
 

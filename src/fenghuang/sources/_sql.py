@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from fenghuang.sources._codes import source_error
 from fenghuang.sources._units import UNIT_TABLES
 from fenghuang.sources._values import MISSING_TOKENS
 
@@ -66,6 +67,12 @@ def sql_select(plan: ColumnPlan, column: str = "column{index}") -> str:
     str
         Comma-separated expressions ``… AS credit_code, … AS tax_paid, …``.
     """
+    if plan.wide:
+        raise source_error(
+            "E-SOURCE-FORMAT",
+            detail_zh="按月分列的宽表不能直接用 SQL 读取，请使用 iter_source",
+            detail_en="a wide layout (one column per month) has no SQL plan; use iter_source",
+        )
     fields = plan.fields()
 
     def name(index: int) -> str:
