@@ -244,3 +244,12 @@ def test_boundaries_list_only_groups_that_occur() -> None:
     assert np.isnan(b.cutoffs[3]).all()
     b = class_boundaries(scores[:5], (0.5, 0.5), ("A", "B"), groups=groups[:5])
     assert list(b.groups) == [2, 5, 7]
+
+
+def test_extreme_score_ranges() -> None:
+    tiny = np.array([0.0, 5e-324, 1e-323, 1.5e-323, 2e-323])  # subnormal spread
+    assert list(classify_shares(tiny, (0.4, 0.6), ("A", "B"))) == ["B", "B", "B", "A", "A"]
+    huge = np.array([-1.7e308, 0.0, 1.7e308, 1.0, 2.0])  # range overflows to inf
+    np.testing.assert_array_equal(
+        classify_shares(huge, SHARES, ABCD), reference(huge, SHARES, ABCD)
+    )

@@ -262,13 +262,19 @@ def _share_classes(
     if m:
         lo, hi = float(good.min()), float(good.max())
         B = int(max(1, min(_BINS, m // (4 * G))))
-        scale = (B / (hi - lo)) * (1.0 - 1e-12) if hi > lo else 0.0
-        tmp = np.subtract(good, lo)
-        np.multiply(tmp, scale, out=tmp)
-        key = tmp.astype(np.intp)
-        del tmp
-        np.minimum(key, B - 1, out=key)
-        key += codes * B
+        with np.errstate(over="ignore"):
+            span = hi - lo
+            scale = B / span * (1.0 - 1e-12) if span > 0 else 0.0
+        if np.isfinite(span) and 0.0 < scale < np.inf:
+            tmp = np.subtract(good, lo)
+            np.multiply(tmp, scale, out=tmp)
+            key = tmp.astype(np.intp)
+            del tmp
+            np.minimum(key, B - 1, out=key)
+            key += codes * B
+        else:  # equal scores, or a range that is subnormal or overflows: one bin
+            B = 1
+            key = codes.copy()
         cnt = np.bincount(key, minlength=G * B).reshape(G, B)
         n_valid = cnt.sum(axis=1)
         cum = _cumulative_counts(shares, n_valid)  # (G, K)
