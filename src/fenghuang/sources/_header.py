@@ -16,39 +16,19 @@ from dataclasses import dataclass, field
 
 from fenghuang.sources._codes import source_error
 from fenghuang.sources._grid import Cell, cell_text
-from fenghuang.sources._mapping import DepartmentMapping, normalize_header
-from fenghuang.sources._units import find_quantity_of_unit, looks_like_unit, split_header
+from fenghuang.sources._labels import Col, combine, is_subheader, score
+from fenghuang.sources._mapping import DepartmentMapping
+from fenghuang.sources._units import find_quantity_of_unit
 
 __all__ = ["HeaderPlan", "PlannedColumn", "hints_from_text", "plan_header"]
 
 SCAN_ROWS = 30
-# (header as written, field, unit, year, month) of one column; year/month for wide layouts
-_Col = tuple[str, str | None, str | None, int | None, int | None]
-_MONTH_LABEL = re.compile(
-    r"^(?:(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*)?"
-    r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*(?:月份?|(?=$))(?P<rest>.*)$"
-)
-_CN_MONTH = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d{3})")
 _PERIOD_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[年\-_.]?\s*(0?[1-9]|1[0-2])\s*月(?!\d)")
 _PERIOD_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(?!\d)")
 _MONTH_SHEET = re.compile(r"^\s*(0?[1-9]|1[0-2])\s*月(份)?\s*$")
 _UNIT_LINE = re.compile(r"(?:金额|计量|面积|电量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
-_CODELIKE = re.compile(r"^[0-9A-Za-z]{15,20}$")
 
 
 @dataclass(frozen=True)
@@ -128,146 +108,6 @@ def _texts(row: Sequence[Cell]) -> list[str | None]:
     return out
 
 
-def _match(mapping: DepartmentMapping, header: str) -> tuple[str | None, str | None]:
-    """(field, unit) for one header text.
-
-    Tried in turn: the whole header; its name without the unit; each part
-    of a header such as ``纳税人识别号/统一社会信用代码`` when all parts that
-    mean something mean the same field.
-    """
-    header = re.sub(r"\s+", "", header)
-    f = mapping.field_for_header(header)
-    if f is not None:
-        return f, None
-    stem, unit = split_header(header)
-    if unit is not None:
-        f = mapping.field_for_header(stem)
-        if f is not None:
-            return f, unit
-    parts = [p for p in re.split(r"[/／|()（）、]", header) if p]
-    if len(parts) > 1:
-        found = {mapping.field_for_header(p) for p in parts} - {None}
-        if len(found) == 1:
-            return found.pop(), None
-    return None, None
-
-
-def _is_subheader(mapping: DepartmentMapping, top: list[str | None], sub: list[str | None]) -> bool:
-    if not any(sub):
-        return False
-    special = {
-        normalize_header(s) for s in [*mapping.current_subheaders, *mapping.ignored_subheaders]
-    }
-    signal = False
-    for j, text in enumerate(sub):
-        if text is None:
-            continue
-        if _CODELIKE.match(text) or re.fullmatch(r"[-+]?[\d.,，%]+", text):
-            return False
-        parent = top[j] if j < len(top) else None
-        if parent is not None and normalize_header(parent) == normalize_header(text):
-            continue  # merged over both header rows
-        month = mapping.kind == "monthly" and _month_label(text) is not None
-        if parent is None or month or normalize_header(text) in special or looks_like_unit(text):
-            signal = True
-    return signal
-
-
-def _month_label(text: str, *, with_year_only: bool = False) -> tuple[int | None, int, str] | None:
-    """(year, month, rest) of a header such as ``1月``, ``2023年1月``, ``1月用电量``."""
-    m = _MONTH_LABEL.match(text.strip())
-    if m is None:
-        return None
-    raw = m.group("m")
-    month = _CN_MONTH[raw] if raw in _CN_MONTH else int(raw)
-    rest = m.group("rest").strip()
-    if m.group("y") is None and not text.strip().startswith(raw):
-        return None
-    if rest == "" and m.group("y") is None and not re.search(r"月", text):
-        return None  # a bare number is not a month header
-    return (int(m.group("y")) if m.group("y") else None, month, rest)
-
-
-def _wide(mapping: DepartmentMapping, label: str, parent: str | None) -> _Col | None:
-    """A month column of a wide monthly layout, if ``label`` is one."""
-    if mapping.kind != "monthly":
-        return None
-    found = _month_label(label)
-    if found is None:
-        return None
-    year, month, rest = found
-    written = f"{parent}|{label}" if parent else label
-    field, unit = (None, None)
-    if rest:
-        field, unit = _match(mapping, rest)
-        if field is None and looks_like_unit(rest.strip("()（）")):
-            unit = rest.strip("()（）")
-    if field is None and parent:
-        field, punit = _match(mapping, parent)
-        unit = unit or punit
-    if field is None:
-        field = mapping.wide_field
-    if field is None or field in ("credit_code", "name", "period", "year", "month", "item"):
-        return None
-    return (written, field, unit, year, month)
-
-
-def _combine(
-    mapping: DepartmentMapping, top: list[str | None], sub: list[str | None] | None
-) -> list[_Col]:
-    """Per column: (header as written, field, unit, year, month)."""
-    width = max(len(top), len(sub or []))
-    current = {normalize_header(s) for s in mapping.current_subheaders}
-    ignored = {normalize_header(s) for s in mapping.ignored_subheaders}
-    out: list[_Col] = []
-    parent: str | None = None
-    for j in range(width):
-        p = top[j] if j < len(top) else None
-        c = sub[j] if sub is not None and j < len(sub) else None
-        if p is not None and c is not None and normalize_header(p) == normalize_header(c):
-            c = None  # a header cell merged over both rows, filled into each
-        if p is not None:
-            parent = p
-        elif c is None:
-            parent = None
-        if sub is None or c is None:
-            text = p or ""
-            f, u = _match(mapping, text) if p else (None, None)
-            wide = _wide(mapping, text, None) if p and f is None else None
-            out.append(wide or (text, f, u, None, None))
-            continue
-        eff = p if p is not None else parent
-        written = f"{eff}|{c}" if eff else c
-        key = normalize_header(c)
-        wide = _wide(mapping, c, eff)
-        if wide is not None:
-            out.append(wide)
-        elif eff and key in ignored:
-            out.append((written, None, None, None, None))
-        elif eff and key in current:
-            f, u = _match(mapping, eff)
-            out.append((written, f, u, None, None))
-        elif eff and looks_like_unit(c) and _match(mapping, eff)[0] is not None:
-            out.append((written, _match(mapping, eff)[0], c, None, None))
-        else:
-            f, u = _match(mapping, c)
-            if f is None and eff:
-                f, u = _match(mapping, eff + c)
-            out.append((written, f, u, None, None))
-    return out
-
-
-def _score(mapping: DepartmentMapping, cols: list[_Col]) -> tuple[int, int]:
-    found = {c[1] for c in cols if c[1] is not None}
-    if any(c[4] is not None for c in cols):
-        found.add("month")
-    ident = found & {"credit_code", "name", "parcel_id"}
-    if not ident or len(found) < 2:
-        return (0, 0)
-    specific = len(found - {"credit_code", "name", "period", "year", "month", "item"})
-    return (specific, len(found))
-
-
 def hints_from_text(text: str) -> tuple[int | None, int | None]:
     """(year, month) written in a title, sheet name or file name, if any."""
     m = _PERIOD_IN_NAME.search(text) or _PERIOD_COMPACT.search(text)
@@ -320,7 +160,7 @@ def plan_header(
             DepartmentMapping,
             int,
             bool,
-            list[_Col],
+            list[Col],
         ]
         | None
     ) = None
@@ -328,16 +168,16 @@ def plan_header(
     for mapping in mappings:
         tie = sum(1 for h in mapping.file_hints if h.lower() in hint_text.lower())
         for i, top in enumerate(texts):
-            single = _combine(mapping, top, None)
-            options: list[tuple[bool, list[_Col]]] = [(False, single)]
+            single = combine(mapping, top, None)
+            options: list[tuple[bool, list[Col]]] = [(False, single)]
             if (
                 i + 1 < len(texts)
-                and _score(mapping, single) != (0, 0)
-                and _is_subheader(mapping, top, texts[i + 1])
+                and score(mapping, single) != (0, 0)
+                and is_subheader(mapping, top, texts[i + 1])
             ):
-                options = [(True, _combine(mapping, top, texts[i + 1]))]
+                options = [(True, combine(mapping, top, texts[i + 1]))]
             for two, cols in options:
-                s = _score(mapping, cols)
+                s = score(mapping, cols)
                 if s == (0, 0):
                     continue
                 key = (s[0], s[1], tie)
@@ -361,7 +201,7 @@ def _finish(
     texts: list[list[str | None]],
     i: int,
     two: bool,
-    cols: list[_Col],
+    cols: list[Col],
     *,
     file: str,
     sheet: str,
