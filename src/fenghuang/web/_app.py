@@ -1,0 +1,180 @@
+"""The application factory: ``create_app(settings)`` builds everything.
+
+Nothing is created at import time. The factory opens (or takes) the store,
+builds the templates, the login limiter, the job runner and the caches, keeps
+them on ``app.state``, mounts the static files, installs the security
+headers and error pages, and includes every router listed in
+:data:`fenghuang.web.routes.ROUTERS`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fenghuang.errors import AccessDenied, FenghuangError, InputError, NotFoundError
+from fenghuang.warehouse import Store
+from fenghuang.web._deps import LoginRequired, csrf_protect
+from fenghuang.web._render import make_templates, render
+from fenghuang.web._security import LoginLimiter
+from fenghuang.web._settings import Settings
+from fenghuang.web.routes import include_routers
+from fenghuang.web.services.jobs import JobRunner
+from fenghuang.web.services.site import detect_synthetic
+
+__all__ = ["STATIC_DIR", "create_app"]
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", _CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers, and ``no-store`` on every
+    page that is not a static asset (firm pages must never be cached)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(_HEADERS)
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error_page(request: Request, exc: FenghuangError, status: int) -> Response:
+    if request.headers.get("hx-request"):
+        lang = request.cookies.get("fh_lang", "zh")
+        text = exc.message("en" if lang == "en" else "zh")
+        return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
+    return render(request, "error.html", {"error": exc, "status": status}, status_code=status)
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        if request.method == "GET" and not request.headers.get("hx-request"):
+            nxt = request.url.path
+            return RedirectResponse(f"/login?next={nxt}", status_code=303)
+        return Response("login required", status_code=401, headers={"HX-Redirect": "/login"})
+
+    @app.exception_handler(AccessDenied)
+    async def _denied(request: Request, exc: AccessDenied) -> Response:
+        return _error_page(request, exc, 403)
+
+    @app.exception_handler(NotFoundError)
+    async def _missing(request: Request, exc: NotFoundError) -> Response:
+        return _error_page(request, exc, 404)
+
+    @app.exception_handler(InputError)
+    async def _bad(request: Request, exc: InputError) -> Response:
+        return _error_page(request, exc, 400)
+
+    @app.exception_handler(FenghuangError)
+    async def _other(request: Request, exc: FenghuangError) -> Response:
+        return _error_page(request, exc, 500)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            err = NotFoundError("E-WEB-404", zh="页面不存在", en="page not found")
+            return _error_page(request, err, 404)
+        return Response(str(exc.detail), status_code=exc.status_code)
+
+
+def _synthetic_flag(settings: Settings, store: Store) -> Any:
+    cache: dict[str, Any] = {"at": -1e9, "value": False}
+
+    def flag() -> bool:
+        if settings.synthetic is not None:
+            return settings.synthetic
+        now = time.monotonic()
+        if now - cache["at"] > 30:
+            cache["value"] = detect_synthetic(store)
+            cache["at"] = now
+        return bool(cache["value"])
+
+    return flag
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the web application.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Defaults to :meth:`Settings.from_env`.
+    store : Store, optional
+        An open store to use (tests); otherwise ``settings.store_path`` is
+        opened and closed with the application.
+
+    Returns
+    -------
+    FastAPI
+        The application; ``app.state`` holds ``settings``, ``store``,
+        ``templates``, ``limiter``, ``jobs`` and ``cache``.
+    """
+    settings = settings or Settings.from_env()
+    own_store = store is None
+    the_store = store if store is not None else Store(settings.store_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.jobs.shutdown()
+        if own_store:
+            the_store.close()
+
+    app = FastAPI(
+        title="Fenghuang",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.store = the_store
+    app.state.templates = make_templates()
+    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_seconds)
+    app.state.jobs = JobRunner()
+    app.state.cache = {}
+    app.state.synthetic = _synthetic_flag(settings, the_store)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_errors(app)
+    include_routers(app)
+    app.add_middleware(SecurityHeaders)
+    return app

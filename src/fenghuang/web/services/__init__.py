@@ -1,0 +1,1 @@
+"""Services behind the web routes: each route makes one call into one of these."""

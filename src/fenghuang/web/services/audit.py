@@ -1,0 +1,49 @@
+"""The append-only audit log (table ``web_audit``).
+
+Only :func:`record` writes to it, and it only inserts: no function here
+updates or deletes a line. Every change made through the web application —
+login, import, confirmation, run, publication, appeal and its decision, role
+change — is recorded with who, when, from where and what.
+"""
+
+from __future__ import annotations
+
+from fenghuang.warehouse import Store
+from fenghuang.web._schemas import AuditEntry, UserPublic
+
+__all__ = ["list_audit", "record"]
+
+_COLS = ("audit_id", "at", "actor", "role", "action", "object", "detail", "ip")
+_SQL_COLS = "audit_id, logged_at, actor, role, action, target, detail, ip"
+
+
+def record(
+    store: Store,
+    *,
+    action: str,
+    actor: UserPublic | str | None,
+    object: str | None = None,
+    detail: str | None = None,
+    ip: str | None = None,
+) -> None:
+    """Append one line to the audit log."""
+    if isinstance(actor, UserPublic):
+        name, role = actor.username, actor.role
+    else:
+        name, role = actor, None
+    store.execute(
+        "insert into web_audit(actor, role, action, target, detail, ip) values (?, ?, ?, ?, ?, ?)",
+        [name, role, action, object, detail, ip],
+    )
+
+
+def list_audit(store: Store, *, limit: int = 200, action: str | None = None) -> list[AuditEntry]:
+    """The newest lines first (optionally of one action)."""
+    where, params = "", []
+    if action:
+        where, params = "where action = ?", [action]
+    rows = store.fetch_all(
+        f"select {_SQL_COLS} from web_audit {where} order by audit_id desc limit {int(limit)}",
+        params,
+    )
+    return [AuditEntry.model_validate(dict(zip(_COLS, r, strict=True))) for r in rows]

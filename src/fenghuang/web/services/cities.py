@@ -1,0 +1,135 @@
+"""Services of the city-monitor pages: thin adapters over :mod:`fenghuang.monitor`.
+
+The registry (with its administrative codes) is built once per application
+and kept in ``app.state.cache``; everything else is read from the store on
+each request. Chart options are plain ECharts JSON for the page's data
+islands (drawn by ``static/js/app.js``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fenghuang.monitor import (
+    CityPage,
+    Registry,
+    city_page,
+    load_catalogue,
+    load_registry,
+    map_view,
+    resource_city_geojson,
+    source_view,
+)
+from fenghuang.warehouse import Store
+
+__all__ = ["city", "geojson", "overview", "registry", "series_charts", "source"]
+
+_KEY = "monitor.registry"
+_KIND_ZH = {
+    "level": "总量",
+    "growth": "增速",
+    "share": "比重",
+    "count": "数量",
+    "rank": "位次",
+    "target": "目标",
+}
+
+
+def registry(cache: dict[str, Any]) -> Registry:
+    """The resource-city registry, built once per application."""
+    reg = cache.get(_KEY)
+    if reg is None:
+        reg = load_registry()
+        cache[_KEY] = reg
+    return reg
+
+
+def geojson(cache: dict[str, Any]) -> dict[str, Any]:
+    """The national map's GeoJSON (cached in the process)."""
+    return resource_city_geojson(registry(cache))
+
+
+def _map_option(data: list[dict[str, Any]], *, visual: dict[str, Any] | None) -> dict[str, Any]:
+    opt: dict[str, Any] = {
+        "tooltip": {"trigger": "item", "formatter": "{b}"},
+        "series": [
+            {
+                "type": "map",
+                "map": "cn-resource",
+                "roam": True,
+                "zoom": 1.15,
+                "center": [104.5, 36.5],
+                "label": {"show": False},
+                "itemStyle": {"areaColor": "#eeeeec", "borderColor": "#888a85", "borderWidth": 0.3},
+                "emphasis": {"label": {"show": True}, "itemStyle": {"areaColor": "#fce94f"}},
+                "data": data,
+            }
+        ],
+    }
+    if visual:
+        opt["visualMap"] = visual
+        opt["tooltip"]["formatter"] = "{b}：{c}"
+    return opt
+
+
+def overview(store: Store, cache: dict[str, Any]) -> dict[str, Any]:
+    """The map page: city list, completeness and the two map options (by type, by index)."""
+    data = map_view(store, registry(cache))
+    feats = [f["properties"] for f in data.pop("geojson")["features"]]
+    by_type = [
+        {"name": p["name"], "code": p["code"], "itemStyle": {"areaColor": p["colour"]}}
+        for p in feats
+        if p["resource"]
+    ]
+    with_value = [p for p in feats if p["value"] is not None]
+    index_opt = None
+    if with_value:
+        vals = [float(p["value"]) for p in with_value]
+        index_opt = _map_option(
+            [
+                {"name": p["name"], "code": p["code"], "value": round(float(p["value"]), 3)}
+                for p in with_value
+            ],
+            visual={
+                "min": min(vals),
+                "max": max(vals) if max(vals) > min(vals) else min(vals) + 1,
+                "calculable": True,
+                "inRange": {"color": ["#4e9a06", "#fce94f", "#cc0000"]},
+                "left": "left",
+                "bottom": 10,
+            },
+        )
+    data["map_option_type"] = _map_option(by_type, visual=None)
+    data["map_option_index"] = index_opt
+    return data
+
+
+def city(store: Store, cache: dict[str, Any], code: str) -> CityPage:
+    """One city's page data."""
+    return city_page(store, code, registry(cache))
+
+
+def series_charts(page: CityPage) -> dict[str, dict[str, Any]]:
+    """Line charts (ECharts options) for indicators with figures in two or more periods."""
+    cat = load_catalogue()
+    out: dict[str, dict[str, Any]] = {}
+    for key, pts in page.series.items():
+        periods = sorted({p for p, _ in pts})
+        if len(periods) < 2:
+            continue
+        code, kind = key.split(":")
+        last = {p: v for p, v in pts}
+        name = (cat[code].zh if code in cat else code) + f"（{_KIND_ZH.get(kind, kind)}）"
+        out[key] = {
+            "title": {"text": name, "textStyle": {"fontSize": 14}},
+            "tooltip": {"trigger": "axis"},
+            "xAxis": {"type": "category", "data": periods},
+            "yAxis": {"type": "value", "scale": True},
+            "series": [{"type": "line", "data": [last[p] for p in periods], "name": name}],
+        }
+    return out
+
+
+def source(store: Store, obs_id: str) -> dict[str, Any]:
+    """A figure in the text it was extracted from."""
+    return source_view(store, obs_id)

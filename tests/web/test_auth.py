@@ -1,0 +1,117 @@
+"""Login, sessions, CSRF, rate limiting, security headers, audit."""
+
+from __future__ import annotations
+
+from web_helpers import PASSWORD, csrf_of, login
+
+from fenghuang.web import list_audit
+
+
+def test_login_sets_strict_httponly_cookie_and_lands_on_home(app_client, store):
+    c = app_client()
+    page = c.get("/login")
+    assert page.status_code == 200
+    assert "模拟数据" in page.text
+    r = c.post(
+        "/login",
+        data={"username": "analyst", "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert r.headers["location"] == "/overview"
+    cookie = next(h for k, h in r.headers.multi_items() if k == "set-cookie" and "fh_session" in h)
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    actions = [a.action for a in list_audit(store)]
+    assert "login" in actions
+
+
+def test_wrong_password_is_refused_then_rate_limited(app_client, store):
+    c = app_client()
+    token = csrf_of(c.get("/login").text)
+    for _ in range(3):
+        r = c.post(
+            "/login", data={"username": "leader", "password": "nope-nope", "csrf_token": token}
+        )
+        assert r.status_code == 401
+        assert "用户名或密码错误" in r.text
+    # even the right password is refused while limited
+    r = c.post("/login", data={"username": "leader", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 429
+    # another user from the same address is not limited
+    r = c.post(
+        "/login",
+        data={"username": "analyst", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    actions = [a.action for a in list_audit(store)]
+    assert actions.count("login_failed") == 3 and "login_limited" in actions
+
+
+def test_login_without_csrf_is_refused(app_client):
+    c = app_client()
+    c.get("/login")
+    r = c.post("/login", data={"username": "analyst", "password": PASSWORD})
+    assert r.status_code == 403
+
+
+def test_post_without_csrf_refused_when_logged_in(app_client):
+    c = app_client()
+    login(c, "admin")
+    r = c.post("/logout", follow_redirects=False)
+    assert r.status_code == 403
+    r = c.post("/admin/users/leader/role", data={"role": "admin"}, follow_redirects=False)
+    assert r.status_code == 403
+
+
+def test_logout_ends_session(app_client):
+    c = app_client()
+    token = login(c, "admin")
+    r = c.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    r = c.get("/admin", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_security_headers(app_client):
+    c = app_client()
+    r = c.get("/login")
+    csp = r.headers["content-security-policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["cache-control"] == "no-store"
+    assert "<script>" not in r.text  # no inline scripts
+
+
+def test_admin_changes_role_and_it_is_audited(app_client, store):
+    c = app_client()
+    token = login(c, "admin")
+    r = c.post(
+        "/admin/users/leader/role",
+        data={"role": "analyst", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = c.get("/admin")
+    assert "role=analyst" in page.text
+    entry = next(a for a in list_audit(store) if a.action == "role")
+    assert entry.actor == "admin" and entry.object == "leader"
+
+
+def test_language_switch(app_client):
+    c = app_client()
+    r = c.get("/lang/en", headers={"referer": "http://testserver/login"}, follow_redirects=True)
+    assert "Log in" in r.text and "Synthetic data" in r.text
+    r = c.get("/lang/zh", headers={"referer": "http://testserver/login"}, follow_redirects=True)
+    assert "登录" in r.text
+
+
+def test_session_expires(app_client, store, settings):
+    c = app_client()
+    login(c, "admin")
+    store.execute("update web_sessions set expires_at = expires_at - interval 1 day")
+    r = c.get("/admin", follow_redirects=False)
+    assert r.status_code == 303
