@@ -1,0 +1,46 @@
+"""City-monitor pages: map, city page with sources, source view, access."""
+
+from __future__ import annotations
+
+import json
+
+from web_helpers import login
+
+from fenghuang.monitor import fetch_observations, seed_demo
+
+
+def test_map_city_and_source_pages(app_client, store) -> None:
+    assert seed_demo(store) > 40
+    c = app_client()
+    login(c, "leader")
+    page = c.get("/cities")
+    assert page.status_code == 200
+    assert 'data-geo="/cities/map.json"' in page.text and "萍乡市" in page.text
+    assert "应有 262" in page.text
+    geo = c.get("/cities/map.json").json()
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) > 300
+    option = json.loads(page.text.split('id="map-type">')[1].split("</script>")[0])
+    pingxiang = next(d for d in option["series"][0]["data"] if d["code"] == "360300")
+    assert pingxiang["itemStyle"]["areaColor"] == "#cc0000"  # 衰退型
+
+    city = c.get("/cities/360300")
+    assert city.status_code == 200
+    assert "抽取数据，待核实" in city.text
+    assert "该市工业用电量增长<mark>1.5%</mark>" in city.text
+    obs = next(
+        r for r in fetch_observations(store, place_code="360300", indicator_code="industry_power").to_pylist()
+        if r["kind"] == "growth"
+    )
+    src = c.get(f"/cities/source/{obs['obs_id']}")
+    assert src.status_code == 200 and "<mark>1.5%</mark>" in src.text
+    assert c.get("/cities/140400").status_code == 200  # 长治: in the registry, no figures yet
+    assert "暂无该城市的数据" in c.get("/cities/140400").text
+    assert c.get("/cities/999999").status_code == 404
+
+
+def test_cities_need_a_reader(app_client) -> None:
+    c = app_client()
+    r = c.get("/cities", follow_redirects=False)
+    assert r.status_code == 303 and "/login" in r.headers["location"]
+    login(c, "firm_a")
+    assert c.get("/cities").status_code == 403
