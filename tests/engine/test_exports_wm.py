@@ -12,9 +12,20 @@ from fenghuang.engine import (
     _promethee,
     _weighting,
     _weights,
+    _weights_objective,
 )
 
-MODULES = [_audit, _classify, _classify_rules, _fused, _mcda, _promethee, _weighting, _weights]
+MODULES = [
+    _audit,
+    _classify,
+    _classify_rules,
+    _fused,
+    _mcda,
+    _promethee,
+    _weighting,
+    _weights,
+    _weights_objective,
+]
 
 
 def test_every_public_name_is_re_exported() -> None:

@@ -229,9 +229,10 @@ def test_weights_do_not_depend_on_unit_order(X: np.ndarray, rnd) -> None:  # typ
 
 
 def test_docstring_examples() -> None:
-    from fenghuang.engine import _weighting, _weights
+    from fenghuang.engine import _weighting, _weights, _weights_objective
 
     assert doctest.testmod(_weights).failed == 0
+    assert doctest.testmod(_weights_objective).failed == 0
     assert doctest.testmod(_weighting).failed == 0
 
 

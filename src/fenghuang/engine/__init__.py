@@ -24,17 +24,8 @@ from ._fused import score_benchmark
 from ._mcda import VikorResult, topsis, vikor, waspas
 from ._promethee import PREFERENCE_FUNCTIONS, PrometheeResult, promethee_ii
 from ._weighting import Weighting
-from ._weights import (
-    WEIGHT_METHODS,
-    WeightsRenormalisedWarning,
-    w_critic,
-    w_entropy,
-    w_equal,
-    w_fixed,
-    w_merec,
-    w_pca,
-    w_std,
-)
+from ._weights import WEIGHT_METHODS, WeightsRenormalisedWarning, w_equal, w_fixed
+from ._weights_objective import w_critic, w_entropy, w_merec, w_pca, w_std
 
 __all__: list[str] = []
 __all__ += [  # weights, MCDA rankers, classification, audit statistics
