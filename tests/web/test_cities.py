@@ -28,7 +28,10 @@ def test_map_city_and_source_pages(app_client, store) -> None:
     assert "抽取数据，待核实" in city.text
     assert "该市工业用电量增长<mark>1.5%</mark>" in city.text
     obs = next(
-        r for r in fetch_observations(store, place_code="360300", indicator_code="industry_power").to_pylist()
+        r
+        for r in fetch_observations(
+            store, place_code="360300", indicator_code="industry_power"
+        ).to_pylist()
         if r["kind"] == "growth"
     )
     src = c.get(f"/cities/source/{obs['obs_id']}")
