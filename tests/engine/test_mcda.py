@@ -160,3 +160,13 @@ def test_docstring_examples() -> None:
     from fenghuang.engine import _mcda
 
     assert doctest.testmod(_mcda).failed == 0
+
+
+def test_topsis_huge_values_take_the_prescaled_path() -> None:
+    X, w, t = _random_problem(11)
+    big = X * 1e200  # squaring unscaled differences would overflow
+    np.testing.assert_allclose(
+        topsis(big, w, t, normalisation="minmax"),
+        topsis(X, w, t, normalisation="minmax"),
+        rtol=1e-10,
+    )

@@ -127,12 +127,16 @@ def topsis(
     worst = np.where(t > 0, lo, hi)
     rows = min(n, _BLOCK)
     best_t = np.tile(best, rows)
-    scale_t = np.tile(scale, rows)
-    gap_t = np.tile(scale * (best - worst), rows)  # scale (x - worst) = u + gap
+    # D^2 = sum_j s_j^2 (x - x*)^2: the scale goes into the mat-vec, saving a pass,
+    # unless squaring unscaled differences could overflow
+    prescale = max(abs(float(lo.min())), abs(float(hi.max()))) > 1e150
+    scale_t = np.tile(scale, rows) if prescale else None
+    gap = scale * (best - worst) if prescale else best - worst
+    gap_t = np.tile(gap, rows)  # (x - worst) = (x - best) + (best - worst)
+    reduce_by = np.ones(m) if prescale else scale * scale
     u = np.empty(rows * m)
     sq = np.empty(rows * m)
     d_plus = np.empty(rows)
-    ones = np.ones(m)
     closeness = np.empty(n)
     for start in range(0, n, _BLOCK):
         block = A[start : start + _BLOCK]
@@ -141,12 +145,13 @@ def topsis(
         uu, qq, dp = u[:size], sq[:size], d_plus[:k]
         dm = closeness[start : start + k]
         np.subtract(block.reshape(-1), best_t[:size], out=uu)
-        np.multiply(uu, scale_t[:size], out=uu)
+        if scale_t is not None:
+            np.multiply(uu, scale_t[:size], out=uu)
         np.multiply(uu, uu, out=qq)
-        np.dot(qq.reshape(-1, m), ones, out=dp)
+        np.dot(qq.reshape(-1, m), reduce_by, out=dp)
         np.add(uu, gap_t[:size], out=uu)
         np.multiply(uu, uu, out=qq)
-        np.dot(qq.reshape(-1, m), ones, out=dm)
+        np.dot(qq.reshape(-1, m), reduce_by, out=dm)
         np.sqrt(dp, out=dp)
         np.sqrt(dm, out=dm)
         np.add(dp, dm, out=dp)  # D+ + D-
