@@ -68,3 +68,11 @@ def test_cities(capsys, monkeypatch) -> None:
     assert main(["cities", "--unresolved"]) == 0
     out = capsys.readouterr().out
     assert "应有 262" in out and "已有 195" in out and "杨家杖子开发区" in out
+
+
+def test_cities_seed(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    assert main(["cities-seed", "--store", str(db)]) == 0
+    with Store(db) as st:
+        codes = set(fetch_observations(st).column("place_code").to_pylist())
+    assert {"360300", "620981", "140300", "230700"} <= codes

@@ -150,3 +150,16 @@ def city_index(
 
 def _f(x: float | None) -> str:
     return "" if x is None else f"{x:.3f}"
+
+
+@app.command("cities-seed")
+def cities_seed(
+    store: Annotated[Path, typer.Option("--store", help="数据仓库 / warehouse file")],
+) -> None:
+    """载入示例报告的抽取数据（萍乡、玉门、阳泉、伊春）/ Load the example reports' figures."""
+    from fenghuang.monitor import seed_demo
+    from fenghuang.warehouse import Store
+
+    with Store(store) as st:
+        n = seed_demo(st)
+    _out().print(f"已载入 {n} 个抽取数据（待核实）/ loaded {n} extracted figures (unverified)")

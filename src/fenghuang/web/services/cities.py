@@ -8,6 +8,7 @@ islands (drawn by ``static/js/app.js``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fenghuang.monitor import (
@@ -114,11 +115,11 @@ def series_charts(page: CityPage) -> dict[str, dict[str, Any]]:
     cat = load_catalogue()
     out: dict[str, dict[str, Any]] = {}
     for key, pts in page.series.items():
-        periods = sorted({p for p, _ in pts})
+        periods = sorted({p for p, _ in pts if re.fullmatch(r"\d{4}", p)})  # whole years only
         if len(periods) < 2:
             continue
         code, kind = key.split(":")
-        last = {p: v for p, v in pts}
+        last = {p: v for p, v in pts if p in periods}
         name = (cat[code].zh if code in cat else code) + f"（{_KIND_ZH.get(kind, kind)}）"
         out[key] = {
             "title": {"text": name, "textStyle": {"fontSize": 14}},
