@@ -253,3 +253,12 @@ def test_extreme_score_ranges() -> None:
     np.testing.assert_array_equal(
         classify_shares(huge, SHARES, ABCD), reference(huge, SHARES, ABCD)
     )
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_infinite_scores_are_refused_even_next_to_nan(bad: float) -> None:
+    scores = np.array([1.0, np.nan, 3.0, bad, 2.0])
+    for fn in (classify_shares, class_boundaries):
+        with pytest.raises(EngineInputError, match="E-ENGINE-NONFINITE") as exc:
+            fn(scores, SHARES, ABCD)
+        assert exc.value.context["unit"] == 3

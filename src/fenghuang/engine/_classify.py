@@ -30,7 +30,7 @@ import numpy.typing as npt
 from fenghuang.errors import EngineInputError
 
 from ._checks_wm import FloatArray
-from ._classify_kernel import IntArray, _share_classes
+from ._classify_kernel import IntArray, _share_classes, raise_infinite
 
 __all__ = ["ClassBoundaries", "class_boundaries", "classify_shares"]
 
@@ -93,7 +93,7 @@ class ClassBoundaries:
         return gap
 
 
-def _as_scores(scores: npt.ArrayLike) -> FloatArray:
+def _as_scores(scores: npt.ArrayLike, *, check_inf: bool = True) -> FloatArray:
     s = np.asarray(scores, dtype=np.float64)
     if s.ndim != 1:
         raise EngineInputError(
@@ -101,14 +101,8 @@ def _as_scores(scores: npt.ArrayLike) -> FloatArray:
             zh=f"得分必须是一维数组，实际维数为 {s.ndim}",
             en=f"scores must be a 1-D array, got {s.ndim} dimension(s)",
         )
-    if np.isinf(s).any():
-        i = int(np.flatnonzero(np.isinf(s))[0])
-        raise EngineInputError(
-            "E-ENGINE-NONFINITE",
-            zh="得分含无穷大",
-            en="a score is infinite",
-            unit=i,
-        )
+    if check_inf and np.isinf(s).any():
+        raise_infinite(s)
     return s
 
 
@@ -240,7 +234,7 @@ def classify_shares(
     >>> classify_shares([3, 3, 1, np.nan], (0.25, 0.75), ("A", "B"))
     array(['A', 'A', 'B', ''], dtype='<U1')
     """
-    s = _as_scores(scores)
+    s = _as_scores(scores, check_inf=False)  # the kernel checks via min/max
     sh = _check_shares(shares)
     labs = check_labels(labels, sh.size)
     cls = _share_classes(s, sh, groups, higher_is_better)[0]
@@ -279,7 +273,7 @@ def class_boundaries(
     >>> b.gap_to_better_class([9, 8, 7, 6, 5])
     array([0., 0., 1., 2., 3.])
     """
-    s = _as_scores(scores)
+    s = _as_scores(scores, check_inf=False)  # the kernel checks via min/max
     sh = _check_shares(shares)
     labs = check_labels(
         labels if labels is not None else [str(k + 1) for k in range(sh.size)], sh.size

@@ -22,6 +22,17 @@ IntArray = npt.NDArray[np.intp]
 _BINS = 4096
 
 
+def raise_infinite(s: FloatArray) -> None:
+    """Raise the error for an infinite score, naming the first such unit."""
+    i = int(np.flatnonzero(np.isinf(s))[0])
+    raise EngineInputError(
+        "E-ENGINE-NONFINITE",
+        zh="得分含无穷大",
+        en="a score is infinite",
+        unit=i,
+    )
+
+
 def _factorize(groups: npt.ArrayLike, n: int) -> tuple[IntArray, npt.NDArray[np.generic], bool]:
     """Integer codes 0..G-1, the sorted group keys, and whether keys may include absent ones.
 
@@ -91,7 +102,8 @@ def _share_classes(
     codes_all = codes
     good = s if higher_is_better else -s
     # min/max propagate NaN, so one reduction tells whether any score is missing
-    all_valid = n == 0 or not np.isnan(good.min())
+    lo = float(good.min()) if n else 0.0
+    all_valid = not np.isnan(lo)
     valid = None if all_valid else ~np.isnan(s)
     if valid is not None:
         good = good[valid]
@@ -100,7 +112,11 @@ def _share_classes(
     cut_good = np.full((G, K), np.nan)
     cls: npt.NDArray[np.integer] = np.full(m, K - 1, dtype=np.int8 if K < 127 else np.intp)
     if m:
-        lo, hi = float(good.min()), float(good.max())
+        if not all_valid:
+            lo = float(good.min())
+        hi = float(good.max())
+        if np.isinf(lo) or np.isinf(hi):
+            raise_infinite(s)
         B = int(max(1, min(_BINS, m // (4 * G))))
         with np.errstate(over="ignore"):
             span = hi - lo
