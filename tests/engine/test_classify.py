@@ -262,3 +262,11 @@ def test_infinite_scores_are_refused_even_next_to_nan(bad: float) -> None:
         with pytest.raises(EngineInputError, match="E-ENGINE-NONFINITE") as exc:
             fn(scores, SHARES, ABCD)
         assert exc.value.context["unit"] == 3
+
+
+def test_single_class_and_empty_input() -> None:
+    got = classify_shares([3.0, 1.0, 2.0, np.nan], (1.0,), ["all"], groups=[0, 0, 1, 1])
+    assert list(got) == ["all", "all", "all", ""]
+    assert classify_shares([], (0.5, 0.5), "AB").shape == (0,)
+    b = class_boundaries(np.array([]), (0.5, 0.5), "AB", groups=np.array([], dtype=int))
+    assert b.cutoffs.shape == (0, 2)

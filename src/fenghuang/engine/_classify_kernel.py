@@ -171,8 +171,10 @@ def _share_classes(
         cls = full
     cutoffs = cut_good if higher_is_better else -cut_good
     present = np.ones(G, dtype=bool)
-    if dense:  # drop integer keys in the range that no unit has
-        present = np.bincount(codes_all, minlength=G) > 0 if not all_valid or not m else n_valid > 0
+    if dense and valid is None and m:  # drop integer keys in the range no unit has
+        present = n_valid > 0
+    elif dense:
+        present = np.bincount(codes_all, minlength=G) > 0
     return cls, cutoffs, codes_all, keys, present
 
 
