@@ -120,6 +120,7 @@ def test_period_round_trip(y: int, m: int, fmt: str) -> None:
         ("2023年1月5日", dt.date(2023, 1, 5)),
         ("20230105", dt.date(2023, 1, 5)),
         ("二〇二三年一月二十五日", dt.date(2023, 1, 25)),
+        ("44931", dt.date(2023, 1, 5)),  # Excel serial number
     ],
 )
 def test_dates(text: str, date: dt.date) -> None:

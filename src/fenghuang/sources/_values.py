@@ -87,6 +87,8 @@ _MONTH = r"^(?:\d{4}\s*(?:年|[-/.]))?\s*(?P<m>\d{1,2})(?:\.0+)?\s*月?份?$"
 _TRUE = ("是", "y", "yes", "true", "t", "1", "1.0", "√", "✓", "有", "对", "是的")
 _FALSE = ("否", "n", "no", "false", "f", "0", "0.0", "×", "✗", "无", "不是", "非")
 _CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+_SERIAL = re.compile(r"^[2-7]\d{4}(?:\.0+)?$")  # Excel serials 1954–2119
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _CN_RUN = re.compile(r"[〇零○一二三四五六七八九十]+")
 
 BoolMask = np.ndarray
@@ -186,7 +188,7 @@ def _extract_ints(
 def _retry(
     norm: list[str | None], bad: BoolMask, pattern: str, groups: tuple[str, ...]
 ) -> dict[int, tuple[int, ...]]:
-    """Python pass over the few bad cells: Chinese numerals."""
+    """Python pass over the few bad cells: Chinese numerals, Excel serial dates."""
     rx = re.compile(pattern)
     fixed: dict[int, tuple[int, ...]] = {}
     for i in np.flatnonzero(bad):
@@ -196,6 +198,11 @@ def _retry(
         m = rx.match(_cn_numerals(text))
         if m:
             fixed[int(i)] = tuple(int(m.group(g)) for g in groups)
+        elif "m" in groups and _SERIAL.match(text):
+            # a date cell formatted as a number in Excel: days since 1899-12-30
+            d = _EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+            parts = {"y": d.year, "m": d.month, "d": d.day}
+            fixed[int(i)] = tuple(parts[g] for g in groups)
     return fixed
 
 
