@@ -448,3 +448,32 @@ def test_comparisons_from_to_and_changes() -> None:
     assert (by[(35.0, "%")].kind, by[(35.0, "%")].indicator) == ("share", "煤炭占工业比重")
     # "年度计划" is not a target: these are actual figures
     assert by[(45.0, "亿元")].kind == "level" and by[(52.0, "%")].kind == "share"
+
+
+NEWS = """鹤岗市：转型发展跑出加速度
+
+本报讯（记者 张三）今年以来，鹤岗市坚持以项目建设为抓手，1—5月，全市固定资产投资同比增长15.2%，高于全省平均水平6.3个百分点。其中，工业投资增长32.1%。全市规上工业企业达到186户，比去年同期增加12户。
+截至5月末，全市金融机构各项存款余额达812.4亿元。东山区、兴山区分别完成投资3.2亿元和1.5亿元。
+萝北县石墨产业园区已入驻企业43家，年产石墨精粉60万吨，约占全国的三分之一。全市煤炭产量占工业总产值的五成以上。
+"""
+
+
+def test_news_respectively_bases_fractions() -> None:
+    obs = extract_text(NEWS, report_date=date(2024, 6, 20))
+    by = {(o.value, o.unit): o for o in obs}
+    assert by[(32.1, "%")].period == "2024M01-M05"  # 其中 inherits the period before it
+    added = by[(12.0, "户")]
+    # 去年同期 is the comparison base, not the period; the change keeps its verb
+    assert added.period != "2023" and added.indicator == "规上工业企业增加"
+    assert by[(812.4, "亿元")].period == "2024M05"
+    east, xing = by[(3.2, "亿元")], by[(1.5, "亿元")]
+    assert (east.place_name, east.place_code) == ("东山区", "230406")
+    assert (xing.place_name, xing.place_code) == ("兴山区", "230407")
+    third = next(o for o in obs if o.unit == "%" and o.of == "全国")
+    assert (
+        third.value == pytest.approx(100 / 3) and third.kind == "share" and third.qualifier == "约"
+    )
+    half = next(o for o in obs if o.qualifier == "以上" and o.kind == "share")
+    assert (half.value, half.of, half.indicator_code) == (50.0, "工业总产值", "coal_output")
+    park = by[(43.0, "家")]
+    assert park.place_name == "萝北县石墨产业园区" and park.place_code == "230421"

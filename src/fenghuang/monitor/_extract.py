@@ -33,11 +33,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from fenghuang.monitor._catalogue import Catalogue, load_catalogue
-from fenghuang.monitor._numbers import QUANTITY_RE, Quantity, cn_number, from_match
+from fenghuang.monitor._numbers import (
+    FRACTION_RE,
+    QUANTITY_RE,
+    Quantity,
+    cn_number,
+    from_fraction,
+    from_match,
+)
 from fenghuang.monitor._periods import Period, find_periods
 from fenghuang.monitor._places import Mention, PlaceMatcher
 from fenghuang.monitor._registry import Registry, load_registry
@@ -52,6 +59,8 @@ _GROWTH = re.compile(
     r"(同比|比上年|较上年|比去年|较去年|年均|平均)?(增长|增速|增幅|增加|下降|降低|减少|提高|提升|上涨|回落|上升|下滑|扩大|缩小)(为|了|达|达到)?$"
 )
 _TO_LEVEL = re.compile(r"(增长|增加|提高|提升|上升|下降|降低|减少|扩大|缩小|缩减)(到|至)$")
+_BASE_BEFORE = re.compile(r"(比|较|与|同比|相比)$")
+_DATELINE = re.compile(r"^[^（(，。]{0,8}[（(][^）)]{0,20}[）)]")
 _DIFF = re.compile(r"(高|低|快|慢|多|少)(出)?$")
 _DOWN = re.compile(r"下降|降低|减少|回落|下滑|缩小|低|慢|少")
 _TARGET = re.compile(r"目标|预期|力争|争取|确保|预计|(?:计划|规划)(?=到|在|于|20\d\d|今年|明年)")
@@ -62,7 +71,7 @@ _RANK = re.compile(
 _N = r"[一二两三四五六七八九十\d]+"
 _LEAD = re.compile(
     rf"^(近{_N}年(?:来|以来|间)?|{_N}年(?:来|以来|间)|连续{_N}年|"
-    r"其中|数据显示|据统计|统计显示|同时|此外|另外|与此同时|截至|截止|到|至|目前|如今|当前|已经|已|共计|共|累计|"
+    r"同期|其中|数据显示|据统计|统计显示|同时|此外|另外|与此同时|截至|截止|到|至|目前|如今|当前|已经|已|共计|共|累计|"
     r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成|新建|引进|培育|打造|拥有|有|达到|达|为|是|在|的|底|末|以来|间|，|、|和|及|与)+"
 )
 _TRAIL = re.compile(
@@ -77,6 +86,7 @@ _FOLLOW_NOUN = re.compile(
 _CONNECT_ONLY = re.compile(r"^[和及与、或以及]*$")
 _COUNTERS = {"count"}
 _MAX_PHRASE = 24
+_CHANGE_END = re.compile(r"(净增|新增|增加|减少|净减)$")
 _CHANGE_WORDS = {"净增", "新增", "增加", "减少", "净减", "累计新增"}
 _GENERIC_HEADS = {"总数", "总量", "总额", "总规模", "规模", "数量", "总计", "合计"}
 _VERB_CUT = re.compile(r"将|已|正在|正|以来|实施|开展|入驻|介绍|实现|完成|进行|获得|获|被|等|用于")
@@ -192,12 +202,11 @@ class Extractor:
         year = report_date.year if report_date else None
         subject = self._resolve_place_arg(place) if place else None
         blocks = split_blocks(report.text)
-        ref_year = year
-        for block in blocks:
-            m = re.search(r"((?:19|20)\d{2})年", block.text) if block.heading else None
-            if m:
-                ref_year = int(m.group(1))
-                break
+        # a title such as "萍乡市2023年国民经济和社会发展统计公报" names the year reported on
+        title = blocks[0] if blocks and blocks[0].heading else None
+        m = re.search(r"((?:19|20)\d{2})年", title.text) if title else None
+        title_year = int(m.group(1)) if m else None
+        ref_year = title_year or year
         if subject is None:
             subject = self.places.most_frequent(report.text)
         out: list[Observation] = []
@@ -207,10 +216,14 @@ class Extractor:
                 if s:
                     subject = s
                 continue
-            carry: Period | None = None
+            carry: tuple[Period | None, Period | None] = (None, None)
             for sent in block.sentences:
                 obs, carry = self._sentence(sent, subject, year, ref_year, report.source, carry)
                 out.extend(obs)
+        if title_year is not None:
+            out = [
+                o if o.period else replace(o, period=str(title_year), year=title_year) for o in out
+            ]
         return out
 
     # -- helpers -----------------------------------------------------------
@@ -251,6 +264,18 @@ class Extractor:
             if _in_quotes(text, a):
                 continue
             figs.append(_Fig(a, b, q))
+        for m in FRACTION_RE.finditer(text):
+            a, b = m.start(), m.end()
+            if any(f.start < b and a < f.end for f in figs) or any(
+                s < b and a < e for s, e in taken
+            ):
+                continue
+            if m.group("aden") and (a > 0 and text[a - 1].isdigit()):
+                continue
+            q = from_fraction(m)
+            if q is not None and not _in_quotes(text, a):
+                figs.append(_Fig(a, b, q))
+        figs.sort(key=lambda f: f.start)
         return figs
 
     def _sentence(
@@ -260,8 +285,8 @@ class Extractor:
         year: int | None,
         ref_year: int | None,
         source: str,
-        carry: Period | None,
-    ) -> tuple[list[Observation], Period | None]:
+        carry: tuple[Period | None, Period | None],
+    ) -> tuple[list[Observation], tuple[Period | None, Period | None]]:
         """Observations of one sentence, and the period to carry to the next one.
 
         A sentence without a period of its own takes the period of the previous
@@ -273,10 +298,17 @@ class Extractor:
         periods = find_periods(text, report_year=year, ref_year=ref_year)
         figs = self._figures(text, periods)
         ranks = list(_RANK.finditer(text))
-        opens = bool(periods) and periods[0].start <= 2 and not text.startswith(("从", "自"))
-        next_carry = periods[-1] if opens else carry if not periods else None
-        if not periods and carry is not None:
-            periods = [Period(carry.label, carry.year, -1, -1, carry.text)]
+        # 比上年/较去年同期/同比: a comparison base, not the figure's period
+        own = [p for p in periods if not _BASE_BEFORE.search(text[max(0, p.start - 2) : p.start])]
+        scope, last = carry
+        prefix = _DATELINE.sub("", text[: own[0].start]) if own else ""
+        opens = bool(own) and len(prefix) <= 2 and not text.startswith(("从", "自"))
+        next_carry = (own[-1] if opens else scope if not own else None, own[-1] if own else None)
+        if not own:
+            inherited = last if text.startswith("其中") and last is not None else scope
+            if inherited is not None:
+                own = [Period(inherited.label, inherited.year, -1, -1, inherited.text)]
+                periods = [*periods, own[0]]
         if not figs and not ranks:
             return [], next_carry
         mentions = self.places.mentions(text, subject=subject)
@@ -285,6 +317,7 @@ class Extractor:
             text, [(f.start, f.end) for f in figs] + [(r.start(), r.end()) for r in ranks]
         )
         target = bool(_TARGET.search(text))
+        respective = self._respectively(text, figs, mentions, clauses)
         out: list[Observation] = []
         prev: _Fig | None = None
         items: list[tuple[int, _Fig | re.Match[str]]] = [(f.start, f) for f in figs]
@@ -307,9 +340,34 @@ class Extractor:
                     continue
             if self._firm_subject(fig.start, orgs, mentions):
                 continue
-            obs = self._observation(sent, fig, subject, mentions, periods, source)
+            place = respective.get(fig.start)
+            obs = self._observation(sent, fig, subject, mentions, own, source, place)
             out.append(obs)
         return out, next_carry
+
+    @staticmethod
+    def _respectively(
+        text: str, figs: list[_Fig], mentions: list[Mention], clauses: list[tuple[int, int]]
+    ) -> dict[int, Mention]:
+        """东山区、兴山区分别完成投资3.2亿元和1.5亿元: the n-th place gets the n-th figure."""
+        out: dict[int, Mention] = {}
+        for m in re.finditer("分别", text):
+            at = m.start()
+            places: list[Mention] = []
+            for men in reversed([x for x in mentions if x.end <= at and x.kind != "anaphora"]):
+                gap = text[men.end : places[-1].start if places else at]
+                if not re.fullmatch(r"[、和及与]?", gap):
+                    break
+                places.append(men)
+            places.reverse()
+            end = min(
+                [e for e in (text.find("；", at), text.find("。", at)) if e >= 0] or [len(text)]
+            )
+            after = [f for f in figs if at < f.start < end]
+            if len(places) >= 2 and len(after) == len(places):
+                for f, men in zip(after, places, strict=True):
+                    out[f.start] = men
+        return out
 
     def _strip(
         self, text: str, a: int, b: int, periods: list[Period], mentions: list[Mention]
@@ -367,6 +425,9 @@ class Extractor:
                     "", re.sub(r"(的)?(比重|比例|份额)(为|达到|达|是)?$", "", _TRAIL.sub("", whole))
                 )
                 fig.of = whole.strip("的")
+                qual = re.search(r"(约|近|超过|超|逾|不足|不到)$", left[:share_at])
+                if qual and not q.qualifier:
+                    fig.q = q = replace(q, qualifier=qual.group(1))  # 约占全国的三分之一
                 part = self._strip(text, left_start, left_start + share_at, periods, mentions)
             else:
                 part = self._strip(text, left_start, fig.start, periods, mentions)
@@ -426,6 +487,9 @@ class Extractor:
             )  # 新增…35家，总数达到210家
         elif not fig.indicator and prev is not None:
             fig.indicator = prev.indicator  # 地区生产总值1234.5亿元，比上年增长5.6%
+            verb = _CHANGE_END.search(left)
+            if verb and q.quantity not in {"ratio", "ratio_change"}:
+                fig.indicator += verb.group(0)  # …186户，比去年同期增加12户
             if _TO_LEVEL.search(left.rstrip("的")) or _TO_LEVEL.search(
                 re.sub(r"\d{4}年的?$", "", left)
             ):
@@ -483,9 +547,10 @@ class Extractor:
         mentions: list[Mention],
         periods: list[Period],
         source: str,
+        override: Mention | None = None,
     ) -> Observation:
-        place = None
-        for m in mentions:
+        place = override
+        for m in mentions if override is None else []:
             if m.start < fig.start:
                 place = m
         code = place.code if place else subject

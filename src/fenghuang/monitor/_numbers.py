@@ -31,7 +31,16 @@ from dataclasses import dataclass
 
 import cn2an
 
-__all__ = ["QUANTITY_RE", "UNITS", "Quantity", "cn_number", "parse_quantity", "unit_info"]
+__all__ = [
+    "FRACTION_RE",
+    "QUANTITY_RE",
+    "UNITS",
+    "Quantity",
+    "cn_number",
+    "from_fraction",
+    "parse_quantity",
+    "unit_info",
+]
 
 _MU_PER_M2 = 15.0 / 10000.0
 
@@ -123,6 +132,16 @@ QUANTITY_RE = re.compile(
 )
 
 
+_CN_DIGITS = r"[一二两三四五六七八九十百]+"
+#: Fractions and tenths as shares: 三分之一, 1/5, 五成 (kept as written, valued in %).
+FRACTION_RE = re.compile(
+    rf"(?P<pre>{_PRE})?(?:(?P<den>{_CN_DIGITS})分之(?P<num>{_CN_DIGITS})"
+    rf"|(?P<anum>\d+)/(?P<aden>\d+)(?![\d.%])"
+    rf"|(?P<tenths>[一二两三四五六七八九]|\d)成(?![本为立功果员交])(?P<half>半)?)"
+    rf"(?P<post>{_POST})?"
+)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A parsed quantity: value as written and normalised."""
@@ -204,6 +223,24 @@ def from_match(m: re.Match[str]) -> Quantity | None:
         qualifier=qual,
         value_high=high,
         value_high_norm=None if high is None else high * scale,
+    )
+
+
+def from_fraction(m: re.Match[str]) -> Quantity | None:
+    """A share in % from a :data:`FRACTION_RE` match (``三分之一`` → 33.33…, ``五成`` → 50)."""
+    if m.group("den"):
+        num, den = cn_number(m.group("num")), cn_number(m.group("den"))
+    elif m.group("aden"):
+        num, den = float(m.group("anum")), float(m.group("aden"))
+    else:
+        t = cn_number(m.group("tenths"))
+        num, den = (None, None) if t is None else (t + (0.5 if m.group("half") else 0.0), 10.0)
+    if num is None or den is None or den == 0 or num > den:
+        return None
+    value = num / den * 100.0
+    qual = "".join(x for x in (m.group("pre"), m.group("post")) if x)
+    return Quantity(
+        value=value, unit="%", value_norm=value, unit_norm="%", quantity="ratio", qualifier=qual
     )
 
 

@@ -35,6 +35,7 @@ _PERIOD_RE = re.compile(
     rf"(?P<m1>{_CNM})\s*月?\s*(?:份)?\s*[—–\-－~～至到]\s*(?P<m2>{_CNM})\s*月(?:份)?"
     rf"|(?:(?P<yq>{_Y})\s*年|(?P<relq>今年|去年|上年|明年))?\s*"
     rf"(?P<q>前三季度|第?[一二三四]季度|上半年|下半年|全年)"
+    rf"|(?:(?P<ymo>{_Y})\s*年)?(?P<mo>{_CNM})\s*月(?P<mosuf>末|底|份)"
     rf"|(?P<y>{_Y})\s*年(?P<ysuf>底|末|初|以来|来)?"
     rf"|(?P<ref>年末|年底|年初)"
     rf"|(?P<rel>今年|去年|上年|明年|前年)(?P<relsuf>以来)?"
@@ -90,6 +91,12 @@ def _label(
         else:
             body = f"Q{_Q[q.lstrip('第')[0]]}"
         return (f"{y}{body}" if y else body), y
+    if g["mo"]:
+        mo = cn_number(g["mo"])
+        if mo is None or not 1 <= mo <= 12:
+            return None
+        y = int(g["ymo"]) if g["ymo"] else report_year
+        return (f"{y}M{int(mo):02d}" if y else f"M{int(mo):02d}"), y
     if g["y"]:
         y = int(g["y"])
         if g["ysuf"] in {"以来", "来"} and report_year and report_year > y:
