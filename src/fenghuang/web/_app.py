@@ -29,6 +29,7 @@ from fenghuang.web._security import LoginLimiter
 from fenghuang.web._settings import Settings
 from fenghuang.web.routes import include_routers
 from fenghuang.web.services.jobs import JobRunner
+from fenghuang.web.services.results import RunCache
 from fenghuang.web.services.site import detect_synthetic
 
 __all__ = ["STATIC_DIR", "create_app"]
@@ -145,7 +146,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     -------
     FastAPI
         The application; ``app.state`` holds ``settings``, ``store``,
-        ``templates``, ``limiter``, ``jobs`` and ``cache``.
+        ``templates``, ``limiter``, ``jobs``, ``runs`` (loaded runs) and
+        ``cache`` (a dict other areas may keep derived data in).
     """
     settings = settings or Settings.from_env()
     own_store = store is None
@@ -172,6 +174,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_seconds)
     app.state.jobs = JobRunner()
     app.state.cache = {}
+    app.state.runs = RunCache()
     app.state.synthetic = _synthetic_flag(settings, the_store)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_errors(app)

@@ -22,13 +22,13 @@ __all__ = ["ROUTERS", "include_routers"]
 #: Modules with a ``router``; order is the order of matching.
 ROUTERS: list[str] = [
     "fenghuang.web.routes.auth",
-    # TMP    "fenghuang.web.routes.overview",
-    # TMP    "fenghuang.web.routes.runs",
-    # TMP    "fenghuang.web.routes.firms",
-    # TMP    "fenghuang.web.routes.data",
-    # TMP    "fenghuang.web.routes.publicity",
-    # TMP    "fenghuang.web.routes.appeals",
-    # TMP    "fenghuang.web.routes.downloads",
+    "fenghuang.web.routes.overview",
+    "fenghuang.web.routes.runs",
+    "fenghuang.web.routes.firms",
+    "fenghuang.web.routes.data",
+    "fenghuang.web.routes.publicity",
+    "fenghuang.web.routes.appeals",
+    "fenghuang.web.routes.downloads",
     "fenghuang.web.routes.admin",
     "fenghuang.web.routes.cities",
 ]

@@ -28,7 +28,8 @@ def record(
 ) -> None:
     """Append one line to the audit log."""
     if isinstance(actor, UserPublic):
-        name, role = actor.username, actor.role
+        name: str | None = actor.username
+        role: str | None = actor.role
     else:
         name, role = actor, None
     store.execute(

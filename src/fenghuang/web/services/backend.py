@@ -17,7 +17,7 @@ from typing import Any
 
 from fenghuang.errors import FenghuangError
 
-__all__ = ["api", "has_api", "pick", "record", "records"]
+__all__ = ["api", "call", "has_api", "pick", "record", "records"]
 
 
 def has_api(module: str, name: str) -> bool:
@@ -89,3 +89,17 @@ def pick(row: Mapping[str, Any], *names: str, default: Any = None) -> Any:
         if v is not None:
             return v
     return default
+
+
+def call(fn: Callable[..., Any], *args: Any, **candidates: Any) -> Any:
+    """Call ``fn`` with ``args`` and those ``candidates`` it accepts by name.
+
+    Lets the web layer pass everything it knows (``actor=``, ``reason=`` …)
+    to a public function whose exact keyword set may differ between parts.
+    """
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return fn(*args, **candidates)
+    return fn(*args, **{k: v for k, v in candidates.items() if k in params})

@@ -68,6 +68,7 @@ class RunData:
     info: dict[str, Any]
     rows: list[dict[str, Any]]
     by_code: dict[str, int] = field(default_factory=dict)
+    raw: Any = None
     derived: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -101,7 +102,7 @@ def _load(store: Store, run_id: str) -> RunData:
                 break
     rows = [normalise_row(r) for r in records(table)]
     by_code = {r["credit_code"]: i for i, r in enumerate(rows)}
-    return RunData(run_id=run_id, info=info, rows=rows, by_code=by_code)
+    return RunData(run_id=run_id, info=info, rows=rows, by_code=by_code, raw=table)
 
 
 class RunCache:

@@ -19,7 +19,7 @@ def detect_synthetic(store: Store) -> bool:
     if "web_meta" in tables:
         rows = store.fetch_all("select value from web_meta where key = 'synthetic'")
         if rows:
-            return rows[0][0] == "1"
+            return bool(rows[0][0] == "1")
     if "imports" in tables:
         rows = store.fetch_all(
             "select count(*) from imports where file_name ilike '%模拟%'"

@@ -1,0 +1,43 @@
+"""Data intake: imports, quarantine and per-department confirmation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from fenghuang.web._deps import DataUser, StoreDep, client_ip
+from fenghuang.web._render import render
+from fenghuang.web.services import data as svc
+
+router = APIRouter(prefix="/data")
+
+
+@router.get("")
+def data_page(request: Request, store: StoreDep, user: DataUser) -> Response:
+    """Imports, their quarantined rows and confirmation (a department sees its own)."""
+    return render(request, "data.html", {"page": svc.data_page(store, user=user)})
+
+
+@router.post("/confirm")
+def confirm(
+    request: Request,
+    store: StoreDep,
+    user: DataUser,
+    department: Annotated[str, Form(max_length=40)],
+    year: Annotated[int, Form(ge=1990, le=2100)],
+    status: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Confirm (or dispute) a department's facts for a year."""
+    svc.confirm_department(
+        store,
+        user=user,
+        department=department,
+        year=year,
+        status=status,
+        note=note,
+        ip=client_ip(request),
+    )
+    return RedirectResponse("/data", status_code=303)

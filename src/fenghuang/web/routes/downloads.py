@@ -1,0 +1,77 @@
+"""Downloads: Excel lists, the leaders' Word summary, firm Word reports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import FileResponse, Response
+
+from fenghuang.web._deps import FirmReader, ReaderUser, SettingsDep, StoreDep
+from fenghuang.web._render import render
+from fenghuang.web.services import downloads as svc
+
+router = APIRouter(prefix="/downloads")
+
+
+def _file(path: object, media_type: str, filename: str) -> FileResponse:
+    return FileResponse(str(path), media_type=media_type, filename=filename)
+
+
+@router.get("")
+def downloads_page(request: Request, store: StoreDep, user: ReaderUser) -> Response:
+    """Every run with its files."""
+    return render(request, "downloads.html", {"page": svc.downloads_page(store)})
+
+
+@router.get("/list/{run_id}.xlsx")
+def results_list(
+    run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
+) -> Response:
+    """The run's results as an Excel list."""
+    path = svc.results_xlsx(
+        store,
+        request.app.state.runs,
+        run_id=run_id,
+        out_dir=settings.cache / "downloads",
+        city=settings.city_name,
+        synthetic=request.app.state.synthetic(),
+    )
+    return _file(path, svc.XLSX, f"评价结果-{run_id}.xlsx")
+
+
+@router.get("/summary/{run_id}.docx")
+def summary(
+    run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
+) -> Response:
+    """The leaders' Word summary."""
+    path = svc.summary_docx(
+        store,
+        request.app.state.runs,
+        run_id=run_id,
+        out_dir=settings.cache / "downloads",
+        city=settings.city_name,
+        synthetic=request.app.state.synthetic(),
+    )
+    return _file(path, svc.DOCX, f"领导汇总报告-{run_id}.docx")
+
+
+@router.get("/firm/{credit_code}.docx")
+def firm_report(
+    credit_code: str,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    user: FirmReader,
+    run: str = "",
+) -> Response:
+    """A firm's Word 体检报告 (a firm gets only its own)."""
+    path = svc.firm_report(
+        store,
+        request.app.state.runs,
+        user=user,
+        credit_code=credit_code,
+        run_id=run or None,
+        out_dir=settings.cache / "downloads",
+        city=settings.city_name,
+        synthetic=request.app.state.synthetic(),
+    )
+    return _file(path, svc.DOCX, f"企业体检报告-{credit_code}.docx")

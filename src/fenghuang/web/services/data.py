@@ -1,0 +1,125 @@
+"""The data page: imports with their validation errors and quarantine, and
+per-department confirmation of facts.
+
+A department submitter sees only its own department's imports and
+quarantined rows and may confirm only its own department's facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fenghuang.errors import AccessDenied, InputError
+from fenghuang.facts import CONFIRMATION_STATUSES, DEPARTMENTS, FIRM_YEAR_FIELDS
+from fenghuang.warehouse import Store
+from fenghuang.web._schemas import UserPublic
+from fenghuang.web.services import audit
+from fenghuang.web.services.backend import api, call, has_api, pick, records
+
+__all__ = ["DataPage", "confirm_department", "data_page"]
+
+
+@dataclass
+class DataPage:
+    """Imports, quarantine and confirmation state visible to the user."""
+
+    imports: list[dict[str, Any]] = field(default_factory=list)
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    quarantine_columns: list[str] = field(default_factory=list)
+    departments: dict[str, str] = field(default_factory=dict)
+    fields_by_department: dict[str, list[str]] = field(default_factory=dict)
+    confirmations: list[dict[str, Any]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=lambda: dict(CONFIRMATION_STATUSES))
+
+
+def _mine(user: UserPublic, row: dict[str, Any]) -> bool:
+    return user.role != "department" or str(row.get("department") or "") == user.department
+
+
+def data_page(store: Store, *, user: UserPublic, limit: int = 500) -> DataPage:
+    """What the data page shows to ``user``."""
+    page = DataPage()
+    depts = (
+        {user.department: DEPARTMENTS.get(user.department or "", "")}
+        if user.role == "department"
+        else dict(DEPARTMENTS)
+    )
+    page.departments = {k: v for k, v in depts.items() if k}
+    for f in FIRM_YEAR_FIELDS.values():
+        if f.department in page.departments:
+            page.fields_by_department.setdefault(f.department, []).append(f.zh)
+    if has_api("warehouse", "list_imports"):
+        page.imports = [
+            r for r in records(api("warehouse", "list_imports")(store)) if _mine(user, r)
+        ]
+    if has_api("warehouse", "quarantine"):
+        allowed = {str(r.get("import_id")) for r in page.imports}
+        rows = records(call(api("warehouse", "quarantine"), store, limit=limit))
+        page.quarantine = [
+            r
+            for r in rows
+            if user.role != "department" or _mine(user, r) or str(r.get("import_id")) in allowed
+        ][:limit]
+        page.quarantine_columns = list(page.quarantine[0]) if page.quarantine else []
+    if has_api("warehouse", "confirmation_status"):
+        page.confirmations = [
+            r for r in records(api("warehouse", "confirmation_status")(store)) if _mine(user, r)
+        ]
+    years = {int(y) for r in page.imports if (y := pick(r, "year")) is not None}
+    if has_api("warehouse", "fact_years"):
+        years |= {int(y) for y in api("warehouse", "fact_years")(store)}
+    page.years = sorted(years, reverse=True)
+    return page
+
+
+def confirm_department(
+    store: Store,
+    *,
+    user: UserPublic,
+    department: str,
+    year: int,
+    status: str,
+    note: str,
+    ip: str | None,
+) -> None:
+    """Set the confirmation status of one department's facts for a year (audited).
+
+    A department submitter may confirm only its own department.
+    """
+    if user.role == "department" and department != user.department:
+        raise AccessDenied(
+            "E-WEB-FORBIDDEN",
+            zh="只能确认本部门的数据",
+            en="you may confirm only your department's data",
+            field=department,
+        )
+    if user.role not in ("department", "admin", "analyst"):
+        raise AccessDenied("E-WEB-FORBIDDEN", zh="无权确认数据", en="you may not confirm data")
+    if department not in DEPARTMENTS or status not in CONFIRMATION_STATUSES:
+        raise InputError(
+            "E-WEB-CONFIRM",
+            zh="部门或状态无效",
+            en="unknown department or status",
+            field=department,
+            value=status,
+        )
+    call(
+        api("warehouse", "set_confirmation"),
+        store,
+        department=department,
+        year=year,
+        status=status,
+        actor=user.username,
+        note=note,
+        reason=note,
+    )
+    audit.record(
+        store,
+        action="confirm",
+        actor=user,
+        object=f"{department}/{year}",
+        detail=f"{status}: {note}",
+        ip=ip,
+    )

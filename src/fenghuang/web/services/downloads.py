@@ -1,0 +1,204 @@
+"""Downloads: the 公示 list and results (Excel), the leaders' summary and the
+firm's 体检报告 (Word), written by :mod:`fenghuang.reports`.
+
+Runs are immutable, so each file is written once per run (and firm) into
+the cache directory and served from there afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from fenghuang.errors import AccessDenied
+from fenghuang.reports import (
+    FirmReportData,
+    IndicatorLine,
+    RunInfo,
+    write_firm_report,
+    write_publicity_workbook,
+    write_summary_report,
+)
+from fenghuang.warehouse import Store
+from fenghuang.web._schemas import UserPublic
+from fenghuang.web.services import publications
+from fenghuang.web.services.firms import check_firm_access, firm_page
+from fenghuang.web.services.results import RunCache, RunData, list_runs
+
+__all__ = [
+    "DOCX",
+    "XLSX",
+    "DownloadsPage",
+    "downloads_page",
+    "firm_report",
+    "publicity_xlsx",
+    "results_xlsx",
+    "summary_docx",
+]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _info(run: RunData, city: str, synthetic: bool) -> RunInfo:
+    i = run.info
+    return RunInfo(
+        run_id=run.run_id,
+        method=run.method,
+        method_title=str(i.get("method_title") or i.get("title") or run.method),
+        year=run.year,
+        city=city or str(i.get("city") or ""),
+        synthetic=synthetic,
+        method_sha256=str(i.get("method_sha256") or ""),
+        input_sha256=str(i.get("input_sha256") or ""),
+        created_at=str(i.get("created_at") or ""),
+    )
+
+
+def _table(run: RunData) -> pa.Table:
+    raw = run.raw
+    if isinstance(raw, pa.Table):
+        return raw
+    rows = [{k: v for k, v in r.items() if not k.endswith("_") or k == "class_"} for r in run.rows]
+    return pa.Table.from_pylist(rows)
+
+
+def _cached(path: Path, write: Callable[[Path], Any]) -> Path:
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{secrets.token_hex(4)}{path.suffix}")
+    write(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def publicity_xlsx(
+    store: Store,
+    cache: RunCache,
+    *,
+    user: UserPublic,
+    run_id: str,
+    out_dir: Path,
+    city: str,
+    synthetic: bool,
+) -> Path:
+    """The 公示 workbook of a published run (staff may download any run)."""
+    if user.role == "firm":
+        raise AccessDenied(
+            "E-WEB-FORBIDDEN", zh="企业用户不能下载名单", en="firms cannot download the list"
+        )
+    if user.role not in ("admin", "analyst") and not any(
+        p.run_id == run_id for p in publications.list_publications(store)
+    ):
+        raise AccessDenied("E-WEB-FORBIDDEN", zh="该批次未公示", en="this run is not published")
+    run = cache.get(store, run_id)
+    path = out_dir / run_id / "publicity.xlsx"
+    return _cached(
+        path, lambda p: write_publicity_workbook(_table(run), _info(run, city, synthetic), p)
+    )
+
+
+def results_xlsx(
+    store: Store, cache: RunCache, *, run_id: str, out_dir: Path, city: str, synthetic: bool
+) -> Path:
+    """The full results list of a run (readers)."""
+    return publicity_xlsx(
+        store,
+        cache,
+        user=UserPublic(username="-", role="analyst"),
+        run_id=run_id,
+        out_dir=out_dir,
+        city=city,
+        synthetic=synthetic,
+    )
+
+
+def summary_docx(
+    store: Store, cache: RunCache, *, run_id: str, out_dir: Path, city: str, synthetic: bool
+) -> Path:
+    """The leaders' Word summary of a run."""
+    run = cache.get(store, run_id)
+    path = out_dir / run_id / "summary.docx"
+    return _cached(
+        path, lambda p: write_summary_report(_table(run), _info(run, city, synthetic), p)
+    )
+
+
+def firm_report(
+    store: Store,
+    cache: RunCache,
+    *,
+    user: UserPublic,
+    credit_code: str,
+    run_id: str | None,
+    out_dir: Path,
+    city: str,
+    synthetic: bool,
+) -> Path:
+    """The firm's Word 体检报告 (the firm itself, analysts, admins, leaders)."""
+    check_firm_access(user, credit_code)
+    page = firm_page(store, cache, user=user, credit_code=credit_code, run_id=run_id, lang="zh")
+    run = cache.get(store, str(page.run["run_id"]))
+    row = page.row
+    if row is None:
+        from fenghuang.errors import NotFoundError
+
+        raise NotFoundError(
+            "E-WEB-NO-FIRM", zh="该企业未参评", en="firm not evaluated", firm=credit_code
+        )
+    prev = [h for h in page.history if h["year"] < run.year]
+    data = FirmReportData(
+        credit_code=credit_code,
+        name=str(row["name"]),
+        county=str(row["county"]),
+        industry=str(row["industry"]),
+        pool_name=str(row["pool"]),
+        score=row["score"],
+        class_final=row["class_"],
+        rank_in_pool=row["rank"],
+        pool_size=row["pool_size"],
+        percentile_pool=row["percentile"],
+        percentile_industry=row.get("percentile_industry"),
+        indicators=[
+            IndicatorLine(
+                code=i["code"],
+                name=i["name"],
+                unit=i["unit"],
+                value=i["value"],
+                benchmark=i["benchmark"],
+                item_score=float(i["score"] or 0.0),
+                max_score=i["max"],
+                industry_median_item=i["median"],
+            )
+            for i in page.indicators
+        ],
+        previous={
+            "year": prev[-1]["year"],
+            "class_final": prev[-1]["class_"],
+            "score": prev[-1]["score"],
+        }
+        if prev
+        else None,
+        counterfactuals=page.lift,
+        bill=[(b["item"], float(b["amount"] or 0.0)) for b in page.bill],
+    )
+    path = out_dir / run.run_id / "firms" / f"{credit_code}.docx"
+    return _cached(path, lambda p: write_firm_report(data, _info(run, city, synthetic), p))
+
+
+class DownloadsPage:
+    """Runs with their downloadable files."""
+
+    def __init__(self, runs: list[dict[str, Any]]) -> None:
+        self.runs = runs
+
+
+def downloads_page(store: Store) -> DownloadsPage:
+    """The downloads page."""
+    return DownloadsPage(list_runs(store))

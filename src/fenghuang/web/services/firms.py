@@ -1,0 +1,214 @@
+"""Firm search and the firm page: diagnostic, lift, bill, data with lineage.
+
+Access: a firm user sees only its own firm; analysts, admins and leaders
+see any. The page is a few lookups: the run's cached row, the run's
+diagnostic for the firm, its bill and its facts' lineage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fenghuang.errors import AccessDenied, FenghuangError, NotFoundError
+from fenghuang.facts import FIRM_YEAR_FIELDS
+from fenghuang.warehouse import Store
+from fenghuang.web._i18n import translate
+from fenghuang.web._schemas import UserPublic
+from fenghuang.web.services import charts
+from fenghuang.web.services.backend import api, has_api, pick, record, records
+from fenghuang.web.services.results import RunCache, RunData, list_runs
+
+__all__ = ["FirmPage", "check_firm_access", "firm_page", "normalise_indicator", "search_firms"]
+
+
+def check_firm_access(user: UserPublic, credit_code: str) -> None:
+    """Raise :class:`AccessDenied` unless ``user`` may see firm ``credit_code``."""
+    if user.role == "firm" and user.credit_code == credit_code:
+        return
+    if user.role in ("admin", "analyst", "leader"):
+        return
+    raise AccessDenied(
+        "E-WEB-FORBIDDEN", zh="无权查看该企业", en="you may not see this firm", firm=credit_code
+    )
+
+
+def search_firms(store: Store, cache: RunCache, *, q: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Firms of the newest run whose credit code, name or former name matches ``q``."""
+    q = q.strip()
+    runs = list_runs(store)
+    if not q or not runs:
+        return []
+    run = cache.get(store, str(runs[0]["run_id"]))
+    exact = run.firm(q.upper())
+    if exact is not None:
+        return [exact]
+    needle = q.lower()
+    out = []
+    for r in run.rows:
+        former = str(pick(r, "former_names", default="") or "")
+        if (
+            needle in r["credit_code"].lower()
+            or needle in str(r["name"]).lower()
+            or needle in former.lower()
+        ):
+            out.append(r)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def normalise_indicator(item: Any) -> dict[str, Any]:
+    """One diagnostic indicator with the keys the page uses."""
+    d = record(item)
+    code = str(pick(d, "code", "indicator", default=""))
+    return {
+        **d,
+        "code": code,
+        "name": str(pick(d, "name", "name_zh", "label", default=code)),
+        "unit": str(pick(d, "unit", default="") or ""),
+        "value": pick(d, "value", "raw"),
+        "score": pick(d, "item_score", "score", "contribution"),
+        "median": pick(d, "industry_median_item", "industry_median_score", "median_item"),
+        "max": pick(d, "max_score", "max", "weight"),
+        "benchmark": pick(d, "benchmark", "goalpost"),
+    }
+
+
+@dataclass
+class FirmPage:
+    """Everything the firm page shows."""
+
+    run: dict[str, Any]
+    row: dict[str, Any] | None
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    lift: list[str] = field(default_factory=list)
+    bill: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    fact_columns: list[str] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    charts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    diagnostic: dict[str, Any] = field(default_factory=dict)
+
+
+def _history(store: Store, cache: RunCache, run: RunData, code: str) -> list[dict[str, Any]]:
+    seen: set[int] = set()
+    out = []
+    for r in list_runs(store):
+        year = int(r.get("year") or 0)
+        if year in seen or str(r.get("method")) != run.method:
+            continue
+        seen.add(year)
+        row = cache.get(store, str(r["run_id"])).firm(code)
+        if row is not None:
+            out.append(
+                {
+                    "year": year,
+                    "run_id": r["run_id"],
+                    "score": row["score"],
+                    "class_": row["class_"],
+                }
+            )
+    return sorted(out, key=lambda h: h["year"])
+
+
+def _bill(store: Store, run_id: str, code: str) -> list[dict[str, Any]]:
+    if not has_api("evaluation", "firm_bill"):
+        return []
+    raw = api("evaluation", "firm_bill")(store, run_id, code)
+    lines = (
+        getattr(raw, "lines", None) or (raw.get("lines") if isinstance(raw, dict) else None) or raw
+    )
+    out = []
+    for item in lines or []:
+        if isinstance(item, tuple):
+            out.append({"item": str(item[0]), "amount": float(item[1])})
+            continue
+        d = record(item)
+        out.append(
+            {
+                **d,
+                "item": str(pick(d, "item", "name", "resource", "label", default="")),
+                "amount": pick(d, "amount", "surcharge", "total", default=None),
+            }
+        )
+    return out
+
+
+def _facts(store: Store, code: str, year: int) -> tuple[list[dict[str, Any]], list[str]]:
+    if not has_api("warehouse", "fact_lineage"):
+        return [], []
+    rows = records(api("warehouse", "fact_lineage")(store, code, year))
+    cols: list[str] = []
+    for r in rows:
+        f = FIRM_YEAR_FIELDS.get(str(r.get("field", "")))
+        r["label"] = f"{f.zh}（{f.unit}）" if f and f.unit else (f.zh if f else r.get("field", ""))
+        r["label_en"] = (
+            f"{f.en} ({f.unit})" if f and f.unit else (f.en if f else r.get("field", ""))
+        )
+        for k in r:
+            if k not in cols and k not in ("label", "label_en", "credit_code", "year"):
+                cols.append(k)
+    return rows, cols
+
+
+def firm_page(
+    store: Store,
+    cache: RunCache,
+    *,
+    user: UserPublic,
+    credit_code: str,
+    run_id: str | None,
+    lang: str,
+) -> FirmPage:
+    """The firm page for ``credit_code`` in ``run_id`` (default: the newest run)."""
+    check_firm_access(user, credit_code)
+    runs = list_runs(store)
+    rid = run_id or (str(runs[0]["run_id"]) if runs else None)
+    if rid is None:
+        raise NotFoundError("E-WEB-NO-RUN", zh="尚无评价批次", en="no evaluation run yet")
+    run = cache.get(store, rid)
+    row = run.firm(credit_code)
+    page = FirmPage(run=run.info, row=row)
+    page.facts, page.fact_columns = _facts(store, credit_code, run.year)
+    if row is None:
+        if not page.facts:
+            raise NotFoundError(
+                "E-WEB-NO-FIRM", zh="企业不存在", en="no such firm", firm=credit_code
+            )
+        return page
+    page.history = _history(store, cache, run, credit_code)
+    if has_api("evaluation", "firm_diagnostic"):
+        try:
+            diag = api("evaluation", "firm_diagnostic")(store, rid, credit_code)
+        except FenghuangError:
+            diag = None
+        d = record(diag)
+        page.diagnostic = d
+        page.indicators = [
+            normalise_indicator(i) for i in (pick(d, "indicators", "lines", "items") or [])
+        ]
+        lift = pick(d, "counterfactuals", "lift", "to_next_class", "what_if", default=[])
+        page.lift = (
+            [lift]
+            if isinstance(lift, str)
+            else [
+                str(pick(record(x), "text", "zh", default=x)) if not isinstance(x, str) else x
+                for x in lift
+            ]
+        )
+    page.bill = _bill(store, rid, credit_code)
+    ind = [i for i in page.indicators if i["score"] is not None]
+    if ind:
+        labels = (str(row["name"])[:12], translate("firm.median", lang))
+        top = [
+            (i["name"], float(i["max"] or max(float(i["score"]), float(i["median"] or 0), 1e-9)))
+            for i in ind
+        ]
+        page.charts["radar"] = charts.radar(
+            top, [i["score"] for i in ind], [i["median"] for i in ind], labels
+        )
+        page.charts["contrib"] = charts.contribution_bars(
+            [(i["name"], float(i["score"])) for i in ind], translate("common.score", lang)
+        )
+    return page
