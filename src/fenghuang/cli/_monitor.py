@@ -155,11 +155,17 @@ def _f(x: float | None) -> str:
 @app.command("cities-seed")
 def cities_seed(
     store: Annotated[Path, typer.Option("--store", help="数据仓库 / warehouse file")],
+    synthetic: Annotated[
+        bool,
+        typer.Option(
+            help="另载入全部资源型城市的模拟数据 / also load a synthetic panel (模拟数据)"
+        ),
+    ] = False,
 ) -> None:
     """载入示例报告的抽取数据（萍乡、玉门、阳泉、伊春）/ Load the example reports' figures."""
     from fenghuang.monitor import seed_demo
     from fenghuang.warehouse import Store
 
     with Store(store) as st:
-        n = seed_demo(st)
+        n = seed_demo(st, synthetic=synthetic)
     _out().print(f"已载入 {n} 个抽取数据（待核实）/ loaded {n} extracted figures (unverified)")

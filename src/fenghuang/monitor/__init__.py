@@ -49,6 +49,7 @@ from fenghuang.monitor._registry import (
     load_registry,
     unresolved_places,
 )
+from fenghuang.monitor._synthetic import SYNTHETIC_LABEL, synthetic_panel
 from fenghuang.monitor._text import Report, read_report, report_from_text, split_blocks
 from fenghuang.monitor._views import (
     SEED_CITIES,
@@ -67,6 +68,7 @@ __all__ = [
     "OBS_SCHEMA",
     "PENDING",
     "SEED_CITIES",
+    "SYNTHETIC_LABEL",
     "TYPES",
     "TYPE_COLOURS",
     "VERIFIED",
@@ -124,6 +126,7 @@ __all__ = [
     "set_status",
     "source_view",
     "split_blocks",
+    "synthetic_panel",
     "unresolved_places",
     "write_observations",
 ]

@@ -18,7 +18,7 @@ from fenghuang.monitor._api import extract_files
 from fenghuang.monitor._catalogue import load_catalogue
 from fenghuang.monitor._geo import TYPE_COLOURS, resource_city_geojson
 from fenghuang.monitor._index import CityIndexResult, compute_city_index
-from fenghuang.monitor._panel import fetch_documents, fetch_observations
+from fenghuang.monitor._panel import fetch_documents, fetch_observations, save_observations
 from fenghuang.monitor._registry import Registry, completeness
 from fenghuang.warehouse import Store
 
@@ -275,8 +275,19 @@ def source_view(store: Store, obs_id: str) -> dict[str, Any]:
     }
 
 
-def seed_demo(store: Store) -> int:
-    """Load the packaged example reports into the panel (status 待核实); returns figures loaded."""
+def seed_demo(store: Store, *, synthetic: bool = False, seed: int = 2013) -> int:
+    """Load the packaged example reports into the panel (status 待核实); returns figures loaded.
+
+    Parameters
+    ----------
+    store : Store
+        The warehouse.
+    synthetic : bool
+        Also load a synthetic panel (labelled 模拟数据) for every registry
+        city, so the index and its map have something to show.
+    seed : int
+        Seed of the synthetic panel.
+    """
     base = resources.files("fenghuang.monitor").joinpath("data/reports")
     meta = tomllib.loads(base.joinpath("sources.toml").read_text("utf-8"))["report"]
     total = 0
@@ -285,4 +296,12 @@ def seed_demo(store: Store) -> int:
         with resources.as_file(base.joinpath(name)) as path:
             res = extract_files([path], report_date=d if isinstance(d, date) else None, store=store)
         total += res.observations.num_rows
+    if synthetic:
+        import numpy as np
+
+        from fenghuang.monitor._registry import load_registry
+        from fenghuang.monitor._synthetic import synthetic_panel
+
+        panel = synthetic_panel(load_registry(), rng=np.random.default_rng(seed))
+        total += save_observations(store, panel)
     return total
