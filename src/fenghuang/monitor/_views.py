@@ -146,7 +146,18 @@ def map_view(store: Store, registry: Registry) -> dict[str, Any]:
     res = _index_or_none(store)
     values = {r.place_code: r.warning for r in res.rows} if res else {}
     have = {r[0] for r in store.fetch_all("select distinct place_code from monitor_observations")}
+    extracted = {
+        r[0]
+        for r in store.fetch_all(
+            "select distinct place_code from monitor_observations where origin = 'report'"
+        )
+    }
     comp = completeness(registry)
+    synthetic = bool(
+        store.fetch_all("select count(*) from monitor_observations where origin = 'synthetic'")[0][
+            0
+        ]
+    )
     cities = [
         {
             "code": c.code,
@@ -165,6 +176,7 @@ def map_view(store: Store, registry: Registry) -> dict[str, Any]:
         "cities": cities,
         "completeness_zh": comp.summary("zh"),
         "completeness_en": comp.summary("en"),
+        "synthetic": synthetic,
     }
 
 
