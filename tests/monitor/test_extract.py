@@ -477,3 +477,15 @@ def test_news_respectively_bases_fractions() -> None:
     assert (half.value, half.of, half.indicator_code) == (50.0, "工业总产值", "coal_output")
     park = by[(43.0, "家")]
     assert park.place_name == "萝北县石墨产业园区" and park.place_code == "230421"
+
+
+def test_full_width_digits_keep_their_offsets() -> None:
+    text = "２０２３年，全市地区生产总值１２３４．５亿元，增长５．６％。出口额增长1.2倍。"
+    obs = extract_text(text, place="萍乡市")
+    assert [(o.period, o.indicator_code, o.kind, o.value, o.unit) for o in obs] == [
+        ("2023", "gdp", "level", 1234.5, "亿元"),
+        ("2023", "gdp", "growth", 5.6, "%"),
+        ("2023", None, "growth", 1.2, "倍"),
+    ]
+    assert text[obs[0].span_start : obs[0].span_end] == "１２３４．５亿元"
+    assert text[obs[1].span_start : obs[1].span_end] == "５．６％"

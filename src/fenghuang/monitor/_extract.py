@@ -437,7 +437,7 @@ class Extractor:
         else:
             stripped = re.sub(r"(为|了|达|达到|到|至)?$", "", before_qual)
             grow = _GROWTH.search(stripped) or _DIFF.search(stripped)
-            if q.quantity in {"ratio", "ratio_change"} and grow:
+            if q.quantity in {"ratio", "ratio_change", "multiple"} and grow:
                 fig.kind = "growth"
                 if _DOWN.search(grow.group(0)):
                     fig.sign = -1.0

@@ -14,6 +14,7 @@ punctuation is a heading.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,6 +25,8 @@ from fenghuang.errors import ExtractionError
 __all__ = ["Block", "Report", "Sentence", "read_report", "report_from_text", "split_blocks"]
 
 _END = "。！？!?"
+# Chinese punctuation the rules rely on: kept full-width
+_KEEP = set("，。；：！？、（）“”‘’《》【】—～")
 _CLOSERS = "”’」』）)】"
 _SOFT_MIN = 30  # a line this long that does not end a sentence continues on the next
 _HEADING_MAX = 30
@@ -206,11 +209,21 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _clean(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """Clean text and the original offset of each character.
+
+    Whitespace and markdown marks are dropped; full-width digits, letters and
+    signs become half-width (NFKC, one character for one, so offsets hold),
+    except Chinese punctuation, which the rules use as written.
+    """
     chars, pos = [], []
     for i in range(start, end):
         ch = text[i]
         if ch.isspace() or ch in "#*>":
             continue
+        if ch not in _KEEP:
+            norm = unicodedata.normalize("NFKC", ch)
+            if len(norm) == 1:
+                ch = norm
         chars.append(ch)
         pos.append(i)
     return "".join(chars), pos
