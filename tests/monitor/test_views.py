@@ -71,3 +71,16 @@ def test_map_and_unknown_city(store, registry) -> None:
         city_page(store, "999999", registry)
     with pytest.raises(NotFoundError):
         source_view(store, "nope")
+
+
+def test_map_marks_synthetic_and_extracted(tmp_path: Path, registry) -> None:
+    st = Store(tmp_path / "s.duckdb")
+    seed_demo(st, synthetic=True)
+    m = map_view(st, registry)
+    assert m["synthetic"] is True
+    by_name = {c["name"]: c for c in m["cities"]}
+    assert by_name["萍乡市"]["extracted"] and by_name["萍乡市"]["has_data"]
+    assert not by_name["长治市"]["extracted"] and by_name["长治市"]["has_data"]  # synthetic only
+    values = [f["properties"]["value"] for f in m["geojson"]["features"] if f["properties"]["resource"]]
+    assert all(v is not None for v in values)
+    st.close()

@@ -166,6 +166,7 @@ def map_view(store: Store, registry: Registry) -> dict[str, Any]:
             "type": c.type,
             "level": c.level,
             "has_data": c.code in have,
+            "extracted": c.code in extracted,
         }
         for c in registry.cities
         if c.code
