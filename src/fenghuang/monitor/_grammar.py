@@ -1,0 +1,198 @@
+"""The grammar of figures in a sentence: clauses, quantities to keep, indicator phrases.
+
+Rule tables are regular expressions (data), shared by :mod:`._classify` and
+:mod:`._extract`; the rules are described in prose in :mod:`._extract`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fenghuang.monitor._numbers import FRACTION_RE, QUANTITY_RE, Quantity, from_fraction, from_match
+from fenghuang.monitor._periods import Period
+from fenghuang.monitor._places import Mention
+
+_GROWTH = re.compile(
+    r"(同比|比上年|较上年|比去年|较去年|年均|平均)?(增长|增速|增幅|增加|下降|降低|减少|提高|提升|上涨|回落|上升|下滑|扩大|缩小)(为|了|达|达到)?$"
+)
+_TO_LEVEL = re.compile(r"(增长|增加|提高|提升|上升|下降|降低|减少|扩大|缩小|缩减)(到|至)$")
+_BASE_BEFORE = re.compile(r"(比|较|与|同比|相比)$")
+_DATELINE = re.compile(r"^[^（(，。]{0,8}[（(][^）)]{0,20}[）)]")
+_DIFF = re.compile(r"(高|低|快|慢|多|少)(出)?$")
+_DOWN = re.compile(r"下降|降低|减少|回落|下滑|缩小|低|慢|少")
+_TARGET = re.compile(r"目标|预期|力争|争取|确保|预计|(?:计划|规划)(?=到|在|于|20\d\d|今年|明年)")
+_SHARE_WORDS = re.compile(r"比重|占比|份额|比例")
+_RANK = re.compile(
+    r"(?P<verb>位列|位居|排名|排在|列|居|排)(?P<of>[^，。；、：第]{0,16}?)第(?P<n>[一二三四五六七八九十百\d]+)(?:位|名)?"
+)
+_N = r"[一二两三四五六七八九十\d]+"
+_LEAD = re.compile(
+    rf"^(近{_N}年(?:来|以来|间)?|{_N}年(?:来|以来|间)|连续{_N}年|"
+    r"同期|其中|数据显示|据统计|统计显示|同时|此外|另外|与此同时|截至|截止|到|至|目前|如今|当前|已经|已|共计|共|累计|"
+    r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成|新建|引进|培育|打造|拥有|有|达到|达|为|是|在|的|底|末|以来|间|，|、|和|及|与)+"
+)
+_TRAIL = re.compile(
+    r"(同比|比上年|较上年|比去年|年均|平均|分别|累计|共计|共|已|已经|均|实现|完成|达到|高达|达|为|是|突破|超过|超出|"
+    r"超|逾|约|近|将近|接近|不足|不到|仅|保持在|稳定在|控制在|增长|增速|增幅|增加|下降|降低|减少|提高|提升|上涨|回落|"
+    r"上升|下滑|缩减|缩小|跨上|跨越|迈上|站上|到|至|了|在|的|由|从|(?<!占)比|较|，|、)+$"
+)
+_MEASURE_LEAD = re.compile(r"^[一二两三四五六七八九十几数每]+[个间座台家条项种批位名所套次]")
+_FOLLOW_NOUN = re.compile(
+    r"^(?:[（(]套[)）])?[“”]?(?P<noun>[^，。；、：:,;！？“”（）()的是在为和与及了\d]{1,16})[”]?(?P<next>.?)"
+)
+_CONNECT_ONLY = re.compile(r"^[和及与、或以及]*$")
+_COUNTERS = {"count"}
+_MAX_PHRASE = 24
+_CHANGE_END = re.compile(r"(净增|新增|增加|减少|净减)$")
+_CHANGE_WORDS = {"净增", "新增", "增加", "减少", "净减", "累计新增"}
+_GENERIC_HEADS = {"总数", "总量", "总额", "总规模", "规模", "数量", "总计", "合计"}
+_VERB_CUT = re.compile(r"将|已|正在|正|以来|实施|开展|入驻|介绍|实现|完成|进行|获得|获|被|等|用于")
+_SKIP_QUANTITIES = {"duration", ""}
+
+
+@dataclass
+class _Fig:
+    start: int
+    end: int
+    q: Quantity
+    kind: str = "level"
+    indicator: str = ""
+    of: str = ""
+    sign: float = 1.0
+
+
+def _clauses(text: str, figs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Clause ranges: cut at ，；： always, at 、 only between two figure-bearing parts."""
+    parts: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "，,；;：:。！？!?":
+            parts.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        parts.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+
+    def has_fig(a: int, b: int) -> bool:
+        return any(a <= s < b for s, _ in figs)
+
+    for a, b in parts:
+        cuts = [i + 1 for i in range(a, b) if text[i] == "、"]
+        pieces = []
+        s = a
+        for c in cuts:
+            pieces.append((s, c))
+            s = c
+        pieces.append((s, b))
+        merged: list[tuple[int, int]] = []
+        for pa, pb in pieces:
+            if merged and not (has_fig(*merged[-1]) and has_fig(pa, pb)):
+                merged[-1] = (merged[-1][0], pb)
+            else:
+                merged.append((pa, pb))
+        out.extend(merged)
+    return out
+
+
+def _in_quotes(text: str, i: int) -> bool:
+    before = text[:i]
+    return before.count("“") > before.count("”") or before.count("「") > before.count("」")
+
+
+def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
+    """The quantities of a sentence worth an observation, in order (see rule 3 of :mod:`._extract`)."""
+    figs: list[_Fig] = []
+    taken = [(p.start, p.end) for p in periods]
+    for m in QUANTITY_RE.finditer(text):
+        a, b = m.start(), m.end()
+        num_a = m.start("num")
+        if a == b or any(s < b and a < e for s, e in taken):
+            continue
+        if num_a > 0 and (
+            text[num_a - 1] == "第" or (text[num_a - 1].isascii() and text[num_a - 1].isalnum())
+        ):
+            continue
+        if b < len(text) and text[b].isascii() and text[b].isalpha():
+            continue
+        if b < len(text) and text[b] in "年月日号届":
+            continue
+        q = from_match(m)
+        if q is None or q.quantity in _SKIP_QUANTITIES:
+            continue
+        raw = m.group("num")
+        if not raw[0].isdigit() and len(raw) == 1:
+            continue  # 一台, 两届, a lone 亿: measure or threshold words, not figures
+        if re.match(r"^((重|长|宽|高|深|厚|大|多|外|内|以外|以内|之外)?的|级|量级|档)", text[b:]):
+            continue
+        if q.qualifier in {"以上", "以下"} and _FOLLOW_NOUN.match(text[b:]):
+            continue  # 亿元以上技改项目: a threshold modifying a noun
+        if _in_quotes(text, a):
+            continue
+        figs.append(_Fig(a, b, q))
+    for m in FRACTION_RE.finditer(text):
+        a, b = m.start(), m.end()
+        if any(f.start < b and a < f.end for f in figs) or any(s < b and a < e for s, e in taken):
+            continue
+        if m.group("aden") and (a > 0 and text[a - 1].isdigit()):
+            continue
+        q = from_fraction(m)
+        if q is not None and not _in_quotes(text, a):
+            figs.append(_Fig(a, b, q))
+    figs.sort(key=lambda f: f.start)
+    return figs
+
+
+def respectively(
+    text: str, figs: list[_Fig], mentions: list[Mention], clauses: list[tuple[int, int]]
+) -> dict[int, Mention]:
+    """东山区、兴山区分别完成投资3.2亿元和1.5亿元: the n-th place gets the n-th figure."""
+    out: dict[int, Mention] = {}
+    for m in re.finditer("分别", text):
+        at = m.start()
+        places: list[Mention] = []
+        for men in reversed([x for x in mentions if x.end <= at and x.kind != "anaphora"]):
+            gap = text[men.end : places[-1].start if places else at]
+            if not re.fullmatch(r"[、和及与]?", gap):
+                break
+            places.append(men)
+        places.reverse()
+        end = min([e for e in (text.find("；", at), text.find("。", at)) if e >= 0] or [len(text)])
+        after = [f for f in figs if at < f.start < end]
+        if len(places) >= 2 and len(after) == len(places):
+            for f, men in zip(after, places, strict=True):
+                out[f.start] = men
+    return out
+
+
+def strip_phrase(text: str, a: int, b: int, periods: list[Period], mentions: list[Mention]) -> str:
+    """The indicator phrase in ``text[a:b]``: periods and places cut it, connectives and verbs trimmed."""
+    chars = list(text[a:b])
+    for s, e in [(p.start, p.end) for p in periods] + [(m.start, m.end) for m in mentions]:
+        for i in range(max(s, a), min(e, b)):
+            chars[i - a] = "，"
+    # keep the last run: periods and places are cut points. A place right
+    # before the figure leaves it empty (the noun after the figure is used);
+    # a run that is only particles (原煤产量由2015年的…) defers to the run before.
+    runs = "".join(chars).split("，")
+    if not runs[-1]:
+        return ""
+    # the last run is only verbs/particles (…比上年增长, …由2015年的): look back
+    for run in reversed(runs):
+        phrase = clean_run(run)
+        if phrase:
+            return phrase
+    return ""
+
+
+def clean_run(phrase: str) -> str:
+    """Trim leading connectives, trailing verbs, particles and measure words from a phrase."""
+    for _ in range(3):
+        phrase = _TRAIL.sub("", phrase)
+        phrase = _LEAD.sub("", phrase)
+    for particle in ("了", "着"):
+        if particle in phrase:
+            phrase = phrase.rsplit(particle, 1)[1]
+    phrase = _MEASURE_LEAD.sub("", phrase)
+    phrase = re.sub(r"(?<=.)(实现|完成)(?=.)", "", phrase)  # 企业实现营业收入 → 企业营业收入
+    return phrase.strip("“”\"'（）() ")
