@@ -31,6 +31,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.publicity": ("公示", "Publicity"),
     "nav.appeals": ("异议申诉", "Appeals"),
     "nav.downloads": ("下载", "Downloads"),
+    "nav.cities": ("城市监测", "Cities"),
     "nav.admin": ("系统管理", "Admin"),
     "nav.myfirm": ("本企业", "My firm"),
     "nav.logout": ("退出", "Log out"),
