@@ -19,12 +19,12 @@ and our pipeline's peak traced memory against the matrix size.
 from __future__ import annotations
 
 import argparse
-from importlib import metadata
 import os
 import platform
 import time
 import tracemalloc
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 import numpy as np
