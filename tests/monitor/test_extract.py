@@ -489,3 +489,29 @@ def test_full_width_digits_keep_their_offsets() -> None:
     ]
     assert text[obs[0].span_start : obs[0].span_end] == "１２３４．５亿元"
     assert text[obs[1].span_start : obs[1].span_end] == "５．６％"
+
+
+REVIEW = """2024年长治市人民政府工作报告
+
+过去一年，全市地区生产总值完成2850亿元，增长5.8%，增速居全省第2位；一般公共预算收入突破300亿元，同比增长8.2%。全年接待游客1200万人次、实现旅游收入120亿元。森林覆盖率由2020年的33.5%提高到35.2%。
+今年经济社会发展的主要预期目标是：地区生产总值增长5.5%左右；单位地区生产总值能耗下降3%。
+"""
+
+
+def test_work_report_review_and_targets() -> None:
+    obs = extract_text(REVIEW, report_date=date(2024, 2, 1))
+    by = {(o.value, o.unit): o for o in obs}
+    assert {o.place_name for o in obs} == {"长治市"}
+    # 过去一年 scopes the review paragraph; 全年 there is that year
+    assert by[(2850.0, "亿元")].period == "2023" and by[(1200.0, "万人次")].period == "2023"
+    assert (by[(2.0, "位")].kind, by[(2.0, "位")].of) == ("rank", "全省")
+    assert by[(300.0, "亿元")].qualifier == "突破"
+    assert by[(33.5, "%")].period == "2020"
+    assert by[(35.2, "%")].period != "2020"  # the from-period belongs to the figure after it
+    assert (by[(5.5, "%")].kind, by[(5.5, "%")].period) == ("target", "2024")
+    energy = by[(-3.0, "%")]
+    assert (energy.kind, energy.indicator_code, energy.indicator) == (
+        "target",
+        "energy_intensity",
+        "单位地区生产总值能耗增速",
+    )

@@ -81,6 +81,8 @@ def test_map_marks_synthetic_and_extracted(tmp_path: Path, registry) -> None:
     by_name = {c["name"]: c for c in m["cities"]}
     assert by_name["萍乡市"]["extracted"] and by_name["萍乡市"]["has_data"]
     assert not by_name["长治市"]["extracted"] and by_name["长治市"]["has_data"]  # synthetic only
-    values = [f["properties"]["value"] for f in m["geojson"]["features"] if f["properties"]["resource"]]
+    values = [
+        f["properties"]["value"] for f in m["geojson"]["features"] if f["properties"]["resource"]
+    ]
     assert all(v is not None for v in values)
     st.close()

@@ -120,7 +120,7 @@ def classify(
         fig.indicator = ""
     if target and fig.kind in {"level", "growth", "count", "share"}:
         if fig.kind == "growth" and fig.indicator and not fig.indicator.endswith(("增长", "增速")):
-            fig.indicator += "增长"
+            fig.indicator += "增速"
         fig.kind = "target"
 
 

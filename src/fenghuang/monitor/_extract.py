@@ -167,15 +167,18 @@ class Extractor:
         follows — or when it starts with ``其中``.
         """
         text = sent.text
-        periods = find_periods(text, report_year=year, ref_year=ref_year)
+        scope, last = carry
+        # 全年/年末 inside a paragraph scoped to a year (过去一年，…) mean that year
+        in_year = scope.year if scope is not None and scope.year else ref_year
+        periods = find_periods(text, report_year=year, ref_year=in_year)
         figs = find_figures(text, periods)
         ranks = list(_RANK.finditer(text))
         # 比上年/较去年同期/同比: a comparison base, not the figure's period
         own = [p for p in periods if not _BASE_BEFORE.search(text[max(0, p.start - 2) : p.start])]
-        scope, last = carry
         prefix = _DATELINE.sub("", text[: own[0].start]) if own else ""
         opens = bool(own) and len(prefix) <= 2 and not text.startswith(("从", "自"))
-        next_carry = (own[-1] if opens else scope if not own else None, own[-1] if own else None)
+        # a period inside a sentence does not end the paragraph's scope; an opening one replaces it
+        next_carry = (own[-1] if opens else scope, own[-1] if own else None)
         if not own:
             inherited = last if text.startswith("其中") and last is not None else scope
             if inherited is not None:
@@ -213,7 +216,8 @@ class Extractor:
             if self._firm_subject(fig.start, orgs, mentions):
                 continue
             place = respective.get(fig.start)
-            obs = self._observation(sent, fig, subject, mentions, own, source, place)
+            starts = tuple(f.start for f in figs)
+            obs = self._observation(sent, fig, subject, mentions, own, source, place, starts)
             out.append(obs)
         return out, next_carry
 
@@ -234,6 +238,7 @@ class Extractor:
         periods: list[Period],
         source: str,
         override: Mention | None = None,
+        others: tuple[int, ...] = (),
     ) -> Observation:
         place = override
         for m in mentions if override is None else []:
@@ -250,6 +255,10 @@ class Extractor:
         per: Period | None = None
         for p in periods:
             if p.start < fig.start:
+                # "由2020年的33.5%提高到35.2%": a from-period belongs to the figure right after it
+                from_period = p.start > 0 and sent.text[p.start - 1] in "由从自"
+                if from_period and any(p.end <= s < fig.start for s in others):
+                    continue
                 per = p
         if per is None:
             after = [p for p in periods if p.start > fig.start]

@@ -38,7 +38,7 @@ _PERIOD_RE = re.compile(
     rf"|(?:(?P<ymo>{_Y})\s*年)?(?P<mo>{_CNM})\s*月(?P<mosuf>末|底|份)"
     rf"|(?P<y>{_Y})\s*年(?P<ysuf>底|末|初|以来|来)?"
     rf"|(?P<ref>年末|年底|年初)"
-    rf"|(?P<rel>今年|去年|上年|明年|前年)(?P<relsuf>以来)?"
+    rf"|(?P<rel>今年|去年|上年|明年|前年|过去一年|过去的一年|上一年)(?P<relsuf>以来)?"
     rf"|(?P<now>截至目前|截止目前|目前|如今|当前)"
 )
 _Q = {"一": 1, "二": 2, "三": 3, "四": 4}
@@ -58,7 +58,8 @@ class Period:
 def _rel_year(word: str | None, report_year: int | None) -> int | None:
     if word is None or report_year is None:
         return None
-    return report_year + {"今年": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}[word]
+    offsets = {"今年": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+    return report_year + offsets.get(word, -1)  # 过去一年/上一年: the year before
 
 
 def _label(
