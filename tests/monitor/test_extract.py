@@ -391,19 +391,36 @@ def test_gbk_text_and_bad_files(tmp_path: Path) -> None:
         read_report(tmp_path / "x.pdf")
 
 
-_ALPHABET = st.sampled_from(
-    list(
-        "0123456789.%,，。；、：“”年月季度增长占比重达超近以上万亿元吨千瓦时个家第列该市全市萍乡玉门江西省县区公司的了 \n—-至"
-    )
+_TOKENS = st.sampled_from(
+    [
+        *"0123456789.%,，。；、：“”年月季度增长占比重达超近以上万亿元吨千瓦时个家第列该市全市萍乡玉门",
+        *"江西省县区公司的了 \n—-至由从分之成一二三十百两半前上下比较同期去今过其中分别和",
+        "江西省 萍乡市\n",
+        "东山区、兴山区分别",
+        "1—7月",
+        "三分之一",
+        "由2020年的",
+        "占全省的",
+        "比上年",
+        "列全省第",
+        "２０２３年",
+        "１２．５％",
+    ]
 )
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.text(alphabet=_ALPHABET, max_size=120) | st.text(max_size=80))
-def test_any_text_gives_observations_or_nothing(text: str) -> None:
-    obs = extract_text(text, report_date=date(2024, 3, 5), extractor=_SHARED)
+@given(
+    st.lists(_TOKENS, max_size=60).map("".join) | st.text(max_size=80),
+    st.sampled_from([None, date(2024, 3, 5)]),
+    st.sampled_from([None, "萍乡市", "360300", "火星"]),
+)
+def test_any_text_gives_observations_or_nothing(
+    text: str, when: date | None, place: str | None
+) -> None:
+    obs = extract_text(text, report_date=when, place=place, extractor=_SHARED)
     for o in obs:
         assert isinstance(o, Observation)
         assert 0 <= o.span_start < o.span_end <= len(text)
