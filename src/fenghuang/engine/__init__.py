@@ -23,6 +23,7 @@ from ._classify_rules import classify_breaks, classify_thresholds
 from ._fused import score_benchmark
 from ._mcda import VikorResult, topsis, vikor, waspas
 from ._promethee import PREFERENCE_FUNCTIONS, PrometheeResult, promethee_ii
+from ._rank import GroupRanks, rank_within_groups
 from ._weighting import Weighting
 from ._weights import WEIGHT_METHODS, WeightsRenormalisedWarning, w_equal, w_fixed
 from ._weights_objective import w_critic, w_entropy, w_merec, w_pca, w_std
@@ -33,6 +34,7 @@ __all__ += [  # weights, MCDA rankers, classification, audit statistics
     "WEIGHT_METHODS",
     "ClassBoundaries",
     "CollinearPair",
+    "GroupRanks",
     "IndicatorStats",
     "PrometheeResult",
     "VikorResult",
@@ -47,6 +49,7 @@ __all__ += [  # weights, MCDA rankers, classification, audit statistics
     "cronbach_alpha",
     "indicator_stats",
     "promethee_ii",
+    "rank_within_groups",
     "score_benchmark",
     "topsis",
     "vikor",
