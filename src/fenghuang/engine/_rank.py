@@ -64,7 +64,10 @@ def rank_within_groups(
     good = np.where(valid, s if higher_is_better else -s, -np.inf)
     of = np.bincount(codes[valid], minlength=G).astype(np.intp)
     # sort by group, then best first; NaN (as -inf) last within its group
-    order = np.lexsort((-good, codes))
+    order = np.argsort(-good)  # ties may come in any order: they share a rank
+    if G > 1:  # then a stable counting (radix) sort by group
+        small = np.uint8 if G <= 1 << 8 else np.uint16 if G <= 1 << 16 else np.intp
+        order = order[np.argsort(codes[order].astype(small), kind="stable")]
     sc, sv = codes[order], good[order]
     first = np.ones(n, dtype=bool)
     first[1:] = (sc[1:] != sc[:-1]) | (sv[1:] != sv[:-1])
