@@ -151,7 +151,7 @@ def test_no_header(tmp_path: Path) -> None:
         read_source(write_csv(tmp_path / "t.csv", [["a", "b"], ["1", "2"]]))
     assert info.value.code == "E-SOURCE-HEADER"
     assert "统一社会信用代码" in info.value.zh  # lists what was expected
-    assert "expected headers" in str(info.value)
+    assert "expected 统一社会信用代码" in str(info.value) and "税务局：实缴税金" in info.value.zh
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -14,10 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from fenghuang.facts import DEPARTMENTS
 from fenghuang.sources._codes import source_error
 from fenghuang.sources._grid import Cell, cell_text
 from fenghuang.sources._labels import Col, combine, is_subheader, score
-from fenghuang.sources._mapping import DepartmentMapping
+from fenghuang.sources._mapping import PSEUDO_FIELDS, DepartmentMapping
 from fenghuang.sources._units import find_quantity_of_unit
 
 __all__ = ["HeaderPlan", "PlannedColumn", "hints_from_text", "plan_header"]
@@ -120,12 +121,17 @@ def hints_from_text(text: str) -> tuple[int | None, int | None]:
 
 
 def _expected(mappings: Sequence[DepartmentMapping]) -> tuple[str, str]:
-    parts = []
+    """What a header should contain: the identity columns plus each department's own."""
+    zh_parts, en_parts = [], []
     for m in mappings:
-        names = [spec.headers[0] for spec in m.fields.values()][:6]
-        parts.append(f"{m.department}: {'、'.join(names)}")
-    text = "; ".join(parts)
-    return text, text
+        own = [s.headers[0] for f, s in m.fields.items() if f not in PSEUDO_FIELDS][:4]
+        zh_parts.append(f"{DEPARTMENTS[m.department]}：{'、'.join(own)}")
+        en_parts.append(f"{m.department}: {', '.join(own)}")
+    ident = "统一社会信用代码或企业名称"
+    return (
+        f"{ident}，以及（{'；'.join(zh_parts)}）之一",
+        f"{ident} (credit code or firm name) and the columns of one department ({'; '.join(en_parts)})",
+    )
 
 
 def plan_header(
@@ -187,8 +193,8 @@ def plan_header(
         zh, en = _expected(mappings)
         raise source_error(
             "E-SOURCE-HEADER",
-            detail_zh=f"期望的列名示例 {zh}",
-            detail_en=f"expected headers such as {en}",
+            detail_zh=f"表头应包含 {zh}",
+            detail_en=f"expected {en}",
             file=file,
             sheet=sheet or None,
         )
