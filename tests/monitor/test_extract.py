@@ -532,3 +532,15 @@ def test_work_report_review_and_targets() -> None:
         "energy_intensity",
         "单位地区生产总值能耗增速",
     )
+
+
+def test_province_as_place_and_as_base() -> None:
+    text = "全省规上工业增加值增长5.1%，萍乡市增长6.2%，高于全省平均水平1.1个百分点，居全省第3位，占全省的8.5%。"
+    got = [(o.place_name, o.kind, o.value, o.of) for o in extract_text(text, place="萍乡市")]
+    assert got == [
+        ("江西省", "growth", 5.1, ""),
+        ("萍乡市", "growth", 6.2, ""),
+        ("萍乡市", "growth", 1.1, "全省平均水平"),
+        ("萍乡市", "rank", 3.0, "全省"),
+        ("萍乡市", "share", 8.5, "全省"),
+    ]

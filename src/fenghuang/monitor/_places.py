@@ -26,6 +26,7 @@ _AMBIGUOUS_SHORT = {"东方", "白银", "普洱", "吉林", "白山", "永安", 
 _IDIOMS = ("长治久安", "大同小异", "世界大同")
 _ANAPHORA = re.compile(r"该市|全市|我市|本市|该县|全县|我县|本县|该区|全区|我区|本区")
 _PROVINCE_ANAPHORA = re.compile(r"全省|我省|本省|该省")
+_BASE_CHARS = set("占列居于比较的与和在排")
 _STOP = "于在的进到和与及是为对从向将把被入驻位走了着过个家座处条项"
 _PARK = re.compile(
     rf"[^\W\d{_STOP}]{{2,8}}(?:工业园区|工业园|产业园区|产业园|经开区|经济技术开发区|高新区|高新技术产业开发区|开发区)"
@@ -136,6 +137,16 @@ class PlaceMatcher:
                         m.start(), m.end(), m.group(0), subject, self.name_of(subject), "anaphora"
                     )
                 )
+            province = subject[:2] + "0000"
+            for m in _PROVINCE_ANAPHORA.finditer(text):
+                a, b = m.start(), m.end()
+                # 占全省的, 列全省第六位, 高于全省平均: the province is a base, not the place
+                if (a > 0 and text[a - 1] in _BASE_CHARS) or text.startswith(("平均", "第"), b):
+                    continue
+                if self.codes.get(province):
+                    out.append(
+                        Mention(a, b, m.group(0), province, self.name_of(province), "province")
+                    )
         return sorted(out, key=lambda x: x.start)
 
     @staticmethod
