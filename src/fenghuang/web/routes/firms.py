@@ -33,4 +33,6 @@ def firm(
         run_id=run or None,
         lang=request_lang(request),
     )
-    return render(request, "firm.html", {"page": page, "code": credit_code})
+    return render(
+        request, "firm.html", {"page": page, "code": credit_code, "fact_headers": svc.FACT_HEADERS}
+    )

@@ -162,7 +162,7 @@ def contribution_bars(items: Sequence[tuple[str, float]], label: str) -> dict[st
     return {
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 8, "right": 24, "top": 8, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value", "name": label},
+        "xAxis": {"type": "value"},
         "yAxis": {
             "type": "category",
             "inverse": True,

@@ -19,7 +19,14 @@ from fenghuang.web.services import charts
 from fenghuang.web.services.backend import api, has_api, pick, record, records
 from fenghuang.web.services.results import RunCache, RunData, list_runs
 
-__all__ = ["FirmPage", "check_firm_access", "firm_page", "normalise_indicator", "search_firms"]
+__all__ = [
+    "FACT_HEADERS",
+    "FirmPage",
+    "check_firm_access",
+    "firm_page",
+    "normalise_indicator",
+    "search_firms",
+]
 
 
 def check_firm_access(user: UserPublic, credit_code: str) -> None:
@@ -135,6 +142,17 @@ def _bill(store: Store, run_id: str, code: str) -> list[dict[str, Any]]:
     return out
 
 
+#: Lineage columns with a translated header (others are shown by name).
+FACT_HEADERS = {
+    "value": "common.value",
+    "source": "firm.source",
+    "file_name": "data.file",
+    "department": "data.department",
+    "status": "firm.confirmation",
+    "confirmation": "firm.confirmation",
+}
+
+
 def _facts(store: Store, code: str, year: int) -> tuple[list[dict[str, Any]], list[str]]:
     if not has_api("warehouse", "fact_lineage"):
         return [], []
@@ -147,7 +165,11 @@ def _facts(store: Store, code: str, year: int) -> tuple[list[dict[str, Any]], li
             f"{f.en} ({f.unit})" if f and f.unit else (f.en if f else r.get("field", ""))
         )
         for k in r:
-            if k not in cols and k not in ("label", "label_en", "credit_code", "year"):
+            if (
+                k not in cols
+                and not k.endswith("_zh")
+                and k not in ("label", "label_en", "credit_code", "year")
+            ):
                 cols.append(k)
     return rows, cols
 

@@ -1,0 +1,181 @@
+"""End to end in Chromium, offline: analyst, firm, appeal, downloads, screenshots."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import browser_page, serve, shot
+from browser_helpers import login as browser_login
+from city_builder import build_demo_city
+from web_helpers import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    from fenghuang.warehouse import Store
+    from fenghuang.web import Settings, create_app, create_user
+
+    work = tmp_path_factory.mktemp("site")
+    mp = pytest.MonkeyPatch()
+    store = Store(work / "demo.duckdb")
+    info = build_demo_city(store, work, firms=120, monkeypatch=mp)
+    firm_code = info["codes"][7]
+    for name, role, extra in (
+        ("analyst", "analyst", {}),
+        ("firm", "firm", {"credit_code": firm_code}),
+        ("leader", "leader", {}),
+    ):
+        create_user(store, username=name, password=PASSWORD, role=role, **extra)
+    settings = Settings(
+        store_path=work / "demo.duckdb", upload_dir=work / "uploads", city_name="萍乡市"
+    )
+    app = create_app(settings, store=store)
+    with serve(app) as base:
+        yield {"base": base, "store": store, "info": info, "firm": firm_code, "app": app}
+    store.close()
+    mp.undo()
+
+
+def _assert_offline(offline: Any) -> None:
+    assert offline.requests, "no request seen"
+    assert not offline.blocked, f"requests left localhost: {offline.blocked}"
+
+
+def _charts_drawn(page: Any) -> None:
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('[data-chart]')).every(e => e.getAttribute('data-ready') === '1')",
+        timeout=15000,
+    )
+
+
+def test_analyst_runs_an_evaluation_and_sees_the_overview_map(site):
+    base, info = site["base"], site["info"]
+    with browser_page() as (page, offline):
+        browser_login(page, base, "analyst", PASSWORD)
+        assert page.url.endswith("/overview")
+        page.goto(f"{base}/runs")
+        page.select_option("select[name=year]", str(info["year"]))
+        page.click("[data-testid=run-form] button[type=submit]")
+        page.wait_for_selector("[data-testid=job-status][data-status=done]", timeout=60000)
+        page.click("[data-testid=job-run]")
+        page.wait_for_load_state("networkidle")
+        assert "模拟数据" in page.inner_text("[data-testid=synthetic-banner]")
+        map_el = page.locator("[data-testid=chart-map_mean]")
+        assert map_el.count() == 1
+        _charts_drawn(page)
+        # the map canvas has been painted (not blank)
+        painted = page.evaluate(
+            """() => { const c = document.querySelector('[data-chart=map_mean] canvas');
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n; }"""
+        )
+        assert painted > 1000
+        shot(page, "overview-1920")
+        assert not page.js_errors, page.js_errors
+        _assert_offline(offline)
+
+
+def test_firm_page_and_downloads(site):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    base, info = site["base"], site["info"]
+    code = info["codes"][3]
+    run = info["runs"][-1]
+    with browser_page() as (page, offline):
+        browser_login(page, base, "analyst", PASSWORD)
+        page.goto(f"{base}/firms")
+        page.fill("[data-testid=firm-search]", code)
+        page.wait_for_selector(f"[data-testid=firm-hits] a[href='/firms/{code}']")
+        page.click(f"[data-testid=firm-hits] a[href='/firms/{code}'] >> nth=0")
+        page.wait_for_load_state("networkidle")
+        _charts_drawn(page)
+        assert page.locator("[data-testid=firm-class]").inner_text().strip() in "ABCD"
+        shot(page, "firm-1920")
+        with page.expect_download() as dl:
+            page.click("[data-testid=firm-report]")
+        assert dl.value.suggested_filename.endswith(".docx")
+        doc = Document(io.BytesIO(Path(dl.value.path()).read_bytes()))
+        text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+            c.text for t in doc.tables for row in t.rows for c in row.cells
+        )
+        assert code in text and "模拟数据" in text
+        # publish, then download the 公示 list
+        page.goto(f"{base}/runs")
+        page.click(f"[data-testid=publish-{run}]")
+        page.wait_for_load_state("networkidle")
+        assert page.url.endswith("/publicity")
+        with page.expect_download() as dl:
+            page.click("[data-testid=pub-xlsx]")
+        assert dl.value.suggested_filename.endswith(".xlsx")
+        wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
+        cells = [
+            str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None
+        ]
+        assert code in cells and any("模拟数据" in c for c in cells)
+        assert not page.js_errors, page.js_errors
+        _assert_offline(offline)
+
+
+def test_phone_screenshots(site):
+    base, info = site["base"], site["info"]
+    with browser_page(390, 844, mobile=True) as (page, offline):
+        browser_login(page, base, "analyst", PASSWORD)
+        page.goto(f"{base}/overview")
+        _charts_drawn(page)
+        shot(page, "overview-390")
+        page.goto(f"{base}/firms/{info['codes'][3]}")
+        _charts_drawn(page)
+        shot(page, "firm-390")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"page wider than the phone: {width}"
+        _assert_offline(offline)
+
+
+def test_firm_appeals_and_analyst_accepts(site, tmp_path: Path):
+    base, store = site["base"], site["store"]
+    code = site["firm"]
+    evidence = tmp_path / "完税证明.pdf"
+    evidence.write_bytes(PDF)
+    from fenghuang.web.services.results import list_runs
+
+    runs_before = {r["run_id"] for r in list_runs(store)}
+    with browser_page() as (page, offline):
+        browser_login(page, base, "firm", PASSWORD)
+        assert page.url.endswith(f"/firms/{code}")
+        page.goto(f"{base}/appeals")
+        page.select_option("select[name=field]", "tax_paid")
+        page.fill("input[name=claimed_value]", "98765432")
+        page.fill("textarea[name=reason]", "税务局漏报第四季度税款")
+        page.set_input_files("input[name=evidence]", str(evidence))
+        page.click("[data-testid=appeal-form] button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        row = page.locator("tr[data-appeal]").first
+        appeal_id = row.get_attribute("data-appeal")
+        assert "待处理" in row.inner_text()
+        _assert_offline(offline)
+    with browser_page() as (page, offline):
+        browser_login(page, base, "analyst", PASSWORD)
+        page.goto(f"{base}/appeals")
+        form = page.locator(f"[data-testid=decide-{appeal_id}]")
+        form.locator("textarea[name=reason]").fill("完税证明属实，予以采纳")
+        form.locator("button[value=accept]").click()
+        page.wait_for_load_state("networkidle")
+        assert "已采纳" in page.locator(f"tr[data-appeal='{appeal_id}']").inner_text()
+        _assert_offline(offline)
+    with browser_page() as (page, offline):
+        browser_login(page, base, "firm", PASSWORD)
+        page.goto(f"{base}/appeals")
+        row = page.locator(f"tr[data-appeal='{appeal_id}']")
+        assert "已采纳" in row.inner_text()
+        new_run = row.locator("[data-testid=appeal-new-run]").inner_text().strip()
+        assert new_run and new_run not in runs_before
+        _assert_offline(offline)
