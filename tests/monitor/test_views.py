@@ -86,3 +86,14 @@ def test_map_marks_synthetic_and_extracted(tmp_path: Path, registry) -> None:
     ]
     assert all(v is not None for v in values)
     st.close()
+
+
+def test_ranking_within_type(tmp_path: Path, registry) -> None:
+    st = Store(tmp_path / "r.duckdb")
+    seed_demo(st, synthetic=True)
+    ranking = map_view(st, registry)["ranking"]
+    assert set(ranking) == {"成长型", "成熟型", "衰退型", "再生型"}
+    for rows in ranking.values():
+        assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+        assert [r["warning"] for r in rows] == sorted(r["warning"] for r in rows)
+    st.close()

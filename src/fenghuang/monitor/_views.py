@@ -178,7 +178,31 @@ def map_view(store: Store, registry: Registry) -> dict[str, Any]:
         "completeness_zh": comp.summary("zh"),
         "completeness_en": comp.summary("en"),
         "synthetic": synthetic,
+        "ranking": _ranking(res),
+        "method": res.method_name if res else "",
     }
+
+
+def _ranking(res: CityIndexResult | None) -> dict[str, list[dict[str, Any]]]:
+    """Cities ranked within each type (only those with a warning value)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    if res is None:
+        return out
+    for r in sorted(res.rows, key=lambda r: (r.city_type or "", r.rank_in_type or 10**9)):
+        if r.rank_in_type is None or not r.city_type:
+            continue
+        out.setdefault(r.city_type, []).append(
+            {
+                "code": r.place_code,
+                "name": r.place_name,
+                "rank": r.rank_in_type,
+                "pressure": r.pressure,
+                "capacity": r.capacity,
+                "warning": r.warning,
+                "missing": len(r.missing),
+            }
+        )
+    return out
 
 
 def city_page(store: Store, code: str, registry: Registry) -> CityPage:
