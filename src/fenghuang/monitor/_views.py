@@ -19,7 +19,7 @@ from fenghuang.monitor._catalogue import load_catalogue
 from fenghuang.monitor._geo import TYPE_COLOURS, resource_city_geojson
 from fenghuang.monitor._index import CityIndexResult, compute_city_index
 from fenghuang.monitor._panel import fetch_documents, fetch_observations, save_observations
-from fenghuang.monitor._registry import Registry, completeness
+from fenghuang.monitor._registry import TYPES, Registry, completeness
 from fenghuang.warehouse import Store
 
 __all__ = [
@@ -188,7 +188,10 @@ def _ranking(res: CityIndexResult | None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     if res is None:
         return out
-    for r in sorted(res.rows, key=lambda r: (r.city_type or "", r.rank_in_type or 10**9)):
+    order = {t: i for i, t in enumerate(TYPES)}
+    for r in sorted(
+        res.rows, key=lambda r: (order.get(r.city_type or "", 9), r.rank_in_type or 10**9)
+    ):
         if r.rank_in_type is None or not r.city_type:
             continue
         out.setdefault(r.city_type, []).append(
