@@ -89,6 +89,7 @@ def _yearbook(path: Path) -> Path:
     ws.append(["萍乡市", 2023, 1234.5, "65.2", "3.1", 5])
     ws.append(["阳泉", 2023, "1,000.2", "—", "abc", None])
     ws.append(["火星市", 2023, 1, 2, 3, 4])
+    ws.append(["合计", 2023, 9999, None, None, None])  # an aggregate row: skipped, not an error
     long = wb.create_sheet("按年")
     long.append(["地区", "指标", "单位", "2021", "2022年"])
     long.append(["玉门市", "电力装机", "万千瓦", 400, 553.9])

@@ -56,6 +56,7 @@ _IND = {"指标", "指标名称", "项目", "indicator"}
 _VALUE = {"数值", "值", "数据", "value"}
 _UNIT = {"单位", "计量单位", "unit"}
 _YEAR_COL = re.compile(r"^((?:19|20)\d{2})\s*年?$")
+_TOTALS = {"合计", "总计", "小计", "全省", "全国", "全省合计", "总计数"}
 _MISSING = {"", "-", "—", "--", "…", "...", "/", "NA", "N/A", "null", "None"}
 
 
@@ -267,6 +268,8 @@ class _Reader:
             base = {"file": self.file, "sheet": title or None, "row": r}
             pname = row[pc] if pc is not None else ""
             pcode = row[cc] if cc is not None else ""
+            if pname.strip().replace(" ", "") in _TOTALS:
+                continue  # 合计/全省 rows are aggregates, not places of the panel
             place = self.place(
                 pname.strip(),
                 pcode.strip(),
