@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "",
     "_catalogue",
     "_extract",
     "_geocodes",
@@ -20,7 +21,7 @@ MODULES = [
 
 @pytest.mark.parametrize("name", MODULES)
 def test_doctests(name: str) -> None:
-    mod = importlib.import_module(f"fenghuang.monitor.{name}")
+    mod = importlib.import_module("fenghuang.monitor" + (f".{name}" if name else ""))
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
 

@@ -1,6 +1,33 @@
 """City transformation monitor: resource-city registry, indicator panel, report extraction, index.
 
-Public names are re-exported here from the private modules.
+The pieces, in the order of the workflow:
+
+* **Registry** — :func:`load_registry` (the plan's resource cities with GB/T
+  2260 codes, resource-exhausted batches; a fuller user list merges over the
+  packaged partial one), :func:`completeness`, :func:`unresolved_places`.
+* **Catalogue** — :func:`load_catalogue`: indicators with synonyms (TOML).
+* **Extraction** — :func:`read_report` (txt/docx/html), :class:`Extractor` /
+  :func:`extract_text` → :class:`Observation` (place, period, indicator,
+  kind, value, unit, qualifier, source sentence and character span);
+  :func:`extract_files` does files and, given a store, loads them (待核实).
+* **Panel** — :func:`save_observations`, :func:`fetch_observations`,
+  :func:`set_status`, :func:`read_yearbook` / :func:`load_yearbook`
+  (yearbook tables with a quarantine), :func:`write_observations`.
+* **Index** — :func:`load_index_method` (``kind = "city-index"`` TOML:
+  pressure/capacity or the four-dimension variant), :func:`compute_city_index`
+  (ranks within type, lists missing indicators).
+* **Pages** — :func:`map_view`, :func:`city_page`, :func:`source_view`,
+  :func:`seed_demo` (the example reports, optionally a 模拟数据 panel).
+
+Examples
+--------
+>>> from fenghuang.warehouse import Store
+>>> store = Store(":memory:")
+>>> res = extract_files([], store=store)
+>>> res.observations.num_rows
+0
+>>> [o.value for o in extract_text("2023年，该市工业用电量增长1.5%。", place="萍乡市")]
+[1.5]
 """
 
 from fenghuang.monitor._api import Extraction, extract_files, load_yearbook
