@@ -120,14 +120,17 @@ _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _PRE = r"超过|超出|超|逾|突破|将近|接近|近|大约|约|不足|不到"
 _POST = r"以上|以下|以内|左右|多|余"
 _DASH = r"[—–\-－~～至到]{1,2}"
+# the denominator of a rate unit: 吨标准煤/万元, 元/吨, 元/平方米
+_PER = r"万元|元|万吨|吨|万人|人次|人|户|亩|平方米|平方公里|公里|千瓦时|立方米|年|月|天|日|小时|秒"
 
 #: One quantity. Groups: pre, num, mag, num2, mag2, unit, post.
 QUANTITY_RE = re.compile(
     rf"(?P<pre>{_PRE})?"
     rf"(?P<num>{_ARABIC}|{_CN})(?P<mag>{_MAG})"
     rf"(?:(?P<unit1>{_UNIT})?{_DASH}(?P<num2>{_ARABIC}|{_CN})(?P<mag2>{_MAG}))?"
-    rf"(?P<post1>余|多)?"
+    rf"(?P<post1>余|多)?(?P<mag3>{_MAG})"
     rf"(?P<unit>{_UNIT})?"
+    rf"(?:/(?P<per>{_PER}))?"
     rf"(?P<post>{_POST})?"
 )
 
@@ -183,7 +186,17 @@ def unit_info(unit: str) -> tuple[str, str, float] | None:
 
 
 def _mag(m: str | None) -> float:
-    return _MAGNITUDE.get(m or "", 1.0)
+    out = 1.0
+    rest = m or ""
+    while rest:  # "万" + "亿" or a single magnitude
+        for key in ("万亿", "十", "百", "千", "万", "亿"):
+            if rest.startswith(key):
+                out *= _MAGNITUDE[key]
+                rest = rest[len(key) :]
+                break
+        else:
+            break
+    return out
 
 
 def from_match(m: re.Match[str]) -> Quantity | None:
@@ -192,7 +205,7 @@ def from_match(m: re.Match[str]) -> Quantity | None:
     if num is None:
         return None
     unit = m.group("unit") or m.group("unit1") or ""
-    mag = m.group("mag") or ""
+    mag = (m.group("mag") or "") + (m.group("mag3") or "")  # 3000余万元: 3000 × 万
     high = None
     if m.group("num2"):
         high = cn_number(m.group("num2"))
@@ -203,7 +216,10 @@ def from_match(m: re.Match[str]) -> Quantity | None:
             high = high * _mag(mag2) / _mag(mag)
     written = mag + unit
     info = UNITS.get(unit)
-    if info is None:
+    if m.group("per") and unit:
+        written += "/" + m.group("per")
+        quantity, base, factor = "rate", written, 1.0  # a rate keeps its written unit
+    elif info is None:
         quantity, base, factor = "", "", 1.0
     else:
         quantity, base, factor = info
