@@ -47,3 +47,41 @@ def test_cities_need_a_reader(app_client) -> None:
     assert r.status_code == 303 and "/login" in r.headers["location"]
     login(c, "firm_a")
     assert c.get("/cities").status_code == 403
+
+
+def test_analyst_verifies_a_figure(app_client, store) -> None:
+    seed_demo(store)
+    obs = next(
+        r
+        for r in fetch_observations(
+            store, place_code="360300", indicator_code="industry_power"
+        ).to_pylist()
+        if r["kind"] == "growth"
+    )
+    leader = app_client()
+    token = login(leader, "leader")
+    page = leader.get(f"/cities/source/{obs['obs_id']}")
+    assert 'data-testid="verify"' not in page.text  # leaders read, analysts verify
+    r = leader.post(
+        f"/cities/source/{obs['obs_id']}/status", data={"verified": "1", "csrf_token": token}
+    )
+    assert r.status_code == 403
+    analyst = app_client()
+    token = login(analyst, "analyst")
+    page = analyst.get(f"/cities/source/{obs['obs_id']}")
+    assert 'data-testid="verify"' in page.text
+    r = analyst.post(
+        f"/cities/source/{obs['obs_id']}/status",
+        data={"verified": "1", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/cities/360300"
+    row = next(x for x in fetch_observations(store).to_pylist() if x["obs_id"] == obs["obs_id"])
+    assert (row["status"], row["label"]) == ("已核实", "")
+    audit = store.fetch_all(
+        "select action, target, detail from web_audit where action = 'monitor_verify'"
+    )
+    assert audit == [("monitor_verify", obs["obs_id"], "已核实")]
+    assert analyst.post(
+        f"/cities/source/{obs['obs_id']}/status", data={"verified": "1"}
+    ).status_code in (400, 403)

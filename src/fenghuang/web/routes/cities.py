@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from fenghuang.monitor import SEED_CITIES
-from fenghuang.web._deps import ReaderUser, StoreDep
+from fenghuang.web._deps import ReaderUser, StaffUser, StoreDep, client_ip
 from fenghuang.web._render import render
 from fenghuang.web.services import cities as svc
 
@@ -43,7 +44,9 @@ def cities_geojson(request: Request, user: ReaderUser) -> Response:
 @router.get("/source/{obs_id}", response_class=HTMLResponse)
 def figure_source(request: Request, obs_id: str, user: ReaderUser, store: StoreDep) -> HTMLResponse:
     """一个数据的出处 / where a figure came from."""
-    return render(request, "cities/source.html", {"src": svc.source(store, obs_id)})
+    return render(
+        request, "cities/source.html", {"src": svc.source(store, obs_id), "src_id": obs_id}
+    )
 
 
 @router.get("/{code}", response_class=HTMLResponse)
@@ -53,3 +56,18 @@ def city_detail(request: Request, code: str, user: ReaderUser, store: StoreDep) 
     return render(
         request, "cities/city.html", {"page": page, "series_charts": svc.series_charts(page)}
     )
+
+
+@router.post("/source/{obs_id}/status")
+def figure_status(
+    request: Request,
+    obs_id: str,
+    user: StaffUser,
+    store: StoreDep,
+    verified: Annotated[str, Form(max_length=5)] = "1",
+) -> Response:
+    """核实或撤销核实一个抽取数据 / mark a figure verified (or not)."""
+    code = svc.set_figure_status(
+        store, obs_id=obs_id, verified=verified == "1", actor=user, ip=client_ip(request)
+    )
+    return RedirectResponse(f"/cities/{code}", status_code=303)

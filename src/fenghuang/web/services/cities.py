@@ -19,11 +19,22 @@ from fenghuang.monitor import (
     load_registry,
     map_view,
     resource_city_geojson,
+    set_status,
     source_view,
 )
 from fenghuang.warehouse import Store
+from fenghuang.web._schemas import UserPublic
+from fenghuang.web.services import audit
 
-__all__ = ["city", "geojson", "overview", "registry", "series_charts", "source"]
+__all__ = [
+    "city",
+    "geojson",
+    "overview",
+    "registry",
+    "series_charts",
+    "set_figure_status",
+    "source",
+]
 
 _KEY = "monitor.registry"
 _KIND_ZH = {
@@ -134,3 +145,18 @@ def series_charts(page: CityPage) -> dict[str, dict[str, Any]]:
 def source(store: Store, obs_id: str) -> dict[str, Any]:
     """A figure in the text it was extracted from."""
     return source_view(store, obs_id)
+
+
+def set_figure_status(
+    store: Store, *, obs_id: str, verified: bool, actor: UserPublic, ip: str
+) -> str:
+    """Mark an extracted figure 已核实 (or back to 待核实), audited; returns its place code."""
+    src = source_view(store, obs_id)  # raises NotFoundError for an unknown figure
+    status = "已核实" if verified else "待核实"
+    with store.transaction():
+        set_status(store, [obs_id], status)
+        audit.record(
+            store, action="monitor_verify", actor=actor, object=obs_id, detail=status, ip=ip
+        )
+    code = store.fetch_all("select place_code from monitor_observations where obs_id = ?", [obs_id])
+    return str(code[0][0]) if code and code[0][0] else str(src.get("source", ""))
