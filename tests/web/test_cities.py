@@ -85,3 +85,37 @@ def test_analyst_verifies_a_figure(app_client, store) -> None:
     assert analyst.post(
         f"/cities/source/{obs['obs_id']}/status", data={"verified": "1"}
     ).status_code in (400, 403)
+
+
+def test_upload_a_report(app_client, store) -> None:
+    c = app_client()
+    token = login(c, "analyst")
+    assert 'data-testid="upload-report"' in c.get("/cities").text
+    text = (
+        "甘肃省 玉门市\n目前，全市各类电力装机累计达到553.9万千瓦，新能源累计发电量超500亿千瓦时。"
+    )
+    r = c.post(
+        "/cities/reports",
+        data={"csrf_token": token, "report_date": "2024-03-05", "place": ""},
+        files={"file": ("yumen.txt", text.encode("utf-8"), "text/plain")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/cities/620981"
+    page = c.get("/cities/620981").text
+    assert "<mark>553.9万千瓦</mark>" in page and "抽取数据，待核实" in page
+    bad = c.post(
+        "/cities/reports",
+        data={"csrf_token": token},
+        files={"file": ("x.pdf", b"%PDF", "application/pdf")},
+    )
+    assert bad.status_code == 400 and "不支持的报告文件类型" in bad.text
+    leader = app_client()
+    lt = login(leader, "leader")
+    assert (
+        leader.post(
+            "/cities/reports",
+            data={"csrf_token": lt},
+            files={"file": ("a.txt", b"x", "text/plain")},
+        ).status_code
+        == 403
+    )

@@ -30,7 +30,7 @@ Examples
 [1.5]
 """
 
-from fenghuang.monitor._api import Extraction, extract_files, load_yearbook
+from fenghuang.monitor._api import Extraction, extract_files, extract_reports, load_yearbook
 from fenghuang.monitor._catalogue import Catalogue, Indicator, load_catalogue
 from fenghuang.monitor._extract import PENDING, VERIFIED, Extractor, Observation, extract_text
 from fenghuang.monitor._geo import TYPE_COLOURS, resource_city_geojson
@@ -77,7 +77,13 @@ from fenghuang.monitor._registry import (
     unresolved_places,
 )
 from fenghuang.monitor._synthetic import SYNTHETIC_LABEL, synthetic_panel
-from fenghuang.monitor._text import Report, read_report, report_from_text, split_blocks
+from fenghuang.monitor._text import (
+    Report,
+    read_report,
+    report_from_bytes,
+    report_from_text,
+    split_blocks,
+)
 from fenghuang.monitor._views import (
     SEED_CITIES,
     CityPage,
@@ -128,6 +134,7 @@ __all__ = [
     "compute_city_index",
     "compute_index_on_table",
     "extract_files",
+    "extract_reports",
     "extract_text",
     "fetch_documents",
     "fetch_observations",
@@ -144,6 +151,7 @@ __all__ = [
     "parse_quantity",
     "read_report",
     "read_yearbook",
+    "report_from_bytes",
     "report_from_text",
     "resolve_place",
     "resource_city_geojson",

@@ -15,7 +15,7 @@ from fenghuang.monitor._text import Report, read_report
 from fenghuang.monitor._yearbook import YearbookImport, read_yearbook
 from fenghuang.warehouse import Store
 
-__all__ = ["Extraction", "extract_files", "load_yearbook"]
+__all__ = ["Extraction", "extract_files", "extract_reports", "load_yearbook"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,22 @@ def extract_files(
         Load the observations and the report texts into this warehouse, all
         files in one transaction.
     """
-    ex = extractor or Extractor()
     reports = [read_report(p) for p in paths]
+    return extract_reports(
+        reports, report_date=report_date, place=place, store=store, extractor=extractor
+    )
+
+
+def extract_reports(
+    reports: Sequence[Report],
+    *,
+    report_date: date | None = None,
+    place: str | None = None,
+    store: Store | None = None,
+    extractor: Extractor | None = None,
+) -> Extraction:
+    """Like :func:`extract_files`, for reports already read (e.g. uploads)."""
+    ex = extractor or Extractor()
     tables = [
         observations_table(ex.extract(r, report_date=report_date, place=place)) for r in reports
     ]

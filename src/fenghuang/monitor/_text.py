@@ -22,7 +22,15 @@ from typing import ClassVar
 
 from fenghuang.errors import ExtractionError
 
-__all__ = ["Block", "Report", "Sentence", "read_report", "report_from_text", "split_blocks"]
+__all__ = [
+    "Block",
+    "Report",
+    "Sentence",
+    "read_report",
+    "report_from_bytes",
+    "report_from_text",
+    "split_blocks",
+]
 
 _END = "。！？!?"
 # Chinese punctuation the rules rely on: kept full-width
@@ -156,13 +164,25 @@ def read_report(path: str | Path) -> Report:
         The file is missing, of an unknown type, or unreadable.
     """
     p = Path(path)
-    suffix = p.suffix.lower()
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise ExtractionError(
             "E-EXTRACT-READ", zh="无法读取报告文件", en="cannot read the report file", file=str(p)
         ) from exc
+    return report_from_bytes(raw, p.name)
+
+
+def report_from_bytes(raw: bytes, name: str) -> Report:
+    """A report from the bytes of a file called ``name`` (an upload); the suffix picks the reader.
+
+    Raises
+    ------
+    ExtractionError
+        An unknown type or unreadable content.
+    """
+    p = Path(name)
+    suffix = p.suffix.lower()
     if suffix == ".docx":
         import io
 

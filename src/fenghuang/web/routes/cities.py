@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from fenghuang.errors import InputError
 from fenghuang.monitor import SEED_CITIES
 from fenghuang.web._deps import ReaderUser, StaffUser, StoreDep, client_ip
 from fenghuang.web._render import render
@@ -71,3 +73,42 @@ def figure_status(
         store, obs_id=obs_id, verified=verified == "1", actor=user, ip=client_ip(request)
     )
     return RedirectResponse(f"/cities/{code}", status_code=303)
+
+
+@router.post("/reports")
+async def upload_report(
+    request: Request,
+    user: StaffUser,
+    store: StoreDep,
+    file: Annotated[UploadFile, File()],
+    report_date: Annotated[str, Form(max_length=10)] = "",
+    place: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """上传报告并抽取指标（待核实）/ upload a report and extract its figures (unverified)."""
+    limit = int(request.app.state.settings.max_upload_bytes)
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(
+            "E-WEB-UPLOAD-SIZE", zh="文件过大", en="the file is too large", file=file.filename
+        )
+    try:
+        when = date.fromisoformat(report_date) if report_date else None
+    except ValueError as exc:
+        raise InputError(
+            "E-WEB-DATE",
+            zh="日期格式应为 YYYY-MM-DD",
+            en="the date must be YYYY-MM-DD",
+            value=report_date,
+        ) from exc
+    out = svc.extract_upload(
+        store,
+        name=file.filename or "report.txt",
+        data=data,
+        report_date=when,
+        place=place,
+        actor=user,
+        ip=client_ip(request),
+    )
+    return RedirectResponse(
+        f"/cities/{out['place']}" if out["place"] else "/cities", status_code=303
+    )

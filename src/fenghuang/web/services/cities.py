@@ -9,15 +9,18 @@ islands (drawn by ``static/js/app.js``).
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from fenghuang.monitor import (
     CityPage,
     Registry,
     city_page,
+    extract_reports,
     load_catalogue,
     load_registry,
     map_view,
+    report_from_bytes,
     resource_city_geojson,
     set_status,
     source_view,
@@ -160,3 +163,30 @@ def set_figure_status(
         )
     code = store.fetch_all("select place_code from monitor_observations where obs_id = ?", [obs_id])
     return str(code[0][0]) if code and code[0][0] else str(src.get("source", ""))
+
+
+def extract_upload(
+    store: Store,
+    *,
+    name: str,
+    data: bytes,
+    report_date: date | None,
+    place: str | None,
+    actor: UserPublic,
+    ip: str,
+) -> dict[str, Any]:
+    """Extract an uploaded report into the panel (待核实), audited; returns counts and places."""
+    report = report_from_bytes(data, name)
+    with store.transaction():
+        res = extract_reports([report], report_date=report_date, place=place or None, store=store)
+        audit.record(
+            store,
+            action="monitor_extract",
+            actor=actor,
+            object=name,
+            detail=f"{res.observations.num_rows} figures",
+            ip=ip,
+        )
+    codes = [c for c in res.observations.column("place_code").to_pylist() if c]
+    top = max(set(codes), key=codes.count) if codes else None
+    return {"figures": res.observations.num_rows, "place": top}
