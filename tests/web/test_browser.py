@@ -52,7 +52,7 @@ def _assert_offline(offline: Any) -> None:
 def _charts_drawn(page: Any) -> None:
     page.wait_for_function(
         "Array.from(document.querySelectorAll('[data-chart]')).every(e => e.getAttribute('data-ready') === '1')",
-        timeout=15000,
+        timeout=40000,
     )
 
 

@@ -72,6 +72,7 @@ def decide(
     """Accept (correct the fact, evaluate again) or reject an appeal."""
     svc.decide_appeal(
         store,
+        cache=request.app.state.runs,
         user=user,
         appeal_id=appeal_id,
         accept=decision == "accept",

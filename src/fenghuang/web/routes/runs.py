@@ -19,7 +19,7 @@ def runs_page(
     request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
 ) -> Response:
     """Runs, the form to start one, and the compare form."""
-    page = svc.runs_page(store, publicity_days=settings.publicity_days)
+    page = svc.runs_page(store, request.app.state.runs, publicity_days=settings.publicity_days)
     return render(request, "runs.html", {"page": page})
 
 

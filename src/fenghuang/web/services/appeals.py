@@ -18,6 +18,7 @@ from fenghuang.warehouse import Store
 from fenghuang.web._schemas import AppealPublic, UserPublic
 from fenghuang.web.services import audit, uploads
 from fenghuang.web.services.backend import api
+from fenghuang.web.services.results import RunCache
 
 __all__ = [
     "APPEALABLE_FIELDS",
@@ -178,6 +179,7 @@ def decide_appeal(
     appeal_id: str,
     accept: bool,
     reason: str,
+    cache: RunCache | None = None,
     ip: str | None = None,
 ) -> AppealPublic:
     """Accept or reject a pending appeal.
@@ -216,6 +218,8 @@ def decide_appeal(
             user.username,
         )
         new_run = str(api("evaluation", "run_evaluation")(store, method, appeal.year))
+        if cache is not None:
+            cache.invalidate()
     store.execute(
         "update web_appeals set status = ?, decided_by = ?, decided_at = current_timestamp,"
         " decision_reason = ?, new_run_id = ? where appeal_id = ? and status = 'pending'",

