@@ -89,6 +89,7 @@ def browser_page(
             )
             ctx.route("**/*", offline.handle)
             page = ctx.new_page()
+            page.set_default_timeout(60000)
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.js_errors = errors  # type: ignore[attr-defined]

@@ -52,16 +52,23 @@ _HEADERS: list[tuple[bytes, bytes]] = [
 
 
 class SecurityHeaders:
-    """ASGI middleware adding the security headers, and ``no-store`` on every
-    page that is not a static asset (firm pages must never be cached)."""
+    """ASGI middleware adding the security headers, ``no-store`` on every page
+    that is not a static asset (firm pages must never be cached), and refusing
+    request bodies larger than ``max_body`` bytes (413) before they are read."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_body: int = 16 * 1024 * 1024) -> None:
         self.app = app
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        for key, value in scope.get("headers", []):
+            if key == b"content-length" and value.isdigit() and int(value) > self.max_body:
+                too_big = Response("request too large", status_code=413)
+                await too_big(scope, receive, send)
+                return
         static = str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
@@ -179,5 +186,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_errors(app)
     include_routers(app)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, max_body=settings.max_upload_bytes + 1024 * 1024)
     return app
