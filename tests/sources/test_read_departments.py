@@ -126,3 +126,15 @@ def test_every_department_field_is_mapped() -> None:
     for name, spec in FIRM_YEAR_FIELDS.items():
         if spec.department and spec.department != "land":
             assert name in maps[spec.department].fields, name
+
+
+def test_preferred_synonym_wins_when_two_columns_mean_one_field(
+    tmp_path: Path, codes: list[str]
+) -> None:
+    rows = [
+        ["信用代码", "企业名称", "年度", "从业人员期末人数", "从业人员平均人数"],
+        [codes[0], "甲", "2023", "130", "120"],
+    ]
+    batch = read_source(write_csv(tmp_path / "s.csv", rows))
+    assert batch.rows.column("employees").to_pylist() == [120.0]
+    assert batch.ignored_columns == ("从业人员期末人数",)

@@ -230,15 +230,21 @@ def _finish(
         year = year or fy
         month = month or fm
     planned: list[PlannedColumn] = []
-    seen: set[tuple[str, int | None, int | None]] = set()
+    # Several columns for one field (从业人员期末人数 and 从业人员平均人数): the
+    # header listed first among the mapping's synonyms wins.
+    best: dict[tuple[str, int | None, int | None], tuple[int, int]] = {}
+    for j, (written, f, _, cy, cm) in enumerate(cols):
+        if f is not None:
+            rank = (mapping.header_rank(f, written.split("|")[0]), j)
+            key = (f, cy, cm)
+            if key not in best or rank < best[key]:
+                best[key] = rank
     unit_column = None
     for j, (written, f, unit, cy, cm) in enumerate(cols):
         if f is None and unit_column is None and written and mapping.is_unit_column(written):
             unit_column = j
-        if f is not None and (f, cy, cm) in seen:
+        if f is not None and best[(f, cy, cm)][1] != j:
             f = None
-        if f is not None:
-            seen.add((f, cy, cm))
         src = "header" if unit else ""
         planned.append(PlannedColumn(j, written, f, unit, src, cy, cm))
     plan = HeaderPlan(

@@ -57,7 +57,7 @@ from pydantic import (
 
 from fenghuang.errors import MethodError
 from fenghuang.facts import DEPARTMENTS, FIRM_FIELDS, FIRM_YEAR_FIELDS, PARCEL_FIELDS
-from fenghuang.sources._units import QUANTITIES, UNIT_TABLES, normalize_unit
+from fenghuang.sources._units import QUANTITIES, UNIT_TABLES, normalize_unit, split_header
 
 __all__ = [
     "PSEUDO_FIELDS",
@@ -261,6 +261,15 @@ class DepartmentMapping(BaseModel):
     def field_for_header(self, header: str) -> str | None:
         """The canonical field a header (without its unit) stands for, if any."""
         return self._header_index.get(normalize_header(header))
+
+    def header_rank(self, field: str, header: str) -> int:
+        """Position of ``header`` (or its name without unit) among ``field``'s synonyms."""
+        keys = [normalize_header(h) for h in self.fields[field].headers]
+        for text in (header, split_header(header)[0]):
+            k = normalize_header(text)
+            if k in keys:
+                return keys.index(k)
+        return len(keys)
 
     def is_unit_column(self, header: str) -> bool:
         """Whether a header names the per-row unit column."""
