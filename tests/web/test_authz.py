@@ -39,6 +39,7 @@ EXPECTED: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/firms/{credit_code}"): READERS | {"firm"},
     ("GET", "/data"): STAFF | {"department"},
     ("POST", "/data/confirm"): STAFF | {"department"},
+    ("POST", "/data/import"): STAFF | {"department"},
     ("GET", "/publicity"): ALL,
     # leaders and departments only once the run is published (checked in test_flows)
     ("GET", "/publicity/{run_id}.xlsx"): STAFF,

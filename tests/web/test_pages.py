@@ -112,6 +112,27 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
     )
     assert r.status_code == 303
     assert any(a.action == "confirm" and a.object == "tax/2023" for a in list_audit(store))
+    csv = "统一社会信用代码,实缴税金\n91360300MA0000001X,100\n".encode()
+    r = c.post(
+        "/data/import",
+        data={"department": "power", "csrf_token": token},
+        files={"file": ("power.csv", csv, "text/csv")},
+    )
+    assert r.status_code == 403
+    r = c.post(
+        "/data/import",
+        data={"department": "tax", "csrf_token": token},
+        files={"file": ("tax.xlsx", b"MZ not a workbook", "application/octet-stream")},
+    )
+    assert r.status_code == 400
+    r = c.post(
+        "/data/import",
+        data={"department": "tax", "csrf_token": token},
+        files={"file": ("税务_2023.csv", csv, "text/csv")},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200 and "税务_2023.csv" in r.text, r.text[-1500:]
+    assert any(a.action == "import" and a.object == "tax/税务_2023.csv" for a in list_audit(store))
 
 
 def test_downloads_docx(app_client, city):

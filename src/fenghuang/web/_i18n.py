@@ -143,6 +143,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.quarantine": ("隔离的记录", "Quarantined rows"),
     "data.confirm": ("数据确认", "Confirm facts"),
     "data.confirm_btn": ("确认", "Confirm"),
+    "data.import_btn": ("导入文件", "Import a file"),
     "data.dispute_btn": ("有异议", "Dispute"),
     # publicity
     "pub.title": ("评价结果公示", "Public notice of results"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from fenghuang.web._deps import DataUser, StoreDep, client_ip
+from fenghuang.web._deps import DataUser, SettingsDep, StoreDep, client_ip
 from fenghuang.web._render import render
 from fenghuang.web.services import data as svc
 
@@ -38,6 +38,30 @@ def confirm(
         year=year,
         status=status,
         note=note,
+        ip=client_ip(request),
+    )
+    return RedirectResponse("/data", status_code=303)
+
+
+@router.post("/import")
+async def import_file(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    user: DataUser,
+    department: Annotated[str, Form(max_length=40)],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Import a department file (xlsx/csv) through the warehouse; a department only its own."""
+    data = await file.read(settings.max_upload_bytes + 1)
+    svc.import_department_file(
+        store,
+        user=user,
+        department=department,
+        data=data,
+        file_name=file.filename or "upload",
+        upload_dir=settings.uploads,
+        max_bytes=settings.max_upload_bytes,
         ip=client_ip(request),
     )
     return RedirectResponse("/data", status_code=303)

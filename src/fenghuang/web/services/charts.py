@@ -20,10 +20,21 @@ CLASS_COLOURS = {"A": "#2e7d32", "B": "#1f77b4", "C": "#f0a500", "D": "#c62828"}
 
 
 def class_bars(
-    counts: Mapping[str, Mapping[str, int]], lang: str, *, horizontal: bool = True
+    counts: Mapping[str, Mapping[str, int]], lang: str, *, horizontal: bool = True, top: int = 15
 ) -> dict[str, Any]:
-    """Stacked bars: groups (county, park …) × class A–D firm counts."""
+    """Stacked bars: groups (county, park …) × class A–D firm counts.
+
+    The ``top`` largest groups are shown; the rest are summed as 其他 (other).
+    """
     groups = sorted(counts, key=lambda g: -sum(counts[g].values()))
+    if len(groups) > top:
+        other: dict[str, int] = {}
+        for g in groups[top - 1 :]:
+            for cls, n in counts[g].items():
+                other[cls] = other.get(cls, 0) + n
+        label = "Other" if lang == "en" else "其他"
+        counts = {**{g: counts[g] for g in groups[: top - 1]}, label: other}
+        groups = [*groups[: top - 1], label]
     series = [
         {
             "name": cls,

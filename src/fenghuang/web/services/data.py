@@ -7,7 +7,10 @@ quarantined rows and may confirm only its own department's facts.
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fenghuang.errors import AccessDenied, InputError
@@ -17,7 +20,13 @@ from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import audit
 from fenghuang.web.services.backend import api, call, has_api, pick, records
 
-__all__ = ["DataPage", "confirm_department", "data_page"]
+__all__ = [
+    "IMPORT_SUFFIXES",
+    "DataPage",
+    "confirm_department",
+    "data_page",
+    "import_department_file",
+]
 
 
 @dataclass
@@ -123,3 +132,80 @@ def confirm_department(
         detail=f"{status}: {note}",
         ip=ip,
     )
+
+
+#: Department files accepted through the web, by suffix, with their magic bytes.
+IMPORT_SUFFIXES: dict[str, tuple[bytes, ...]] = {
+    ".xlsx": (b"PK\x03\x04",),
+    ".csv": (),  # text: checked for NUL bytes instead
+}
+
+
+def import_department_file(
+    store: Store,
+    *,
+    user: UserPublic,
+    department: str,
+    data: bytes,
+    file_name: str,
+    upload_dir: Path,
+    max_bytes: int,
+    ip: str | None,
+) -> list[dict[str, Any]]:
+    """Import one department file sent through the web (``warehouse.import_files``).
+
+    A department submitter may import only for its own department. The file
+    is checked by content (xlsx is a zip; csv has no NUL bytes), stored under
+    a random name outside the web root and imported; the import is audited.
+    Returns the import summaries.
+    """
+    if user.role == "department" and department != user.department:
+        raise AccessDenied(
+            "E-WEB-FORBIDDEN",
+            zh="只能导入本部门的数据",
+            en="you may import only your department's data",
+            field=department,
+        )
+    if user.role not in ("department", "admin", "analyst"):
+        raise AccessDenied("E-WEB-FORBIDDEN", zh="无权导入数据", en="you may not import data")
+    if department not in DEPARTMENTS:
+        raise InputError("E-WEB-IMPORT", zh="未知部门", en="unknown department", field=department)
+    suffix = Path(file_name).suffix.lower()
+    magic = IMPORT_SUFFIXES.get(suffix)
+    ok = magic is not None and (data.startswith(magic) if magic else b"\x00" not in data[:65536])
+    if not data or len(data) > max_bytes or not ok:
+        raise InputError(
+            "E-WEB-IMPORT-FILE",
+            zh="只接受不超过限制大小的 xlsx 或 csv 文件（按内容判断）",
+            en="only xlsx or csv files within the size limit are accepted (judged by content)",
+            file=file_name,
+        )
+    folder = upload_dir / "imports" / secrets.token_hex(8)
+    folder.mkdir(parents=True, exist_ok=True)
+    # keep the department's own file name (readers use it), inside a random folder
+    safe = (
+        re.sub(r"[^\w.\-（）()\u4e00-\u9fff]", "_", Path(file_name).name)[:120] or f"upload{suffix}"
+    )
+    target = folder / safe
+    target.write_bytes(data)
+    result = call(
+        api("warehouse", "import_files"),
+        store,
+        [target],
+        department=department,
+        actor=user.username,
+    )
+    summaries = records(result)
+    detail = "; ".join(
+        f"{pick(r, 'file_name', default=safe)} rows={pick(r, 'rows_loaded', default='?')} rejected={pick(r, 'rows_rejected', default='?')}"
+        for r in summaries
+    )
+    audit.record(
+        store,
+        action="import",
+        actor=user,
+        object=f"{department}/{safe}",
+        detail=detail or safe,
+        ip=ip,
+    )
+    return summaries
