@@ -165,3 +165,26 @@ def test_yearbook_file_errors(tmp_path: Path) -> None:
     r = read_yearbook(csv_ok)
     assert r.observations.column("value").to_pylist() == [83.8]
     assert isinstance(r.observations, pa.Table)
+
+
+def test_yearbook_two_level_header(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["城市", "2022年", None, "2023年", None])
+    ws.append(
+        [None, "地区生产总值（亿元）", "森林覆盖率（%）", "地区生产总值（亿元）", "森林覆盖率（%）"]
+    )
+    ws.append(["伊春市", 300.1, 83.5, 320.4, 83.8])
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("D1:E1")
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    result = read_yearbook(path)
+    got = {(r["year"], r["indicator_code"]): r["value"] for r in result.observations.to_pylist()}
+    assert got == {
+        (2022, "gdp"): 300.1,
+        (2022, "forest_coverage"): 83.5,
+        (2023, "gdp"): 320.4,
+        (2023, "forest_coverage"): 83.8,
+    }
+    assert result.rejects.num_rows == 0

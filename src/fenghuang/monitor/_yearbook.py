@@ -1,13 +1,14 @@
 """Import yearbook-style tables (xlsx or csv): city × year × indicator, wide or long.
 
-Three layouts are recognised from the header row:
+Four layouts are recognised from the header row(s):
 
 * **long** — columns for place (城市/地区/代码), year (年份), indicator (指标),
   value (数值) and optionally unit (单位);
 * **wide by indicator** — place, year, then one column per indicator with the
   unit in the header (``地区生产总值（亿元）``);
 * **wide by year** — place, indicator (and unit), then one column per year
-  (``2021``, ``2022年``).
+  (``2021``, ``2022年``);
+* **two-level** — years in a (merged) header row above indicator headers.
 
 Every cell is checked like the firm data: an unknown place, year, indicator,
 unit or number sends that cell to the quarantine with file, sheet, row,
@@ -248,6 +249,24 @@ class _Reader:
             }
         )
 
+    @staticmethod
+    def _two_level(
+        rows: list[list[str]], h: int, head: list[str], place_col: int | None
+    ) -> dict[int, tuple[str, str]]:
+        """Columns of a two-row header (years above, merged; indicators below) → (year, indicator)."""
+        if h + 1 >= len(rows) or place_col is None:
+            return {}
+        years = _forward_fill(head)
+        below = rows[h + 1] + [""] * (len(head) - len(rows[h + 1]))
+        if below[place_col].strip():
+            return {}
+        out = {
+            i: (years[i], below[i].strip())
+            for i in range(len(head))
+            if i != place_col and _YEAR_COL.match(years[i]) and below[i].strip()
+        }
+        return out if len(out) >= 2 else {}
+
     def sheet(self, title: str, rows: list[list[str]]) -> None:
         h = _header(rows)
         if h is None:
@@ -261,7 +280,9 @@ class _Reader:
         pc, cc, yc, ic, vc, uc = (find(s) for s in (_PLACE, _CODE, _YEAR, _IND, _VALUE, _UNIT))
         year_cols = [(i, n) for n, i in col.items() if _YEAR_COL.match(n)]
         used = {x for x in (pc, cc, yc, ic, vc, uc) if x is not None}
-        for r, row in enumerate(rows[h + 1 :], start=h + 2):
+        two_level = self._two_level(rows, h, head, pc if pc is not None else cc)
+        first = h + 2 if two_level else h + 1
+        for r, row in enumerate(rows[first:], start=first + 1):
             row = row + [""] * (len(head) - len(row))
             if not any(c.strip() for c in row):
                 continue
@@ -277,7 +298,11 @@ class _Reader:
             )
             if place is None:
                 continue
-            if ic is not None and vc is not None and yc is not None:  # long
+            if two_level:  # year over indicator, e.g. 2022年 | 2023年 above 地区生产总值（亿元）
+                for i, (year, ind) in two_level.items():
+                    if i < len(row):
+                        self.cell(place, year, ind, "", row[i], {**base, "column": f"{year} {ind}"})
+            elif ic is not None and vc is not None and yc is not None:  # long
                 self.cell(
                     place,
                     row[yc],
@@ -310,6 +335,14 @@ class _Reader:
                     detail_zh="需要“年份”列或年份表头",
                     detail_en="a year column or year headers is needed",
                 )
+
+
+def _forward_fill(cells: list[str]) -> list[str]:
+    out, last = [], ""
+    for c in cells:
+        last = c.strip() or last
+        out.append(last)
+    return out
 
 
 def read_yearbook(
