@@ -50,10 +50,16 @@ def _assert_offline(offline: Any) -> None:
 
 
 def _charts_drawn(page: Any) -> None:
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('[data-chart]')).every(e => e.getAttribute('data-ready') === '1')",
-        timeout=40000,
-    )
+    try:
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('[data-chart]')).every(e => e.getAttribute('data-ready') === '1')",
+            timeout=40000,
+        )
+    except Exception as exc:
+        state = page.evaluate(
+            "Array.from(document.querySelectorAll('[data-chart]')).map(e => [e.getAttribute('data-chart'), e.getAttribute('data-ready'), e.getAttribute('data-error')])"
+        )
+        raise AssertionError(f"charts not drawn: {state}; js errors: {page.js_errors}") from exc
 
 
 def test_analyst_runs_an_evaluation_and_sees_the_overview_map(site):
@@ -100,6 +106,13 @@ def test_firm_page_and_downloads(site):
         _charts_drawn(page)
         assert page.locator("[data-testid=firm-class]").inner_text().strip() in "ABCD"
         shot(page, "firm-1920")
+        page.click("[data-testid=lang-switch]")
+        page.wait_for_load_state("networkidle")
+        assert "Diagnostic" in page.inner_text("main") and "Synthetic data" in page.inner_text("body")
+        _charts_drawn(page)
+        shot(page, "firm-1920-en")
+        page.click("[data-testid=lang-switch]")
+        page.wait_for_load_state("networkidle")
         with page.expect_download() as dl:
             page.click("[data-testid=firm-report]")
         assert dl.value.suggested_filename.endswith(".docx")

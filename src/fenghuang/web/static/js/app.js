@@ -36,6 +36,10 @@
           registered[mapName] = true;
           chart.setOption(opt);
           el.setAttribute("data-ready", "1");
+        })
+        .catch(function (err) {
+          el.setAttribute("data-ready", "error");
+          el.setAttribute("data-error", String(err));
         });
     } else {
       chart.setOption(opt);
