@@ -108,7 +108,9 @@ def test_firm_page_and_downloads(site):
         shot(page, "firm-1920")
         page.click("[data-testid=lang-switch]")
         page.wait_for_load_state("networkidle")
-        assert "Diagnostic" in page.inner_text("main") and "Synthetic data" in page.inner_text("body")
+        assert "Diagnostic" in page.inner_text("main") and "Synthetic data" in page.inner_text(
+            "body"
+        )
         _charts_drawn(page)
         shot(page, "firm-1920-en")
         page.click("[data-testid=lang-switch]")

@@ -200,3 +200,22 @@ def test_appeal_accepted_makes_a_new_run(app_client, city, store):
     assert "已采纳" in page and 'data-testid="appeal-new-run"' in page
     actions = [x.action for x in list_audit(store)]
     assert {"appeal", "appeal_decision", "run"} <= set(actions)
+
+
+def test_publicity_is_open_only_for_its_period(city, store):
+    from datetime import date, timedelta
+
+    from fenghuang.web.services.accounts import get_user
+    from fenghuang.web.services.publications import current_publication, publish_run
+    from fenghuang.web.services.publicity import publicity_page
+    from fenghuang.web.services.results import RunCache
+
+    analyst = get_user(store, "analyst")
+    day = date(2024, 5, 6)
+    pub = publish_run(store, user=analyst, run_id=city["runs"][-1], days=7, today=day)
+    assert (pub.opens_on, pub.closes_on) == (day, day + timedelta(days=6))
+    assert current_publication(store, day + timedelta(days=6)) == pub
+    assert current_publication(store, day + timedelta(days=7)) is None
+    assert current_publication(store, day - timedelta(days=1)) is None
+    page = publicity_page(store, RunCache(), user=get_user(store, "firm_x"), today=day)
+    assert [r["credit_code"] for r in page.rows] == [city["codes"][5]] and not page.can_download
