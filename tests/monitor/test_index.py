@@ -183,3 +183,23 @@ def test_synthetic_panel_is_labelled_and_repeatable(tmp_path: Path) -> None:
         ]
         assert warnings == sorted(warnings)
     store.close()
+
+
+def test_runs_are_recorded_once_per_method_and_panel(tmp_path: Path) -> None:
+    from fenghuang.monitor import latest_index_run, run_city_index
+
+    store = Store(tmp_path / "w.duckdb")
+    save_observations(store, _panel(ROWS))
+    run1, res1 = run_city_index(store)
+    run2, _ = run_city_index(store)
+    assert run1 == run2  # same method, same panel: the same run, stored once
+    assert store.fetch_all("select count(*) from monitor_index_runs")[0][0] == 1
+    run3, _ = run_city_index(store, variant="four-dimension")
+    assert run3 != run1
+    latest = latest_index_run(store)
+    assert latest is not None
+    n_scores = store.fetch_all(
+        "select count(*) from monitor_index_scores where run_id = ?", [run1]
+    )[0][0]
+    assert n_scores == len(res1.rows) == 3
+    store.close()

@@ -125,14 +125,17 @@ def city_index(
     method: Annotated[
         Path | None, typer.Option("--method", help="方法文件 TOML（默认：内置城市转型指数）")
     ] = None,
+    variant: Annotated[
+        str, typer.Option(help="pressure-capacity（压力—能力）或 four-dimension（四维）")
+    ] = "pressure-capacity",
 ) -> None:
     """计算城市转型指数并按类型排名 / Compute the city transformation index, ranked within type."""
-    from fenghuang.monitor import compute_city_index
+    from fenghuang.monitor import run_city_index
     from fenghuang.warehouse import Store
 
     with Store(store) as st:
-        result = compute_city_index(st, method=method)
-    table = Table(title=f"{result.method_name}（{result.note_zh}）")
+        run_id, result = run_city_index(st, method=str(method) if method else None, variant=variant)
+    table = Table(title=f"{result.method_name}（{result.note_zh}）run {run_id}")
     for col in ("城市", "类型", "压力", "能力", "预警", "类型内排名", "缺失指标"):
         table.add_column(col)
     for r in result.rows:

@@ -76,6 +76,7 @@ from fenghuang.monitor._registry import (
     load_registry,
     unresolved_places,
 )
+from fenghuang.monitor._runs import latest_index_run, run_city_index
 from fenghuang.monitor._synthetic import SYNTHETIC_LABEL, synthetic_panel
 from fenghuang.monitor._text import (
     Report,
@@ -139,6 +140,7 @@ __all__ = [
     "fetch_documents",
     "fetch_observations",
     "find_periods",
+    "latest_index_run",
     "load_aliases",
     "load_catalogue",
     "load_exhausted",
@@ -155,6 +157,7 @@ __all__ = [
     "report_from_text",
     "resolve_place",
     "resource_city_geojson",
+    "run_city_index",
     "save_observations",
     "save_report",
     "seed_demo",
