@@ -160,3 +160,13 @@ def test_seed_demo_accounts(store):
     assert any(
         u.username == "firm" and u.credit_code == "91360300MA35XXXX1A" for u in list_users(store)
     )
+
+
+def test_audit_log_is_only_ever_appended():
+    src = Path(web.__file__).parent
+    offenders = []
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8").lower()
+        if re.search(r"(update|delete\s+from)\s+web_audit", text):
+            offenders.append(path.name)
+    assert not offenders

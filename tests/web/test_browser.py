@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,17 +50,23 @@ def _assert_offline(offline: Any) -> None:
     assert not offline.blocked, f"requests left localhost: {offline.blocked}"
 
 
-def _charts_drawn(page: Any) -> None:
-    try:
-        page.wait_for_function(
-            "Array.from(document.querySelectorAll('[data-chart]')).every(e => e.getAttribute('data-ready') === '1')",
-            timeout=40000,
-        )
-    except Exception as exc:
-        state = page.evaluate(
-            "Array.from(document.querySelectorAll('[data-chart]')).map(e => [e.getAttribute('data-chart'), e.getAttribute('data-ready'), e.getAttribute('data-error')])"
-        )
-        raise AssertionError(f"charts not drawn: {state}; js errors: {page.js_errors}") from exc
+_CHART_STATE = (
+    "() => Array.from(document.querySelectorAll('[data-chart]'))"
+    ".map(e => [e.getAttribute('data-chart'), e.getAttribute('data-ready'), e.getAttribute('data-error')])"
+)
+
+
+def _charts_drawn(page: Any, timeout: float = 40.0) -> None:
+    """Wait until every chart on the page has been drawn (polled with evaluate:
+    the page's CSP forbids the eval that ``wait_for_function`` would need)."""
+    end = time.monotonic() + timeout
+    state: list[Any] = []
+    while time.monotonic() < end:
+        state = page.evaluate(_CHART_STATE)
+        if state and all(ready == "1" for _, ready, _ in state):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"charts not drawn: {state}; js errors: {page.js_errors}")
 
 
 def test_analyst_runs_an_evaluation_and_sees_the_overview_map(site):

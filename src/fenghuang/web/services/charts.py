@@ -115,8 +115,11 @@ def county_map(
         "visualMap": {
             "min": round(lo, 3),
             "max": round(hi, 3),
-            "left": 8,
-            "bottom": 8,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "itemHeight": 120,
+            "precision": 1,
             "calculable": True,
             "text": [title, ""],
             "inRange": {
@@ -130,7 +133,15 @@ def county_map(
                 "type": "map",
                 "map": map_name,
                 "roam": False,
-                "label": {"show": True, "fontSize": 12},
+                "top": 8,
+                "bottom": 56,
+                "label": {
+                    "show": True,
+                    "fontSize": 12,
+                    "color": "#1d2733",
+                    "textBorderColor": "#fff",
+                    "textBorderWidth": 2,
+                },
                 "data": list(values),
             }
         ],
