@@ -7,8 +7,16 @@ agree); each indicator is normalised across the cities that have it, a
 dimension is the mean of the indicators a city has, a pillar the mean of its
 dimensions. ``score = "warning"`` gives warning = pressure / capacity
 (lower is better); ``score = "mean"`` the mean of all dimensions (higher is
-better). Cities are ranked within their type (成长型/成熟型/衰退型/再生型),
-and every indicator a city lacks is listed.
+better). Cities are ranked within their type (成长型/成熟型/衰退型/再生型)
+with the engine's :func:`~fenghuang.engine.rank_within_groups`, and every
+indicator a city lacks is listed.
+
+The normaliser (``n_minmax``) and aggregator (``a_amean``) are named in the
+method file and looked up in a table here; the engine's own normalisers and
+aggregators were not yet available when this was written, so this module
+carries minimal versions (min-max over the cities that have the indicator,
+weighted mean over the indicators a city has). Swap them for the engine's
+when it exports ``n_minmax``/``a_amean``.
 
 Examples
 --------
@@ -31,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fenghuang.engine import rank_within_groups
 from fenghuang.errors import MethodError
 from fenghuang.monitor._catalogue import Catalogue, load_catalogue
 from fenghuang.monitor._panel import fetch_observations
@@ -281,12 +290,15 @@ def compute_index_on_table(
         score = agg(mat, np.ones(mat.shape[1]))
         ascending = False
     types = {c.code: c.type for c in registry.cities if c.code}
+    # competition ranks within type from the engine (ties share the best rank)
+    groups = np.array([types.get(p) or "" for p in places], dtype=object)
+    ranked = (
+        rank_within_groups(score, groups=groups, higher_is_better=not ascending) if places else None
+    )
     ranks: dict[str, int] = {}
-    for typ in set(types.get(p) for p in places):
-        members = [p for p in places if types.get(p) == typ and not np.isnan(score[idx[p]])]
-        members.sort(key=lambda p: score[idx[p]] if ascending else -score[idx[p]])
-        for i, p in enumerate(members, start=1):
-            ranks[p] = i
+    for p in places:
+        if ranked is not None and types.get(p) and int(ranked.rank[idx[p]]) > 0:
+            ranks[p] = int(ranked.rank[idx[p]])
 
     def f(a: np.ndarray | None, p: str) -> float | None:
         if a is None:
