@@ -78,6 +78,16 @@ def _cached(path: Path, write: Callable[[Path], Any]) -> Path:
     return path
 
 
+def _workbook(
+    store: Store, cache: RunCache, run_id: str, out_dir: Path, city: str, synthetic: bool
+) -> Path:
+    run = cache.get(store, run_id)
+    path = out_dir / run_id / "results.xlsx"
+    return _cached(
+        path, lambda p: write_publicity_workbook(_table(run), _info(run, city, synthetic), p)
+    )
+
+
 def publicity_xlsx(
     store: Store,
     cache: RunCache,
@@ -88,35 +98,22 @@ def publicity_xlsx(
     city: str,
     synthetic: bool,
 ) -> Path:
-    """The 公示 workbook of a published run (staff may download any run)."""
+    """The 公示 workbook of a published run (staff may download any run; firms none)."""
     if user.role == "firm":
         raise AccessDenied(
             "E-WEB-FORBIDDEN", zh="企业用户不能下载名单", en="firms cannot download the list"
         )
-    if user.role not in ("admin", "analyst") and not any(
-        p.run_id == run_id for p in publications.list_publications(store)
-    ):
+    published = any(p.run_id == run_id for p in publications.list_publications(store))
+    if user.role not in ("admin", "analyst") and not published:
         raise AccessDenied("E-WEB-FORBIDDEN", zh="该批次未公示", en="this run is not published")
-    run = cache.get(store, run_id)
-    path = out_dir / run_id / "publicity.xlsx"
-    return _cached(
-        path, lambda p: write_publicity_workbook(_table(run), _info(run, city, synthetic), p)
-    )
+    return _workbook(store, cache, run_id, out_dir, city, synthetic)
 
 
 def results_xlsx(
     store: Store, cache: RunCache, *, run_id: str, out_dir: Path, city: str, synthetic: bool
 ) -> Path:
-    """The full results list of a run (readers)."""
-    return publicity_xlsx(
-        store,
-        cache,
-        user=UserPublic(username="-", role="analyst"),
-        run_id=run_id,
-        out_dir=out_dir,
-        city=city,
-        synthetic=synthetic,
-    )
+    """The full results list of a run (for readers: admins, analysts, leaders)."""
+    return _workbook(store, cache, run_id, out_dir, city, synthetic)
 
 
 def summary_docx(
