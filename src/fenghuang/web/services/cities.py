@@ -124,11 +124,13 @@ def city(store: Store, cache: dict[str, Any], code: str) -> CityPage:
     return city_page(store, code, registry(cache))
 
 
-def series_charts(page: CityPage) -> dict[str, dict[str, Any]]:
-    """Line charts (ECharts options) for indicators with figures in two or more periods."""
+def series_charts(page: CityPage, *, limit: int = 12) -> dict[str, dict[str, Any]]:
+    """Line charts (ECharts options) for indicators with figures in two or more years (at most ``limit``)."""
     cat = load_catalogue()
     out: dict[str, dict[str, Any]] = {}
     for key, pts in page.series.items():
+        if len(out) >= limit:
+            break
         periods = sorted({p for p, _ in pts if re.fullmatch(r"\d{4}", p)})  # whole years only
         if len(periods) < 2:
             continue
