@@ -84,6 +84,7 @@ class CityPage:
     peers: list[dict[str, Any]]
     index: dict[str, Any] | None
     missing: list[str] = field(default_factory=list)
+    synthetic: bool = False  # some figures are 模拟数据
 
 
 def _display(r: dict[str, Any]) -> str:
@@ -287,6 +288,7 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
             "method": res.method_name if res else "",
         },
         missing=list(score.missing) if score else [],
+        synthetic=any(r.get("origin") == "synthetic" for r in rows),
     )
 
 

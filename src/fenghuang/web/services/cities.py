@@ -138,7 +138,11 @@ def series_charts(page: CityPage, *, limit: int = 12) -> dict[str, dict[str, Any
         last = {p: v for p, v in pts if p in periods}
         name = (cat[code].zh if code in cat else code) + f"（{_KIND_ZH.get(kind, kind)}）"
         out[key] = {
-            "title": {"text": name, "textStyle": {"fontSize": 14}},
+            "title": {
+                "text": name,
+                "subtext": "模拟数据" if page.synthetic else "",
+                "textStyle": {"fontSize": 14},
+            },
             "tooltip": {"trigger": "axis"},
             "xAxis": {"type": "category", "data": periods},
             "yAxis": {"type": "value", "scale": True},
