@@ -17,7 +17,7 @@ from typing import Any
 
 from fenghuang.errors import FenghuangError
 
-__all__ = ["api", "call", "has_api", "pick", "record", "records"]
+__all__ = ["api", "call", "has_api", "pick", "record", "records", "run_id_of", "table_of"]
 
 
 def has_api(module: str, name: str) -> bool:
@@ -103,3 +103,20 @@ def call(fn: Callable[..., Any], *args: Any, **candidates: Any) -> Any:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return fn(*args, **candidates)
     return fn(*args, **{k: v for k, v in candidates.items() if k in params})
+
+
+def run_id_of(result: Any) -> str:
+    """The run id from what ``run_evaluation`` returned (an id or a run object)."""
+    rid = getattr(result, "run_id", None)
+    if rid is None and isinstance(result, Mapping):
+        rid = result.get("run_id")
+    return str(rid if rid is not None else result)
+
+
+def table_of(result: Any, *names: str) -> Any:
+    """The table inside a result object (its first attribute among ``names``), or the result."""
+    for name in names:
+        inner = result.get(name) if isinstance(result, Mapping) else getattr(result, name, None)
+        if inner is not None:
+            return inner
+    return result

@@ -14,7 +14,7 @@ from typing import Any
 
 from fenghuang.errors import NotFoundError
 from fenghuang.warehouse import Store
-from fenghuang.web.services.backend import api, has_api, pick, record, records
+from fenghuang.web.services.backend import api, has_api, pick, record, records, table_of
 
 __all__ = ["CLASSES", "RunCache", "RunData", "latest_run_id", "list_runs", "normalise_row"]
 
@@ -47,7 +47,7 @@ def list_runs(store: Store) -> list[dict[str, Any]]:
     """All runs, newest first, as dicts with at least ``run_id``, ``method``, ``year``."""
     if not has_api("evaluation", "list_runs"):
         return []  # the evaluation part is not installed: nothing evaluated
-    rows = records(api("evaluation", "list_runs")(store))
+    rows = records(table_of(api("evaluation", "list_runs")(store), "runs", "table"))
     for r in rows:
         r.setdefault("created_at", pick(r, "created_at", "started_at", default=""))
     rows.sort(key=lambda r: str(r.get("created_at") or ""), reverse=True)

@@ -11,7 +11,7 @@ from fenghuang.errors import InputError
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import PublicationPublic, UserPublic
 from fenghuang.web.services import audit, publications
-from fenghuang.web.services.backend import api, has_api, pick, records
+from fenghuang.web.services.backend import api, has_api, pick, records, run_id_of, table_of
 from fenghuang.web.services.jobs import Job, JobRunner
 from fenghuang.web.services.results import CLASSES, RunCache
 
@@ -78,7 +78,7 @@ def start_run(
     def work(progress: Any) -> str:
         progress(0.05, f"{year} · {method}")
         kwargs = {"progress": progress} if takes_progress else {}
-        run_id = str(run_evaluation(store, method, year, **kwargs))
+        run_id = run_id_of(run_evaluation(store, method, year, **kwargs))
         cache.invalidate()
         audit.record(
             store,
@@ -109,7 +109,8 @@ def compare(store: Store, cache: RunCache, *, a: str, b: str) -> Comparison:
     ra, rb = cache.get(store, a), cache.get(store, b)
     cmp = Comparison(a=ra.info, b=rb.info)
     if has_api("evaluation", "compare_runs"):
-        rows = records(api("evaluation", "compare_runs")(store, a, b))
+        raw = api("evaluation", "compare_runs")(store, a, b)
+        rows = records(table_of(raw, "moved", "changes", "table", "results"))
         cmp.moved = rows
         cmp.columns = list(rows[0]) if rows else []
     else:
