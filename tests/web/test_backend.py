@@ -35,10 +35,10 @@ def test_ids_tables_and_keywords():
 
     class Run:
         run_id = "r3"
-        moved = [1]
+        moved = (1,)
 
     assert run_id_of(Run()) == "r3"
-    assert table_of(Run(), "moved") == [1] and table_of([2], "moved") == [2]
+    assert table_of(Run(), "moved") == (1,) and table_of([2], "moved") == [2]
 
     def f(store, *, year, status):
         return (store, year, status)
