@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fenghuang.errors import AccessDenied, FenghuangError, NotFoundError
-from fenghuang.facts import FIRM_YEAR_FIELDS
+from fenghuang.facts import CONFIRMATION_STATUSES, FIRM_YEAR_FIELDS
 from fenghuang.warehouse import Store
 from fenghuang.web._i18n import translate
 from fenghuang.web._schemas import UserPublic
@@ -160,14 +160,24 @@ def _facts(store: Store, code: str, year: int) -> tuple[list[dict[str, Any]], li
     cols: list[str] = []
     for r in rows:
         f = FIRM_YEAR_FIELDS.get(str(r.get("field", "")))
-        r["label"] = f"{f.zh}（{f.unit}）" if f and f.unit else (f.zh if f else r.get("field", ""))
+        r["unit_"] = f.unit if f else ""
+        for key in ("status", "confirmation"):
+            if r.get(key) in CONFIRMATION_STATUSES:
+                r[key + "_zh"] = CONFIRMATION_STATUSES[str(r[key])]
+        r["label"] = (
+            f"{f.zh}（{f.unit}）"
+            if f and f.unit and f.unit != "元"
+            else (f.zh if f else r.get("field", ""))
+        )
         r["label_en"] = (
-            f"{f.en} ({f.unit})" if f and f.unit else (f.en if f else r.get("field", ""))
+            f"{f.en} ({f.unit})"
+            if f and f.unit and f.unit != "元"
+            else (f.en if f else r.get("field", ""))
         )
         for k in r:
             if (
                 k not in cols
-                and not k.endswith("_zh")
+                and not k.endswith(("_zh", "_"))
                 and k not in ("label", "label_en", "credit_code", "year")
             ):
                 cols.append(k)
