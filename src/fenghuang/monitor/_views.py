@@ -13,7 +13,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-from fenghuang.errors import NotFoundError
+from fenghuang.errors import FenghuangError, NotFoundError
 from fenghuang.monitor._api import extract_files
 from fenghuang.monitor._catalogue import load_catalogue
 from fenghuang.monitor._geo import TYPE_COLOURS, resource_city_geojson
@@ -138,7 +138,7 @@ def _figure(r: dict[str, Any]) -> FigureView:
 def _index_or_none(store: Store) -> CityIndexResult | None:
     try:
         return compute_city_index(store)
-    except Exception:  # an empty or odd panel must not break the pages
+    except (FenghuangError, ValueError, KeyError):  # an odd panel must not break the pages
         return None
 
 
