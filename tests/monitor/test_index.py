@@ -203,3 +203,11 @@ def test_runs_are_recorded_once_per_method_and_panel(tmp_path: Path) -> None:
     )[0][0]
     assert n_scores == len(res1.rows) == 3
     store.close()
+
+
+def test_empty_panel_gives_no_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "e.duckdb")
+    for variant in ("pressure-capacity", "four-dimension"):
+        res = compute_city_index(store, variant=variant)
+        assert res.rows == () and res.excluded  # every indicator excluded: no city has it
+    store.close()
