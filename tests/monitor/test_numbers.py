@@ -77,3 +77,16 @@ def test_arabic_round_trip(n: int, unit: str) -> None:
 )
 def test_periods(text: str, year: int | None, labels: list[str]) -> None:
     assert [p.label for p in find_periods(text, report_year=year)] == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("“十四五”以来", "2021-2024"),
+        ("十三五期间", "2016-2020"),
+        ("十四五末", "2025"),
+        ("“十二五”时期", "2011-2015"),
+    ],
+)
+def test_five_year_plan_periods(text: str, label: str) -> None:
+    assert [p.label for p in find_periods(text, report_year=2024)] == [label]

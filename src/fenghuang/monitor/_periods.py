@@ -40,6 +40,7 @@ _PERIOD_RE = re.compile(
     rf"|(?P<ref>年末|年底|年初)"
     rf"|(?P<rel>今年|去年|上年|明年|前年|过去一年|过去的一年|上一年)(?P<relsuf>以来)?"
     rf"|(?P<now>截至目前|截止目前|目前|如今|当前)"
+    rf"|“?十(?P<plan>[一二三四五六七八九])五”?(?P<plansuf>以来|期间|时期|末)?"
 )
 _Q = {"一": 1, "二": 2, "三": 3, "四": 4}
 
@@ -110,6 +111,15 @@ def _label(
         if g["relsuf"] and report_year and report_year > y:
             return f"{y}-{report_year}", report_year
         return str(y), y
+    if g["plan"]:
+        n = 10 + int(cn_number(g["plan"]) or 0)  # 十四五 = the 14th five-year plan
+        start = 1966 + 5 * (n - 3)  # 3rd plan 1966–1970, then every five years
+        end = start + 4
+        if g["plansuf"] == "末":
+            return str(end), end
+        if g["plansuf"] == "以来" and report_year:
+            return f"{start}-{report_year}", report_year
+        return f"{start}-{end}", end
     if g["now"]:
         return (str(report_year), report_year) if report_year else None
     return None
