@@ -23,7 +23,10 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from fenghuang.warehouse import Store
     from fenghuang.web import Settings, create_app, create_user
+    from fenghuang.web.assets import copy_assets, missing_assets
 
+    if missing_assets():  # scripts/setup normally copies them from node_modules
+        copy_assets()
     work = tmp_path_factory.mktemp("site")
     mp = pytest.MonkeyPatch()
     store = Store(work / "demo.duckdb")
