@@ -40,12 +40,21 @@ def test_overview_shows_classes_map_and_lists(app_client, city):
     }
 
 
-def test_firm_search_and_page(app_client, city):
+def test_firm_search_and_page(app_client, city, store):
     c = app_client()
     login(c, "leader")
     code = city["codes"][3]
     hits = c.get(f"/firms?q={code}")
     assert code in hits.text
+    from fenghuang.web.services.results import RunCache
+
+    rows = RunCache().get(store, city["runs"][-1]).rows
+    with_former = next(r for r in rows if r.get("former_names"))
+    former_name = str(with_former["former_names"]).split(";")[0]
+    former = c.get(f"/firms?q={former_name}", headers={"HX-Request": "true"})
+    assert with_former["credit_code"] in former.text and "<html" not in former.text  # htmx fragment
+    named = c.get(f"/firms?q={rows[11]['name']}")
+    assert rows[11]["credit_code"] in named.text and "<html" in named.text
     page = c.get(f"/firms/{code}")
     assert page.status_code == 200, page.text[:500]
     assert 'data-chart="radar"' in page.text and 'data-testid="facts"' in page.text
