@@ -476,7 +476,8 @@ NEWS = """鹤岗市：转型发展跑出加速度
 
 
 def test_news_respectively_bases_fractions() -> None:
-    obs = extract_text(NEWS, report_date=date(2024, 6, 20))
+    obs = extract_text(NEWS, report_date=date(2024, 6, 20), place="萍乡市")  # the title wins
+    assert obs[0].place_name == "鹤岗市"
     by = {(o.value, o.unit): o for o in obs}
     assert by[(32.1, "%")].period == "2024M01-M05"  # 其中 inherits the period before it
     added = by[(12.0, "户")]

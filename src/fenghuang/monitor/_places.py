@@ -163,11 +163,14 @@ class PlaceMatcher:
         """The place a heading such as ``江西省 萍乡市`` is about, or ``None``.
 
         A heading names a place when, without its place names, at most four
-        characters remain; the most specific (last non-province) place wins.
+        characters remain (the most specific, last non-province place wins),
+        or when it opens with a place and a colon (``鹤岗市：转型发展跑出加速度``).
         """
         ms = [m for m in self.mentions(heading) if m.kind in {"admin", "short", "province"}]
         if not ms:
             return None
+        if ms[0].start == 0 and heading[ms[0].end : ms[0].end + 1] in {"：", ":", "|", "丨"}:
+            return ms[0].code
         rest = heading
         for m in ms:
             rest = rest.replace(m.text, "")
