@@ -209,6 +209,9 @@ def test_appeal_accepted_makes_a_new_run(app_client, city, store):
     assert "已采纳" in page and 'data-testid="appeal-new-run"' in page
     actions = [x.action for x in list_audit(store)]
     assert {"appeal", "appeal_decision", "run"} <= set(actions)
+    new_run = page.split('data-testid="appeal-new-run">')[1].split("<")[0].strip()
+    firm_page = f.get(f"/firms/{code}?run={new_run}").text
+    assert "1.23亿元" in firm_page  # the corrected 实缴税金 (123,456,789 元)
 
 
 def test_publicity_is_open_only_for_its_period(city, store):
