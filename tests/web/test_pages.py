@@ -231,3 +231,33 @@ def test_publicity_is_open_only_for_its_period(city, store):
     assert current_publication(store, day - timedelta(days=1)) is None
     page = publicity_page(store, RunCache(), user=get_user(store, "firm_x"), today=day)
     assert [r["credit_code"] for r in page.rows] == [city["codes"][5]] and not page.can_download
+
+
+def test_run_cache_loads_a_run_once_under_concurrency(city, store, monkeypatch):
+    import threading
+
+    import fenghuang.evaluation as ev
+    from fenghuang.errors import NotFoundError
+    from fenghuang.web.services.results import RunCache
+
+    calls = []
+    real = ev.load_run
+
+    def counting(s, run_id):
+        calls.append(run_id)
+        return real(s, run_id)
+
+    monkeypatch.setattr(ev, "load_run", counting)
+    cache = RunCache()
+    got = []
+    threads = [
+        threading.Thread(target=lambda: got.append(cache.get(store, city["runs"][-1])))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len({id(g) for g in got}) == 1 and len(got) == 8
+    with pytest.raises(NotFoundError):
+        cache.get(store, "no-such-run")

@@ -114,6 +114,7 @@ class RunCache:
         self.size = size
         self._runs: OrderedDict[str, RunData] = OrderedDict()
         self._list: list[dict[str, Any]] | None = None
+        self._loading: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def list_runs(self, store: Store) -> list[dict[str, Any]]:
@@ -136,20 +137,31 @@ class RunCache:
             self._list = None
 
     def get(self, store: Store, run_id: str) -> RunData:
-        """The run, loading it once."""
+        """The run, loaded once even when many requests ask for it at the same time."""
         with self._lock:
             hit = self._runs.get(run_id)
             if hit is not None:
                 self._runs.move_to_end(run_id)
                 return hit
-        try:
-            data = _load(store, run_id)
-        except KeyError as exc:
-            raise NotFoundError(
-                "E-WEB-NO-RUN", zh="评价批次不存在", en="no such run", field=run_id
-            ) from exc
-        with self._lock:
-            self._runs[run_id] = data
-            while len(self._runs) > self.size:
-                self._runs.popitem(last=False)
-        return data
+            loading = self._loading.setdefault(run_id, threading.Lock())
+        with loading:  # one loader per run; the others wait for its result
+            with self._lock:
+                hit = self._runs.get(run_id)
+            if hit is not None:
+                return hit
+            try:
+                data = _load(store, run_id)
+            except BaseException as exc:
+                with self._lock:
+                    self._loading.pop(run_id, None)
+                if isinstance(exc, KeyError) and not isinstance(exc, NotFoundError):
+                    raise NotFoundError(
+                        "E-WEB-NO-RUN", zh="评价批次不存在", en="no such run", field=run_id
+                    ) from exc
+                raise
+            with self._lock:
+                self._runs[run_id] = data
+                self._loading.pop(run_id, None)
+                while len(self._runs) > self.size:
+                    self._runs.popitem(last=False)
+            return data
