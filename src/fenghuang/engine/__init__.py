@@ -7,6 +7,23 @@ files, database, clock or global RNG.
 
 # -- build steps: denominate, screen, impute, treat, normalise, aggregate, IndexBuild
 # (owned by the engine-core work; add imports here)
+from ._aggregate import a_amean, a_copeland, a_genmean, a_gmean, a_hmean
+from ._normalise import (
+    n_benchmark,
+    n_borda,
+    n_distance_to_max,
+    n_distance_to_ref,
+    n_goalposts,
+    n_minmax,
+    n_percentile,
+    n_rank,
+    n_target,
+    n_zscore,
+)
+from ._prep import denominate, impute_group, impute_mean, impute_median, screen_units
+from ._treat import TreatResult, outlier_stats, treat_outliers
+
+# isort: split
 
 # -- weights, MCDA rankers, classification, audit statistics
 # (owned by the weights/MCDA work; add imports here)
@@ -28,7 +45,31 @@ from ._weighting import Weighting
 from ._weights import WEIGHT_METHODS, WeightsRenormalisedWarning, w_equal, w_fixed
 from ._weights_objective import w_critic, w_entropy, w_merec, w_pca, w_std
 
-__all__: list[str] = []
+__all__: list[str] = [  # build steps
+    "TreatResult",
+    "a_amean",
+    "a_copeland",
+    "a_genmean",
+    "a_gmean",
+    "a_hmean",
+    "denominate",
+    "impute_group",
+    "impute_mean",
+    "impute_median",
+    "n_benchmark",
+    "n_borda",
+    "n_distance_to_max",
+    "n_distance_to_ref",
+    "n_goalposts",
+    "n_minmax",
+    "n_percentile",
+    "n_rank",
+    "n_target",
+    "n_zscore",
+    "outlier_stats",
+    "screen_units",
+    "treat_outliers",
+]
 __all__ += [  # weights, MCDA rankers, classification, audit statistics
     "PREFERENCE_FUNCTIONS",
     "WEIGHT_METHODS",

@@ -1,0 +1,55 @@
+"""Outlier treatment (COINr rule)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fenghuang.engine import (
+    denominate,
+    impute_group,
+    outlier_stats,
+    screen_units,
+    treat_outliers,
+)
+from fenghuang.errors import EngineInputError
+
+
+def test_coinr_example() -> None:
+    x = np.r_[1:11, 30, 100].astype(float)
+    s, k = outlier_stats(x)
+    assert s == pytest.approx(3.063241, abs=1e-6)
+    assert k == pytest.approx(9.741391, abs=1e-6)
+    r = treat_outliers(x, winmax=2)
+    assert r.method == "winsorised"
+    assert r.skew == pytest.approx(1.712038, abs=1e-6)
+    assert r.kurtosis == pytest.approx(1.815781, abs=1e-6)
+    assert r.values.max() == 30
+
+
+def test_log_fallback_when_winsorising_is_not_enough() -> None:
+    x = np.r_[np.ones(20), 2, 3, 50, 100, 1000.0]
+    r = treat_outliers(x, winmax=1)
+    assert r.method == "log"
+    mn, mx = x.min(), x.max()
+    np.testing.assert_allclose(r.values, np.log(x - mn + 0.01 * (mx - mn)))
+
+
+def test_negative_skew_winsorises_the_low_side() -> None:
+    x = -np.r_[1:11, 30, 100].astype(float)
+    r = treat_outliers(x, winmax=2)
+    assert r.values.min() == -30
+
+
+def test_too_few() -> None:
+    with pytest.raises(EngineInputError):
+        treat_outliers([1.0, 2.0, np.nan], indicator="X")
+
+
+def test_prep_steps() -> None:
+    np.testing.assert_allclose(denominate([[10.0, 3.0]], [[2.0, np.nan]]), [[5.0, 3.0]])
+    with pytest.raises(EngineInputError):
+        denominate([[1.0]], [[0.0]])
+    assert screen_units([[1.0, np.nan], [1.0, 2.0]], min_share=0.5).tolist() == [True, True]
+    out = impute_group([[1.0], [np.nan], [5.0], [3.0]], ["a", "a", "b", "a"])
+    np.testing.assert_allclose(out.ravel(), [1, 2, 5, 3])
