@@ -66,9 +66,10 @@ def test_non_numeric() -> None:
 
 def test_ranks() -> None:
     x = [10.0, 30.0, 20.0, 20.0]
-    np.testing.assert_allclose(n_rank(x), [1, 4, 2.5, 2.5])
-    np.testing.assert_allclose(n_borda(x), [0, 3, 1.5, 1.5])
-    np.testing.assert_allclose(n_percentile(x), [0, 1, 0.5, 0.5])
+    np.testing.assert_allclose(n_rank(x), [1, 4, 2, 2])  # COINr ties "min"
+    np.testing.assert_allclose(n_rank(x, ties="average"), [1, 4, 2.5, 2.5])
+    np.testing.assert_allclose(n_borda(x), [0, 3, 1, 1])
+    np.testing.assert_allclose(n_percentile(x), [0, 1, 1 / 3, 1 / 3])
     np.testing.assert_allclose(n_zscore([1.0, 2.0, 3.0], direction=-1), [1, 0, -1])
     np.testing.assert_allclose(n_distance_to_max([0.0, 5.0, 10.0]), [0, 0.5, 1])
     np.testing.assert_allclose(n_distance_to_ref([2.0, 4.0, 8.0], 1, direction=-1), [2, 1, 0.5])

@@ -8,6 +8,9 @@ files, database, clock or global RNG.
 # -- build steps: denominate, screen, impute, treat, normalise, aggregate, IndexBuild
 # (owned by the engine-core work; add imports here)
 from ._aggregate import a_amean, a_copeland, a_genmean, a_gmean, a_hmean
+from ._build import IndexBuild, RankChange
+from ._framework import Framework, IndicatorMeta, framework_from_rows
+from ._layout import build_from_rows, coinr_pipeline, example_build
 from ._normalise import (
     n_benchmark,
     n_borda,
@@ -46,13 +49,21 @@ from ._weights import WEIGHT_METHODS, WeightsRenormalisedWarning, w_equal, w_fix
 from ._weights_objective import w_critic, w_entropy, w_merec, w_pca, w_std
 
 __all__: list[str] = [  # build steps
+    "Framework",
+    "IndexBuild",
+    "IndicatorMeta",
+    "RankChange",
     "TreatResult",
     "a_amean",
     "a_copeland",
     "a_genmean",
     "a_gmean",
     "a_hmean",
+    "build_from_rows",
+    "coinr_pipeline",
     "denominate",
+    "example_build",
+    "framework_from_rows",
     "impute_group",
     "impute_mean",
     "impute_median",

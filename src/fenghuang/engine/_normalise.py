@@ -233,8 +233,9 @@ def n_benchmark(
     return np.asarray(out, dtype=np.float64)
 
 
-def n_rank(x: npt.ArrayLike, *, direction: int = 1) -> Array:
-    """Rank (1 = lowest when direction +1), ties averaged; NaN kept.
+def n_rank(x: npt.ArrayLike, *, direction: int = 1, ties: str = "min") -> Array:
+    """Rank (1 = lowest when direction +1); ties as scipy ``rankdata``
+    ``method`` (COINr default ``"min"``); NaN kept.
 
     Examples
     --------
@@ -245,11 +246,11 @@ def n_rank(x: npt.ArrayLike, *, direction: int = 1) -> Array:
     arr = _as_float(x) * direction
     out = np.full(arr.shape, np.nan)
     ok = ~np.isnan(arr)
-    out[ok] = stats.rankdata(arr[ok])
+    out[ok] = stats.rankdata(arr[ok], method=ties)
     return out
 
 
-def n_percentile(x: npt.ArrayLike, *, direction: int = 1) -> Array:
+def n_percentile(x: npt.ArrayLike, *, direction: int = 1, ties: str = "min") -> Array:
     """Percentile rank in [0, 1] as COINr ``n_prank``: ``(rank - 1) / (n - 1)``.
 
     Examples
@@ -257,14 +258,14 @@ def n_percentile(x: npt.ArrayLike, *, direction: int = 1) -> Array:
     >>> n_percentile([10.0, 30.0, 20.0]).tolist()
     [0.0, 1.0, 0.5]
     """
-    r = n_rank(x, direction=direction)
+    r = n_rank(x, direction=direction, ties=ties)
     n = int(np.sum(~np.isnan(r)))
     if n < 2:
         return np.where(np.isnan(r), np.nan, 1.0)
     return (r - 1.0) / (n - 1.0)
 
 
-def n_borda(x: npt.ArrayLike, *, direction: int = 1) -> Array:
+def n_borda(x: npt.ArrayLike, *, direction: int = 1, ties: str = "min") -> Array:
     """Borda score: number of units beaten (``rank - 1``).
 
     Examples
@@ -272,7 +273,7 @@ def n_borda(x: npt.ArrayLike, *, direction: int = 1) -> Array:
     >>> n_borda([10.0, 30.0, 20.0]).tolist()
     [0.0, 2.0, 1.0]
     """
-    return n_rank(x, direction=direction) - 1.0
+    return n_rank(x, direction=direction, ties=ties) - 1.0
 
 
 def n_distance_to_max(x: npt.ArrayLike, *, direction: int = 1) -> Array:

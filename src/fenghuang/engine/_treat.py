@@ -4,8 +4,8 @@ An indicator fails when ``|skew| >= skew_thresh`` and ``kurtosis >=
 kurt_thresh`` (sample skewness and excess kurtosis, scipy ``bias=False``).
 Failing indicators are winsorised one point at a time on the side of the
 skew, up to ``winmax`` points; if still failing, the ORIGINAL values are
-log-transformed as ``log(x - min + 0.01 * (max - min))`` (mirrored for a
-negative skew).
+log-transformed as ``log(x - min + 0.01 * (max - min))`` (COINr
+``log_CT``; ``log_mode="ct_plus"`` mirrors it for a negative skew).
 """
 
 from __future__ import annotations
@@ -54,9 +54,25 @@ def treat_outliers(
     winmax: int = 5,
     skew_thresh: float = 2.0,
     kurt_thresh: float = 3.5,
+    log_mode: str = "ct",
     indicator: str | None = None,
 ) -> TreatResult:
     """Treat one indicator by the COINr rule.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_units,)
+    winmax : int
+        Maximum number of winsorised points (COINr's count).
+    skew_thresh, kurt_thresh : float
+        The indicator fails when ``|skew| >= skew_thresh`` and
+        ``kurtosis >= kurt_thresh``.
+    log_mode : {"ct", "ct_plus"}
+        Fallback on the original values: ``"ct"`` (COINr default ``log_CT``)
+        is ``log(x - min + 0.01 (max - min))`` whatever the skew sign;
+        ``"ct_plus"`` mirrors it for a negative skew (COINr ``log_CT_plus``).
+    indicator : str, optional
+        Code named in errors.
 
     Examples
     --------
@@ -79,27 +95,37 @@ def treat_outliers(
     def fails(s: float, k: float) -> bool:
         return abs(s) >= skew_thresh and k >= kurt_thresh
 
+    # COINr ``winsorise``: the side follows the current skew sign (>= 0 is
+    # high); ``n`` counts the points set at the latest step on each side, so
+    # tied runs accumulate exactly as COINr counts them.
     n = 0
+    last_hi = last_lo = 0
     while fails(s, k) and n < winmax:
         vals = y[ok]
-        if s > 0:
+        if s >= 0:
             edge = vals.max()
             rest = vals[vals < edge]
             if rest.size == 0:
                 break
-            y[ok & (y == edge)] = rest.max()
+            hit = ok & (y == edge)
+            y[hit] = rest.max()
+            last_hi = int(hit.sum())
         else:
             edge = vals.min()
             rest = vals[vals > edge]
             if rest.size == 0:
                 break
-            y[ok & (y == edge)] = rest.min()
-        n += 1
+            hit = ok & (y == edge)
+            y[hit] = rest.min()
+            last_lo = int(hit.sum())
+        n = last_hi + last_lo
         s, k = outlier_stats(y)
     if not fails(s, k):
         return TreatResult(y, "winsorised" if n else "none", n, s, k)
-    s0, _ = outlier_stats(orig)
     mn, mx = np.nanmin(orig), np.nanmax(orig)
-    z = np.log(orig - mn + 0.01 * (mx - mn)) if s0 > 0 else -np.log(mx - orig + 0.01 * (mx - mn))
+    if log_mode == "ct_plus" and outlier_stats(orig)[0] <= 0:
+        z = -np.log(mx + 0.01 * (mx - mn) - orig)
+    else:
+        z = np.log(orig - mn + 0.01 * (mx - mn))
     s, k = outlier_stats(z)
     return TreatResult(z, "log", 0, s, k)
