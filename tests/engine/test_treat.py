@@ -53,3 +53,18 @@ def test_prep_steps() -> None:
     assert screen_units([[1.0, np.nan], [1.0, 2.0]], min_share=0.5).tolist() == [True, True]
     out = impute_group([[1.0], [np.nan], [5.0], [3.0]], ["a", "a", "b", "a"])
     np.testing.assert_allclose(out.ravel(), [1, 2, 5, 3])
+
+
+def test_step_classes_contract() -> None:
+    from fenghuang.engine import Impute, MinMax, Treat
+
+    for step in (MinMax(lo=0, hi=1, directions=[1, -1]), Impute(method="median"), Treat()):
+        params = step.get_params()
+        assert type(step)(**params).get_params() == params
+        assert not [k for k in vars(step) if k.endswith("_")]  # nothing learned yet
+    s = MinMax(lo=0, hi=1, directions=[1, -1]).fit([[1.0, 10.0], [3.0, 20.0]])
+    np.testing.assert_allclose(s.transform([[2.0, 12.0]]), [[0.5, 0.8]])
+    with pytest.raises(EngineInputError):
+        MinMax().fit([[1.0], [1.0]])
+    with pytest.raises(EngineInputError):
+        Impute().set_params(nope=1)

@@ -24,6 +24,7 @@ from ._normalise import (
     n_zscore,
 )
 from ._prep import denominate, impute_group, impute_mean, impute_median, screen_units
+from ._steps import Impute, MinMax, Treat
 from ._treat import TreatResult, outlier_stats, treat_outliers
 
 # isort: split
@@ -50,9 +51,12 @@ from ._weights_objective import w_critic, w_entropy, w_merec, w_pca, w_std
 
 __all__: list[str] = [  # build steps
     "Framework",
+    "Impute",
     "IndexBuild",
     "IndicatorMeta",
+    "MinMax",
     "RankChange",
+    "Treat",
     "TreatResult",
     "a_amean",
     "a_copeland",
