@@ -1,0 +1,124 @@
+"""Firm-year facts from source values, written with Ibis (engine-neutral).
+
+Monthly rows are summed to the year, land comes from parcels (own and under
+construction → ``land_own``, leased → ``land_leased_in`` for the lessee and
+``land_leased_out`` for the lessor, a shared parcel split by ``share``), and
+the latest correction of :mod:`._history` overrides a value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
+from fenghuang.warehouse._store import Store
+
+__all__ = ["firm_facts", "firm_year_expr"]
+
+_VALUE_FIELDS = [
+    f for f in FIRM_YEAR_FIELDS if f not in ("credit_code", "year") and not f.startswith("land_")
+]
+_ARROW = {
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+}
+
+
+def firm_year_expr(con: Any, year: int) -> Any:
+    """Ibis expression: one row per firm with facts in ``year`` (no register columns).
+
+    ``con`` is any Ibis backend holding the warehouse tables
+    ``source_values``, ``parcels`` and ``fact_history``.
+    """
+    import ibis
+
+    sv = con.table("source_values")
+    sv = sv.filter(sv.year == year)
+    values = sv.group_by("credit_code").aggregate(
+        **{f: sv.value.sum(where=sv.field == f) for f in _VALUE_FIELDS}
+    )
+    p = con.table("parcels")
+    p = p.filter(p.year.isnull() | (p.year == year))
+    area = p.area * p.share.fill_null(1.0)
+    own = p.group_by("credit_code").aggregate(
+        land_own=area.sum(where=p.tenure.isin(["own", "construction"])),
+        land_leased_in=area.sum(where=p.tenure == "leased"),
+    )
+    leased = p.filter((p.tenure == "leased") & p.lessor_code.notnull())
+    out = leased.group_by(credit_code=leased.lessor_code).aggregate(
+        land_leased_out=(leased.area * leased.share.fill_null(1.0)).sum()
+    )
+    codes = (
+        values.select(credit_code=values.credit_code.cast("string"))
+        .union(own.select(credit_code=own.credit_code.cast("string")))
+        .union(out.select(credit_code=out.credit_code.cast("string")))
+        .distinct()
+    )
+    t = codes.left_join(values, "credit_code").drop("credit_code_right")
+    t = t.left_join(own, "credit_code").drop("credit_code_right")
+    t = t.left_join(out, "credit_code").drop("credit_code_right")
+    h = con.table("fact_history")
+    h = h.filter(h.year == year)
+    last = h.group_by(["credit_code", "field"]).aggregate(version=h.version.max())
+    h = h.semi_join(last, ["credit_code", "field", "version"])
+    fields = [*_VALUE_FIELDS, "land_own", "land_leased_in", "land_leased_out"]
+    aggs: dict[str, Any] = {}
+    for f in fields:
+        aggs[f"_c_{f}"] = h.value.max(where=h.field == f)
+        aggs[f"_h_{f}"] = (h.field == f).any()
+    hp = h.group_by("credit_code").aggregate(**aggs)
+    t = t.left_join(hp, "credit_code").drop("credit_code_right")
+    t = t.mutate(
+        **{f: ibis.ifelse(t[f"_h_{f}"].fill_null(False), t[f"_c_{f}"], t[f]) for f in fields}
+    )
+    t = t.drop(*[c for f in fields for c in (f"_c_{f}", f"_h_{f}")])
+    return t.mutate(year=ibis.literal(year, "int64"))
+
+
+def firm_facts(store: Store, year: int) -> pa.Table:
+    """One row per firm with all register and firm-year fields for ``year``.
+
+    Parameters
+    ----------
+    store : Store
+    year : int
+
+    Returns
+    -------
+    pyarrow.Table
+        Columns of :data:`fenghuang.facts.FIRM_FIELDS` then
+        :data:`fenghuang.facts.FIRM_YEAR_FIELDS` (``credit_code`` once), in
+        base units; a fact no source gave is null. Firms: those in the
+        register and those with facts that year, sorted by credit code.
+    """
+    facts = firm_year_expr(store.ibis(), year).to_pyarrow()
+    store.con.register("_fh_year", facts)
+    try:
+        reg_cols = ", ".join(f'r."{c}"' for c in FIRM_FIELDS if c != "credit_code")
+        joined = store.con.sql(
+            f"select coalesce(r.credit_code, f.credit_code) as credit_code, {reg_cols}, f.* "
+            "exclude (credit_code) from firm_register r full join _fh_year f "
+            "on r.credit_code = f.credit_code order by 1"
+        ).to_arrow_table()
+    finally:
+        store.con.unregister("_fh_year")
+    cols: dict[str, pa.Array] = {}
+    for name, spec in {**FIRM_FIELDS, **FIRM_YEAR_FIELDS}.items():
+        if name in cols:
+            continue
+        typ = _ARROW[spec.dtype]
+        if name == "year":
+            cols[name] = pa.array([year] * joined.num_rows, pa.int64())
+        elif name in joined.column_names:
+            col = joined.column(name)
+            if pa.types.is_boolean(typ) and not pa.types.is_boolean(col.type):
+                col = pa.compute.not_equal(col.cast(pa.float64()), 0.0)
+            cols[name] = col.cast(typ)
+        else:
+            cols[name] = pa.nulls(joined.num_rows, typ)
+    return pa.table(cols)

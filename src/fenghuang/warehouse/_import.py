@@ -1,0 +1,319 @@
+"""Importing department files: one transaction, idempotent by content hash.
+
+Files are read by :func:`fenghuang.sources.read_source` *before* anything is
+written; then every new file lands in one DuckDB transaction (all files of
+the call, or none). A file whose sha256 is already in ``imports`` is skipped.
+Rows without a valid credit code are linked by normalised name (and former
+names) to the firm register; rows that stay unmatched go to the quarantine
+as ``E-ROW-UNMATCHED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fenghuang.errors import WarehouseError
+from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
+from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
+from fenghuang.warehouse._store import Store
+
+__all__ = ["FileReport", "ImportReport", "import_files"]
+
+_VALUE_FIELDS = [f for f in FIRM_YEAR_FIELDS if f not in ("credit_code", "year")]
+_REGISTER_FIELDS = [f for f in FIRM_FIELDS if f != "credit_code"]
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    file_name: str
+    import_id: str
+    department: str
+    kind: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    skipped: bool = False
+    by_reason: dict[str, int] = field(default_factory=dict)
+    linked_by_name: int = 0
+
+
+@dataclass
+class ImportReport:
+    """Result of :func:`import_files`: one :class:`FileReport` per file."""
+
+    files: list[FileReport]
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+
+def _register_index(store: Store) -> dict[str, tuple[str, str]]:
+    """Normalised name → (credit code, 'name'|'former_name')."""
+    out: dict[str, tuple[str, str]] = {}
+    for code, name, former in store.fetch_all(
+        "select credit_code, name, former_names from firm_register"
+    ):
+        for old in (former or "").replace("；", ";").split(";"):
+            if old.strip():
+                out.setdefault(normalize_name(old.strip()), (code, "former_name"))
+        if name:
+            out[normalize_name(name)] = (code, "name")
+    return out
+
+
+def _reject_rows(batch: SourceBatch, rows: pa.Table, code: str, column: str) -> pa.Table:
+    c = CODES[code]
+    n = rows.num_rows
+    raw = rows.column("name").cast(pa.string()) if "name" in rows.column_names else None
+    return pa.table(
+        {
+            "file": pa.array([batch.file_name] * n, pa.string()),
+            "sheet": rows.column("_sheet").cast(pa.string()),
+            "row": rows.column("_row").cast(pa.int64()),
+            "column": pa.array([column] * n, pa.string()),
+            "code": pa.array([code] * n, pa.string()),
+            "reason_zh": pa.array([c.zh] * n, pa.string()),
+            "reason_en": pa.array([c.en] * n, pa.string()),
+            "raw_value": raw if raw is not None else pa.nulls(n, pa.string()),
+        }
+    )
+
+
+def _resolve(
+    batch: SourceBatch, names: dict[str, tuple[str, str]]
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """Fill missing credit codes by name; return (rows, unmatched rejects, links)."""
+    rows = batch.rows
+    codes = rows.column("credit_code").to_pylist()
+    if all(c is not None for c in codes):
+        return rows, _reject_rows(batch, rows.slice(0, 0), "E-ROW-UNMATCHED", ""), pa.table({})
+    row_names = (
+        rows.column("name").to_pylist() if "name" in rows.column_names else [None] * len(codes)
+    )
+    keep: list[bool] = []
+    links: list[dict[str, object]] = []
+    for i, (code, name) in enumerate(zip(codes, row_names, strict=True)):
+        if code is not None:
+            keep.append(True)
+            continue
+        hit = names.get(normalize_name(name)) if name else None
+        keep.append(hit is not None)
+        if hit is not None:
+            codes[i] = hit[0]
+            links.append(
+                {
+                    "sheet": rows.column("_sheet")[i].as_py(),
+                    "row_no": rows.column("_row")[i].as_py(),
+                    "name": name,
+                    "credit_code": hit[0],
+                    "matched_on": hit[1],
+                }
+            )
+    idx = rows.schema.get_field_index("credit_code")
+    rows = rows.set_column(idx, "credit_code", pa.array(codes, pa.string()))
+    mask = pa.array(keep)
+    unmatched = rows.filter(pc.invert(mask))
+    return (
+        rows.filter(mask),
+        _reject_rows(batch, unmatched, "E-ROW-UNMATCHED", "企业名称"),
+        pa.Table.from_pylist(links),
+    )
+
+
+def _long_values(batch: SourceBatch, rows: pa.Table, import_id: str) -> pa.Table:
+    """Source rows → one row per (row, field) with a non-null value."""
+    parts = []
+    month = (
+        rows.column("month")
+        if "month" in rows.column_names
+        else pa.nulls(rows.num_rows, pa.int64())
+    )
+    for name in _VALUE_FIELDS:
+        if name not in rows.column_names:
+            continue
+        col = rows.column(name)
+        if pa.types.is_boolean(col.type):
+            col = col.cast(pa.int8())
+        part = pa.table(
+            {
+                "sheet": rows.column("_sheet").cast(pa.string()),
+                "row_no": rows.column("_row").cast(pa.int64()),
+                "credit_code": rows.column("credit_code").cast(pa.string()),
+                "year": rows.column("year").cast(pa.int32()),
+                "month": month.cast(pa.int32()),
+                "value": col.cast(pa.float64()),
+            }
+        )
+        part = part.filter(pc.is_valid(part.column("value")))
+        part = part.filter(pc.is_valid(part.column("year")))
+        n = part.num_rows
+        part = part.append_column("field", pa.array([name] * n, pa.string()))
+        part = part.append_column("unit", pa.array([batch.units.get(name)] * n, pa.string()))
+        parts.append(part)
+    if not parts:
+        return pa.table({})
+    out = pa.concat_tables(parts)
+    return out.append_column("import_id", pa.array([import_id] * out.num_rows, pa.string()))
+
+
+def _with_id(table: pa.Table, import_id: str) -> pa.Table:
+    return table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.string()))
+
+
+def _load(store: Store, batch: SourceBatch, names: dict[str, tuple[str, str]]) -> FileReport:
+    iid = batch.file_hash
+    rejects = batch.rejects
+    if batch.kind == "firm":
+        rows, unmatched, links = batch.rows, None, pa.table({})
+    else:
+        rows, unmatched, links = _resolve(batch, names)
+    if batch.kind == "firm":
+        cols = {"credit_code": rows.column("credit_code"), "row_no": rows.column("_row")}
+        for f in _REGISTER_FIELDS:
+            if f in rows.column_names:
+                cols[f] = rows.column(f)
+        reg = _with_id(pa.table(cols), iid)
+        store.con.register("_fh_reg", reg)
+        try:
+            names_sql = ", ".join(f'"{c}"' for c in reg.column_names)
+            store.execute(
+                f"insert or replace into firm_register ({names_sql}) select {names_sql} from _fh_reg"
+            )
+        finally:
+            store.con.unregister("_fh_reg")
+        names.update(_register_index(store))
+    if batch.kind == "parcel":
+        p = pa.table(
+            {
+                "sheet": rows.column("_sheet").cast(pa.string()),
+                "row_no": rows.column("_row").cast(pa.int64()),
+                "year": rows.column("year").cast(pa.int32())
+                if "year" in rows.column_names
+                else pa.nulls(rows.num_rows, pa.int32()),
+                "parcel_id": rows.column("parcel_id").cast(pa.string()),
+                "credit_code": rows.column("credit_code").cast(pa.string()),
+                "area": rows.column("area").cast(pa.float64()),
+                "tenure": rows.column("tenure").cast(pa.string()),
+                "lessor_code": rows.column("lessor_code").cast(pa.string())
+                if "lessor_code" in rows.column_names
+                else pa.nulls(rows.num_rows, pa.string()),
+                "share": rows.column("share").cast(pa.float64())
+                if "share" in rows.column_names
+                else pa.nulls(rows.num_rows, pa.float64()),
+            }
+        )
+        if p.num_rows:
+            store.insert_arrow("parcels", _with_id(p, iid))
+    long = _long_values(batch, rows, iid) if batch.kind != "parcel" else pa.table({})
+    if long.num_rows:
+        store.insert_arrow("source_values", long)
+    if unmatched is not None and unmatched.num_rows:
+        rejects = pa.concat_tables([rejects.select(unmatched.column_names), unmatched])
+    q = rejects.select(
+        ["file", "sheet", "row", "column", "code", "reason_zh", "reason_en", "raw_value"]
+    )
+    q = q.rename_columns(
+        ["file", "sheet", "row_no", "column_name", "code", "reason_zh", "reason_en", "raw_value"]
+    )
+    if q.num_rows:
+        store.insert_arrow("quarantine", _with_id(q, iid))
+    if links.num_rows:
+        store.insert_arrow("name_links", _with_id(links, iid))
+    n_q = len(set(zip(q.column("sheet").to_pylist(), q.column("row_no").to_pylist(), strict=True)))
+    by_reason: dict[str, int] = {}
+    for code in q.column("code").to_pylist():
+        by_reason[code] = by_reason.get(code, 0) + 1
+    report = FileReport(
+        file_name=batch.file_name,
+        import_id=iid,
+        department=batch.department,
+        kind=batch.kind,
+        rows_read=rows.num_rows + n_q,
+        rows_loaded=rows.num_rows,
+        rows_quarantined=n_q,
+        by_reason=by_reason,
+        linked_by_name=links.num_rows,
+    )
+    store.execute(
+        "insert into imports(import_id, file_name, department, rows_read, rows_loaded, rows_rejected)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [iid, batch.file_name, batch.department, report.rows_read, report.rows_loaded, n_q],
+    )
+    return report
+
+
+_KIND_ORDER = {"firm": 0, "parcel": 1, "annual": 2, "monthly": 3}
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[str | Path] | Iterable[str | Path],
+    *,
+    engine: str = "duckdb",
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ImportReport:
+    """Import department files into the warehouse as one transaction.
+
+    Parameters
+    ----------
+    store : Store
+    paths : sequence of path
+        Department files (CSV, xlsx, Parquet). The register file, if given,
+        is loaded first so names can be linked.
+    engine : {"duckdb"}
+        Engine of the transforms (only DuckDB so far).
+    progress : callable, optional
+        Called as ``progress(file_name, done, total)``.
+
+    Returns
+    -------
+    ImportReport
+        One entry per file; files already imported (same sha256) are
+        reported with ``skipped=True`` and change nothing.
+    """
+    if engine != "duckdb":
+        raise WarehouseError(
+            "E-ENGINE",
+            zh=f"暂不支持的计算引擎：{engine}",
+            en=f"engine not supported yet: {engine}",
+            hint_zh="请使用 duckdb",
+            hint_en="use duckdb",
+        )
+    batches = [read_source(p) for p in paths]  # all reading before any writing
+    batches.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
+    done = {r[0] for r in store.fetch_all("select import_id from imports")}
+    reports: list[FileReport] = []
+    with store.transaction():
+        names = _register_index(store)
+        for i, batch in enumerate(batches):
+            if batch.file_hash in done:
+                reports.append(
+                    FileReport(
+                        batch.file_name,
+                        batch.file_hash,
+                        batch.department,
+                        batch.kind,
+                        0,
+                        0,
+                        0,
+                        skipped=True,
+                    )
+                )
+            else:
+                reports.append(_load(store, batch, names))
+                done.add(batch.file_hash)
+            if progress is not None:
+                progress(batch.file_name, i + 1, len(batches))
+    return ImportReport(reports)

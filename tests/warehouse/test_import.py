@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from fenghuang.errors import FenghuangError
+from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
+from fenghuang.sources import make_credit_code
+from fenghuang.warehouse import (
+    Store,
+    correct_fact,
+    fact_lineage,
+    firm_facts,
+    firm_register,
+    import_files,
+    list_imports,
+    quarantine,
+    set_confirmation,
+    years,
+)
+
+A = make_credit_code("91360300M00000001")
+B = make_credit_code("91360300M00000002")
+C = make_credit_code("91360300M00000003")
+
+
+def _files(d: Path) -> list[Path]:
+    tax = d / "税务_2023.csv"
+    tax.write_text(
+        "统一社会信用代码,企业名称,所属期,实缴税金(万元)\n"
+        f"{A},甲公司,2023-01,1.5\n{A},甲公司,2023-02,2\n{A},甲公司,2023-02,2\n"
+        ",乙有限责任公司,2023-01,3\n,旧乙公司,2023-02,1\n,不存在公司,2023-03,9\n",
+        encoding="utf-8",
+    )
+    land = d / "土地_2023.csv"
+    land.write_text(
+        "宗地编号,统一社会信用代码,企业名称,面积,权属,出租方信用代码,分摊比例,年度\n"
+        f"P1,{A},甲,10,自有,,,2023\nP2,{B},乙,5,租赁,{A},,2023\n"
+        f"P3,{A},甲,8,自有,,0.5,2023\nP3,{B},乙,8,自有,,0.5,2023\n",
+        encoding="utf-8",
+    )
+    reg = d / "企业名录.csv"
+    reg.write_text(
+        f"统一社会信用代码,企业名称,曾用名\n{A},甲公司,\n{B},乙有限公司,旧乙公司\n{C},丙公司,\n",
+        encoding="utf-8",
+    )
+    return [tax, land, reg]
+
+
+def _digest(path: Path) -> dict[str, str]:
+    with Store(path, read_only=True) as s:
+        names = [r[0] for r in s.fetch_all("select table_name from duckdb_tables() order by 1")]
+        out = {}
+        for n in names:
+            rows = sorted(map(repr, s.fetch_all(f'select * from "{n}"')))
+            out[n] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+        return out
+
+
+def test_import_aggregates_links_and_quarantines(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fh.duckdb")
+    report = import_files(store, _files(tmp_path))
+    tax = next(f for f in report.files if f.department == "tax")
+    assert tax.rows_read == 6 and tax.rows_loaded == 4 and tax.linked_by_name == 2
+    assert tax.by_reason == {"E-ROW-DUPLICATE": 1, "E-ROW-UNMATCHED": 1}
+    facts = firm_facts(store, 2023)
+    assert facts.column_names == list({**FIRM_FIELDS, **FIRM_YEAR_FIELDS})
+    by = {r["credit_code"]: r for r in facts.to_pylist()}
+    assert set(by) == {A, B, C}
+    assert by[A]["tax_paid"] == pytest.approx(35000.0)  # 1.5 + 2 万元, duplicate dropped once
+    assert by[B]["tax_paid"] == pytest.approx(40000.0)  # linked by name and by former name
+    assert by[C]["tax_paid"] is None
+    assert by[A]["land_own"] == pytest.approx(14.0)  # 10 + half of the shared 8
+    assert by[A]["land_leased_out"] == pytest.approx(5.0)
+    assert by[B]["land_leased_in"] == pytest.approx(5.0)
+    assert by[B]["land_own"] == pytest.approx(4.0)
+    assert years(store) == [2023]
+    assert firm_register(store).num_rows == 3
+    q = quarantine(store)
+    assert sorted(q.column("code").to_pylist()) == ["E-ROW-DUPLICATE", "E-ROW-UNMATCHED"]
+    lin = fact_lineage(store, A, 2023).to_pylist()
+    tax_rows = [r for r in lin if r["field"] == "tax_paid"]
+    assert [(r["file"], r["row"], r["unit"]) for r in tax_rows] == [
+        ("税务_2023.csv", 2, "万元"),
+        ("税务_2023.csv", 3, "万元"),
+    ]
+    assert {r["status"] for r in lin} == {"pending"}
+
+
+def test_reimport_is_a_noop(tmp_path: Path) -> None:
+    path = tmp_path / "fh.duckdb"
+    files = _files(tmp_path)
+    with Store(path) as s:
+        import_files(s, files)
+    before = _digest(path)
+    with Store(path) as s:
+        again = import_files(s, files)
+    assert all(f.skipped for f in again.files)
+    assert _digest(path) == before
+
+
+def test_bad_file_in_the_middle_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "fh.duckdb"
+    tax, land, _reg = _files(tmp_path)
+    bad = tmp_path / "坏文件.csv"
+    bad.write_text("完全无关,的表头\n1,2\n", encoding="utf-8")
+    Store(path).close()
+    before = _digest(path)
+    with Store(path) as s, pytest.raises(FenghuangError):
+        import_files(s, [tax, bad, land])
+    assert _digest(path) == before
+    with Store(path) as s:
+        assert list_imports(s).num_rows == 0
+
+
+def test_corrections_keep_history_and_status(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fh.duckdb")
+    import_files(store, _files(tmp_path))
+    assert correct_fact(store, A, 2023, "tax_paid", 50000.0, "申诉", "analyst") == 1
+    assert correct_fact(store, A, 2023, "tax_paid", 36000.0, "复核", "analyst") == 2
+    facts = {r["credit_code"]: r for r in firm_facts(store, 2023).to_pylist()}
+    assert facts[A]["tax_paid"] == 36000.0
+    assert facts[B]["tax_paid"] == pytest.approx(40000.0)
+    versions = [
+        r["version"] for r in fact_lineage(store, A, 2023).to_pylist() if r["field"] == "tax_paid"
+    ]
+    assert versions == [0, 0, 1, 2]
+    set_confirmation(store, "tax", 2023, "confirmed", "tax-user")
+    set_confirmation(store, "tax", 2023, "disputed", "firm", credit_codes=[A])
+    st_a = {
+        r["status"]
+        for r in fact_lineage(store, A, 2023).to_pylist()
+        if r["version"] == 0 and r["field"] == "tax_paid"
+    }
+    st_b = {
+        r["status"] for r in fact_lineage(store, B, 2023).to_pylist() if r["field"] == "tax_paid"
+    }
+    assert st_a == {"disputed"} and st_b == {"confirmed"}
+    with pytest.raises(FenghuangError):
+        correct_fact(store, A, 2023, "nonsense", 1.0, "x", "y")
+
+
+def test_cli_writes_error_workbook(tmp_path: Path) -> None:
+    from fenghuang.cli import main
+
+    errors = tmp_path / "errors.xlsx"
+    rc = main(
+        [
+            "import",
+            *map(str, _files(tmp_path)),
+            "--store",
+            str(tmp_path / "fh.duckdb"),
+            "--errors",
+            str(errors),
+        ]
+    )
+    assert rc in (0, None)
+    ws = openpyxl.load_workbook(errors).active
+    assert ws is not None
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("文件", "工作表", "行号", "列", "错误代码", "原因", "Reason", "原始值")
+    assert sorted(r[4] for r in rows[1:]) == ["E-ROW-DUPLICATE", "E-ROW-UNMATCHED"]
+
+
+@pytest.mark.slow
+def test_kill_9_mid_import_leaves_warehouse_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "fh.duckdb"
+    files = _files(tmp_path)
+    with Store(path) as s:
+        import_files(s, [files[2]])  # the register
+    big = tmp_path / "税务_big.csv"
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write("统一社会信用代码,企业名称,所属期,实缴税金(元)\n")
+        for i in range(60000):
+            fh.write(
+                f"{A if i % 2 else B},x,2023-{i % 12 + 1:02d},{i}.5\n".replace(",x,", f",x{i},")
+            )
+    before = _digest(path)
+    code = "from fenghuang.cli import main; import sys; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "import", str(big), "--store", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wal = Path(str(path) + ".wal")
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and not wal.exists():
+        time.sleep(0.01)
+    time.sleep(0.05)
+    if proc.poll() is not None:
+        pytest.skip("import finished before it could be killed")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _digest(path) == before
