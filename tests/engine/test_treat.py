@@ -68,3 +68,20 @@ def test_step_classes_contract() -> None:
         MinMax().fit([[1.0], [1.0]])
     with pytest.raises(EngineInputError):
         Impute().set_params(nope=1)
+
+
+def test_impute_locf_panel_any_order() -> None:
+    from fenghuang.engine import impute_locf
+
+    X = np.array([[np.nan, 5.0], [1.0, np.nan], [np.nan, np.nan], [7.0, 1.0], [np.nan, 2.0]])
+    units = ["a", "a", "a", "b", "b"]
+    times = [2022, 2020, 2021, 2020, 2021]
+    out = impute_locf(X, units, times)
+    np.testing.assert_allclose(out, [[1, 5], [1, np.nan], [1, np.nan], [7, 1], [7, 2]])
+
+
+def test_boxcox_fallback() -> None:
+    x = np.r_[np.ones(20), 2, 3, 50, 100, 1000.0]
+    r = treat_outliers(x, winmax=1, boxcox_lambda=0.5)
+    assert r.method == "boxcox"
+    np.testing.assert_allclose(r.values, (np.sqrt(x - 1 + 1) - 1) / 0.5)

@@ -23,7 +23,14 @@ from ._normalise import (
     n_target,
     n_zscore,
 )
-from ._prep import denominate, impute_group, impute_mean, impute_median, screen_units
+from ._prep import (
+    denominate,
+    impute_group,
+    impute_locf,
+    impute_mean,
+    impute_median,
+    screen_units,
+)
 from ._steps import Impute, MinMax, Treat
 from ._treat import TreatResult, outlier_stats, treat_outliers
 
@@ -69,6 +76,7 @@ __all__: list[str] = [  # build steps
     "example_build",
     "framework_from_rows",
     "impute_group",
+    "impute_locf",
     "impute_mean",
     "impute_median",
     "n_benchmark",

@@ -7,7 +7,14 @@ import numpy.typing as npt
 
 from fenghuang.errors import EngineInputError
 
-__all__ = ["denominate", "impute_group", "impute_mean", "impute_median", "screen_units"]
+__all__ = [
+    "denominate",
+    "impute_group",
+    "impute_locf",
+    "impute_mean",
+    "impute_median",
+    "screen_units",
+]
 
 Array = npt.NDArray[np.float64]
 
@@ -93,4 +100,37 @@ def impute_group(X: npt.ArrayLike, groups: npt.ArrayLike, *, how: str = "mean") 
         with np.errstate(all="ignore"):
             fill = f(M[rows], axis=0)
         out[rows] = _fill(M[rows], fill[None, :])
+    return out
+
+
+def impute_locf(X: npt.ArrayLike, units: npt.ArrayLike, times: npt.ArrayLike) -> Array:
+    """Panel imputation: last observation carried forward within each unit.
+
+    Rows may come in any order; they are ordered by (unit, time) internally
+    and the result is returned in the input order. Vectorised (no loop over
+    units).
+
+    Examples
+    --------
+    >>> X = [[1.0], [np.nan], [np.nan], [4.0]]
+    >>> impute_locf(X, ["a", "a", "b", "b"], [2020, 2021, 2020, 2021]).ravel().tolist()
+    [1.0, 1.0, nan, 4.0]
+    """
+    M = np.asarray(X, dtype=np.float64)
+    u = np.asarray(units)
+    order = np.lexsort((np.asarray(times), u))
+    S = M[order]
+    us = u[order]
+    n = S.shape[0]
+    start = np.zeros(n, dtype=np.intp)
+    if n:
+        new = np.r_[True, us[1:] != us[:-1]]
+        start = np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    valid = ~np.isnan(S)
+    idx = np.where(valid, np.arange(n)[:, None], -1)
+    last = np.maximum.accumulate(idx, axis=0)
+    ok = last >= start[:, None]
+    filled = np.where(ok, S[np.clip(last, 0, None), np.arange(S.shape[1])[None, :]], np.nan)
+    out = np.empty_like(M)
+    out[order] = np.where(valid, S, filled)
     return out

@@ -55,6 +55,7 @@ def treat_outliers(
     skew_thresh: float = 2.0,
     kurt_thresh: float = 3.5,
     log_mode: str = "ct",
+    boxcox_lambda: float | None = None,
     indicator: str | None = None,
 ) -> TreatResult:
     """Treat one indicator by the COINr rule.
@@ -71,6 +72,9 @@ def treat_outliers(
         Fallback on the original values: ``"ct"`` (COINr default ``log_CT``)
         is ``log(x - min + 0.01 (max - min))`` whatever the skew sign;
         ``"ct_plus"`` mirrors it for a negative skew (COINr ``log_CT_plus``).
+    boxcox_lambda : float, optional
+        If given, the fallback is a Box-Cox transform with this lambda of
+        ``x - min + 1`` (COINr ``boxcox`` with ``makepos``) instead of a log.
     indicator : str, optional
         Code named in errors.
 
@@ -123,6 +127,12 @@ def treat_outliers(
     if not fails(s, k):
         return TreatResult(y, "winsorised" if n else "none", n, s, k)
     mn, mx = np.nanmin(orig), np.nanmax(orig)
+    if boxcox_lambda is not None:
+        pos = orig - mn + 1.0
+        lam = boxcox_lambda
+        z = np.log(pos) if lam == 0 else (pos**lam - 1.0) / lam
+        s, k = outlier_stats(z)
+        return TreatResult(z, "boxcox", 0, s, k)
     if log_mode == "ct_plus" and outlier_stats(orig)[0] <= 0:
         z = -np.log(mx + 0.01 * (mx - mn) - orig)
     else:
