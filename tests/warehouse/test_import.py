@@ -200,3 +200,15 @@ def test_kill_9_mid_import_leaves_warehouse_as_before(tmp_path: Path) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert _digest(path) == before
+
+
+def test_absurd_tax_per_mu_is_flagged(tmp_path: Path) -> None:
+    from fenghuang.warehouse import THRESHOLDS, fact_checks
+
+    store = Store(tmp_path / "fh.duckdb")
+    import_files(store, _files(tmp_path))
+    assert THRESHOLDS["tax_per_mu_max"] == 1e7  # 1,000 万元/亩
+    assert fact_checks(store, 2023).num_rows == 0
+    correct_fact(store, B, 2023, "tax_paid", 9e7 + 1, "test", "t")  # B has 9 亩 → > 1e7/亩
+    flagged = fact_checks(store, 2023).to_pylist()
+    assert [(r["credit_code"], r["code"]) for r in flagged] == [(B, "E-ROW-ABSURD")]
