@@ -74,6 +74,9 @@ def a_amean(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Ar
     [nan]
     """
     M, W, present = _prepare(X, w)
+    if present.all():  # fast path: one mat-vec, no per-unit renormalisation
+        full: Array = M @ (W / W.sum())
+        return full
     Wm, keep = _effective_weights(W, present, min_share)
     out = np.einsum("ij,ij->i", np.where(present, M, 0.0), Wm)
     return np.where(keep, out, np.nan)
