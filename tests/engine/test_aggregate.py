@@ -70,3 +70,10 @@ def test_weights_renormalised(X: np.ndarray) -> None:
     present = ~np.isnan(X).all(axis=1)
     np.testing.assert_allclose(out[present], 1.0)
     assert np.isnan(out[~present]).all()
+
+
+def test_weights_must_sum_to_one_when_required() -> None:
+    with pytest.raises(WeightsError) as ei:
+        a_amean([[1.0, 2.0]], [0.5, 0.6], require_sum_one=True)
+    assert ei.value.code == "E-ENGINE-WEIGHTS-SUM"
+    assert a_gmean([[1.0, 4.0]], [0.5, 0.5], require_sum_one=True)[0] == pytest.approx(2.0)

@@ -17,7 +17,9 @@ __all__ = ["a_amean", "a_copeland", "a_genmean", "a_gmean", "a_hmean"]
 Array = npt.NDArray[np.float64]
 
 
-def _prepare(X: npt.ArrayLike, w: npt.ArrayLike) -> tuple[Array, Array, npt.NDArray[np.bool_]]:
+def _prepare(
+    X: npt.ArrayLike, w: npt.ArrayLike, require_sum_one: bool = False
+) -> tuple[Array, Array, npt.NDArray[np.bool_]]:
     try:
         M = np.asarray(X, dtype=np.float64)
         W = np.asarray(w, dtype=np.float64)
@@ -39,6 +41,12 @@ def _prepare(X: npt.ArrayLike, w: npt.ArrayLike) -> tuple[Array, Array, npt.NDAr
             zh="权重缺失、为负或全为零",
             en="weights are missing, negative or all zero",
         )
+    if require_sum_one and not np.isclose(W.sum(), 1.0):
+        raise WeightsError(
+            "E-ENGINE-WEIGHTS-SUM",
+            zh=f"权重之和为 {W.sum():.6g}，应为 1",
+            en=f"weights sum to {W.sum():.6g}, not 1",
+        )
     return M, W, ~np.isnan(M)
 
 
@@ -55,7 +63,9 @@ def _effective_weights(
     return Wm, keep
 
 
-def a_amean(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Array:
+def a_amean(
+    X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0, require_sum_one: bool = False
+) -> Array:
     """Weighted arithmetic mean of each row.
 
     Parameters
@@ -73,7 +83,7 @@ def a_amean(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Ar
     >>> a_amean([[1.0, np.nan, np.nan]], [1, 1, 1], min_share=0.5).tolist()
     [nan]
     """
-    M, W, present = _prepare(X, w)
+    M, W, present = _prepare(X, w, require_sum_one)
     if present.all():  # fast path: one mat-vec, no per-unit renormalisation
         full: Array = M @ (W / W.sum())
         return full
@@ -96,7 +106,9 @@ def _positive(M: Array, present: npt.NDArray[np.bool_], what: str) -> None:
         )
 
 
-def a_gmean(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Array:
+def a_gmean(
+    X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0, require_sum_one: bool = False
+) -> Array:
     """Weighted geometric mean of each row (values must be positive).
 
     Examples
@@ -104,14 +116,16 @@ def a_gmean(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Ar
     >>> round(float(a_gmean([[1.0, 2.0, 3.0]], [1, 1, 2])[0]), 4)
     2.0598
     """
-    M, W, present = _prepare(X, w)
+    M, W, present = _prepare(X, w, require_sum_one)
     _positive(M, present, "几何平均 geometric mean")
     Wm, keep = _effective_weights(W, present, min_share)
     out = np.exp(np.einsum("ij,ij->i", np.log(np.where(present, M, 1.0)), Wm))
     return np.where(keep, out, np.nan)
 
 
-def a_hmean(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Array:
+def a_hmean(
+    X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0, require_sum_one: bool = False
+) -> Array:
     """Weighted harmonic mean of each row (values must be positive).
 
     Examples
@@ -119,14 +133,21 @@ def a_hmean(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Ar
     >>> round(float(a_hmean([[1.0, 2.0, 3.0]], [2, 1, 1])[0]), 4)
     1.4118
     """
-    M, W, present = _prepare(X, w)
+    M, W, present = _prepare(X, w, require_sum_one)
     _positive(M, present, "调和平均 harmonic mean")
     Wm, keep = _effective_weights(W, present, min_share)
     out = 1.0 / np.einsum("ij,ij->i", 1.0 / np.where(present, M, 1.0), Wm)
     return np.where(keep, out, np.nan)
 
 
-def a_genmean(X: npt.ArrayLike, w: npt.ArrayLike, p: float, *, min_share: float = 0.0) -> Array:
+def a_genmean(
+    X: npt.ArrayLike,
+    w: npt.ArrayLike,
+    p: float,
+    *,
+    min_share: float = 0.0,
+    require_sum_one: bool = False,
+) -> Array:
     """Weighted generalised (power) mean ``(sum w x^p)^(1/p)``; p = 0 is geometric.
 
     Examples
@@ -137,15 +158,17 @@ def a_genmean(X: npt.ArrayLike, w: npt.ArrayLike, p: float, *, min_share: float 
     1.4118
     """
     if p == 0:
-        return a_gmean(X, w, min_share=min_share)
-    M, W, present = _prepare(X, w)
+        return a_gmean(X, w, min_share=min_share, require_sum_one=require_sum_one)
+    M, W, present = _prepare(X, w, require_sum_one)
     _positive(M, present, "广义平均 generalised mean")
     Wm, keep = _effective_weights(W, present, min_share)
     out = np.einsum("ij,ij->i", np.where(present, M, 1.0) ** p, Wm) ** (1.0 / p)
     return np.where(keep, out, np.nan)
 
 
-def a_copeland(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) -> Array:
+def a_copeland(
+    X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0, require_sum_one: bool = False
+) -> Array:
     """Weighted Copeland score: for each pair of units, the weight of columns
     where a unit is better minus where it is worse, summed as +1/-1 wins.
 
@@ -156,7 +179,7 @@ def a_copeland(X: npt.ArrayLike, w: npt.ArrayLike, *, min_share: float = 0.0) ->
     >>> a_copeland([[1.0, 1.0], [2.0, 2.0], [3.0, 0.0]], [1, 1]).tolist()
     [-1.0, 1.0, 0.0]
     """
-    M, W, present = _prepare(X, w)
+    M, W, present = _prepare(X, w, require_sum_one)
     Wn = W / W.sum()
     n = M.shape[0]
     share = present.mean(axis=1)
