@@ -112,3 +112,16 @@ def test_non_numeric_cell_named() -> None:
     with pytest.raises(EngineInputError) as ei:
         build_from_rows(data, meta)
     assert "B" in str(ei.value) and "x" in str(ei.value)
+
+
+def test_result_does_not_depend_on_unit_order(asem: IndexBuild) -> None:
+    from fenghuang.engine import coinr_pipeline
+    from fenghuang.engine.examples import read_example
+
+    data, meta = read_example("asem")
+    perm = np.random.default_rng(7).permutation(len(data))
+    shuffled = coinr_pipeline(build_from_rows([data[i] for i in perm], meta))
+    a = dict(zip(asem.units_["Aggregated"], asem.scores("Index"), strict=True))
+    b = dict(zip(shuffled.units_["Aggregated"], shuffled.scores("Index"), strict=True))
+    assert a.keys() == b.keys()
+    np.testing.assert_allclose([b[u] for u in a], list(a.values()), rtol=1e-12)
