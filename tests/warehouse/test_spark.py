@@ -3,10 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_import import A, _files
 
 from fenghuang.warehouse import Store, correct_fact, firm_year_expr, import_files
-
-from test_import import A, _files
 
 
 @pytest.mark.spark
