@@ -212,3 +212,23 @@ def test_absurd_tax_per_mu_is_flagged(tmp_path: Path) -> None:
     correct_fact(store, B, 2023, "tax_paid", 9e7 + 1, "test", "t")  # B has 9 亩 → > 1e7/亩
     flagged = fact_checks(store, 2023).to_pylist()
     assert [(r["credit_code"], r["code"]) for r in flagged] == [(B, "E-ROW-ABSURD")]
+
+
+def test_annual_sources_that_disagree_are_conflicts(tmp_path: Path) -> None:
+    from fenghuang.warehouse import fact_checks
+
+    store = Store(tmp_path / "fh.duckdb")
+    import_files(store, _files(tmp_path)[2:])
+    one = tmp_path / "统计_1.csv"
+    two = tmp_path / "统计_2.csv"
+    one.write_text(
+        f"统一社会信用代码,企业名称,年度,营业收入(万元)\n{A},甲公司,2023,100\n", encoding="utf-8"
+    )
+    two.write_text(
+        f"统一社会信用代码,企业名称,年度,营业收入(万元)\n{A},甲公司,2023,120\n", encoding="utf-8"
+    )
+    import_files(store, [one, two])
+    flagged = [
+        (r["credit_code"], r["code"], r["field"]) for r in fact_checks(store, 2023).to_pylist()
+    ]
+    assert (A, "E-ROW-CONFLICT", "revenue") in flagged

@@ -19,7 +19,9 @@ def fact_checks(store: Store, year: int, thresholds: dict[str, float] | None = N
     Returns
     -------
     pyarrow.Table
-        credit_code, code (E-ROW-NEGATIVE or E-ROW-ABSURD), field, value, threshold.
+        credit_code, code (E-ROW-NEGATIVE, E-ROW-ABSURD, or E-ROW-CONFLICT when
+        annual sources disagree: value = number of distinct values), field, value,
+        threshold.
     """
     th = {**THRESHOLDS, **(thresholds or {})}
     rows = []
@@ -40,6 +42,14 @@ def fact_checks(store: Store, year: int, thresholds: dict[str, float] | None = N
                     th["tax_per_mu_max"],
                 )
             )
+    conflicts = store.fetch_all(
+        "select credit_code, field, count(distinct value) from source_values "
+        "where year = ? and month is null group by all having count(distinct value) > 1 "
+        "order by 1, 2",
+        [year],
+    )
+    for code, f, n in conflicts:
+        rows.append((code, "E-ROW-CONFLICT", f, float(n), 1.0))
     names = ["credit_code", "code", "field", "value", "threshold"]
     return pa.table(
         {n: [row[i] for row in rows] for i, n in enumerate(names)},
