@@ -41,3 +41,16 @@ def test_spark_equals_duckdb(tmp_path: Path) -> None:
         a, b = duck[col].astype(object).where(duck[col].notna(), None), spark[col]
         b = b.astype(object).where(b.notna(), None)
         assert list(a) == list(b), col
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_firm_facts_engine_spark(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from fenghuang.warehouse import firm_facts
+
+    store = Store(tmp_path / "fh.duckdb")
+    import_files(store, _files(tmp_path))
+    duck = firm_facts(store, 2023)
+    spark = firm_facts(store, 2023, engine="spark")
+    assert spark.to_pylist() == duck.to_pylist()

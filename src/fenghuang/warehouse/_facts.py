@@ -80,13 +80,43 @@ def firm_year_expr(con: Any, year: int) -> Any:
     return t.mutate(year=ibis.literal(year, "int64"))
 
 
-def firm_facts(store: Store, year: int) -> pa.Table:
+def _spark_facts(store: Store, year: int) -> pa.Table:
+    """Run :func:`firm_year_expr` on a local PySpark session (local[1])."""
+    import tempfile
+
+    import ibis
+    from pyspark.sql import SparkSession
+
+    with tempfile.TemporaryDirectory() as tmp:
+        session = (
+            SparkSession.builder.master("local[1]")
+            .config("spark.driver.memory", "512m")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.sql.warehouse.dir", tmp)
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+        try:
+            for name in ("source_values", "parcels", "fact_history"):
+                data = store.fetch_arrow(f"select * from {name}")
+                session.createDataFrame(data).createOrReplaceTempView(name)
+            out: pa.Table = firm_year_expr(ibis.pyspark.connect(session), year).to_pyarrow()
+        finally:
+            session.stop()
+    return out
+
+
+def firm_facts(store: Store, year: int, *, engine: str = "duckdb") -> pa.Table:
     """One row per firm with all register and firm-year fields for ``year``.
 
     Parameters
     ----------
     store : Store
     year : int
+    engine : {"duckdb", "spark"}
+        Where the Ibis transform runs; ``spark`` copies the source tables
+        into a local PySpark session (for checking and for large clusters).
 
     Returns
     -------
@@ -96,7 +126,10 @@ def firm_facts(store: Store, year: int) -> pa.Table:
         base units; a fact no source gave is null. Firms: those in the
         register and those with facts that year, sorted by credit code.
     """
-    facts = firm_year_expr(store.ibis(), year).to_pyarrow()
+    if engine == "spark":
+        facts = _spark_facts(store, year)
+    else:
+        facts = firm_year_expr(store.ibis(), year).to_pyarrow()
     store.con.register("_fh_year", facts)
     try:
         reg_cols = ", ".join(f'r."{c}"' for c in FIRM_FIELDS if c != "credit_code")
