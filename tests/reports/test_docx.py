@@ -95,7 +95,9 @@ def test_docx_converts_to_pdf(tmp_path: Path, info: RunInfo) -> None:
     pdf = docx_to_pdf(write_firm_report(_firm(), info, tmp_path / "firm.docx"))
     assert pdf.read_bytes()[:5] == b"%PDF-"
     if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", str(pdf), "-"], capture_output=True, check=True
-        ).stdout.decode().replace("\n", "")
+        text = (
+            subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+            .stdout.decode()
+            .replace("\n", "")
+        )
         assert "体检报告" in text and "甲电瓷有限公司" in text
