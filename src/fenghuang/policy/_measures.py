@@ -1,0 +1,179 @@
+"""Per-firm incentives and restrictions: priorities and quotas, rewards, other measures.
+
+Vectorised like the bills: one pass per policy entry over the firms' class
+groups, never a loop over firms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fenghuang.errors import InputError
+from fenghuang.methods._policy import Measure, PolicySet, PriorityLevel, Reward
+from fenghuang.policy._classes import as_string_array, policy_classes
+
+__all__ = ["MEASURES_SCHEMA", "compute_measures", "priority_text"]
+
+MEASURES_SCHEMA = pa.schema(
+    [
+        ("credit_code", pa.string()),
+        ("class_final", pa.string()),
+        ("policy_class", pa.string()),
+        ("kind", pa.string()),  # priority | reward | incentive | restriction
+        ("topic", pa.string()),  # priority topic (land, energy_quota …) or ''
+        ("level", pa.int64()),  # priority level, 1 = first; null if none
+        ("allowed", pa.bool_()),  # priorities: allowed/denied; null otherwise
+        ("quota_pct", pa.float64()),  # quota change in percent; null if none
+        ("amount_yuan", pa.float64()),  # rewards: yuan; null if none
+        ("text_zh", pa.string()),
+        ("text_en", pa.string()),
+        ("source", pa.string()),
+    ]
+)
+
+
+def priority_text(name_zh: str, name_en: str, lv: PriorityLevel) -> tuple[str, str]:
+    """The zh and en line for one class's priority (its own text, else one made up).
+
+    Examples
+    --------
+    >>> from fenghuang.methods._policy import PriorityLevel
+    >>> priority_text("用地供应", "Land supply", PriorityLevel(level=1, quota_pct=10))[0]
+    '用地供应：第1优先，指标增加10%'
+    >>> priority_text("用地供应", "Land supply", PriorityLevel(allowed=False))[0]
+    '用地供应：不予安排'
+    """
+    if lv.zh and lv.en:
+        return f"{name_zh}：{lv.zh}", f"{name_en}: {lv.en}"
+    if not lv.allowed:
+        zh, en = ["不予安排"], ["denied"]
+    else:
+        zh, en = [], []
+        if lv.level is not None:
+            zh.append(f"第{lv.level}优先")
+            en.append(f"priority {lv.level}")
+        if lv.quota_pct is not None and lv.quota_pct != 0:
+            q = lv.quota_pct
+            zh.append(f"指标{'增加' if q > 0 else '核减'}{abs(q):g}%")
+            en.append(f"quota {'+' if q > 0 else '−'}{abs(q):g}%")
+        if not zh:
+            zh, en = ["正常安排"], ["as usual"]
+    zh_t = lv.zh or "，".join(zh)
+    en_t = lv.en or ", ".join(en)
+    return f"{name_zh}：{zh_t}", f"{name_en}: {en_t}"
+
+
+def compute_measures(results: pa.Table, policies: PolicySet) -> pa.Table:
+    """Every firm's incentives and restrictions under the method's policies.
+
+    Parameters
+    ----------
+    results : pyarrow.Table, shape (n_firms, ...)
+        ``credit_code``, ``class_final`` and optionally ``rated``.
+    policies : PolicySet
+
+    Returns
+    -------
+    pyarrow.Table
+        :data:`MEASURES_SCHEMA`: per firm, its priorities (in the order of
+        the method file), then rewards, then other measures; firms in the
+        order of ``results``. A not-rated firm gets the class the method
+        names (``not_rated``, e.g. 参照B类), and its lines say so.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from fenghuang.methods._policy import PolicySet
+    >>> p = PolicySet.model_validate({"measures": [{"classes": ["D"], "kind": "restriction",
+    ...     "zh": "不得新增用地", "en": "no new land", "source": {"status": "example"}}]})
+    >>> r = pa.table({"credit_code": ["X1", "X2"], "class_final": ["A", "D"]})
+    >>> compute_measures(r, p).select(["credit_code", "text_zh"]).to_pylist()
+    [{'credit_code': 'X2', 'text_zh': '不得新增用地'}]
+    """
+    if "credit_code" not in results.column_names:
+        raise InputError(
+            "E-POLICY-INPUT",
+            zh="评价结果缺少 credit_code 列",
+            en="results have no credit_code column",
+            field="credit_code",
+        )
+    codes = pc.fill_null(as_string_array(results.column("credit_code"), name="credit_code"), "")
+    pcl = policy_classes(results, policies)
+    own = pa.array(pcl.original, pa.string())
+    eff = pa.array(pcl.label, pa.string())
+    n_groups = len(pcl.label)
+    # one entry: per group its (level, allowed, quota, amount, zh, en) or None
+    entries: list[tuple[str, str, str, list[tuple[object, ...] | None]]] = []
+    for topic, p in policies.priorities.items():
+        per: list[tuple[object, ...] | None] = []
+        for g in range(n_groups):
+            lv = p.classes.get(pcl.label[g]) if pcl.label[g] else None
+            if lv is None:
+                per.append(None)
+                continue
+            zh, en = priority_text(p.name_zh, p.name_en, lv)
+            per.append((lv.level, lv.allowed, lv.quota_pct, None, zh, en))
+        entries.append(("priority", topic, p.source.label(), per))
+    others: list[tuple[str, Reward | Measure]] = [("reward", r) for r in policies.rewards]
+    others += [(m.kind, m) for m in policies.measures]
+    for kind, m in others:
+        amount = m.amount_yuan if isinstance(m, Reward) else None
+        per = [
+            (None, None, None, amount, m.zh, m.en)
+            if pcl.label[g] != "" and pcl.label[g] in m.classes
+            else None
+            for g in range(n_groups)
+        ]
+        entries.append((kind, "", m.source.label(), per))
+
+    parts: list[pa.Table] = []
+    order: list[npt.NDArray[np.int64]] = []
+    for pos, (kind, topic, source, per) in enumerate(entries):
+        in_group = np.array([e is not None for e in per], dtype=bool)
+        if not in_group.any():
+            continue
+        rows = np.flatnonzero(in_group[pcl.group])
+        if rows.size == 0:
+            continue
+        gidx = pa.array(pcl.group[rows])
+        filled = [e if e is not None else (None,) * 6 for e in per]
+        cols = list(zip(*filled, strict=True))
+        zh_prefix = [
+            f"{pcl.prefix_zh[g]}：" if pcl.prefix_zh[g] and e is not None else ""
+            for g, e in enumerate(per)
+        ]
+        en_prefix = [
+            f"{pcl.prefix_en[g]}: " if pcl.prefix_en[g] and e is not None else ""
+            for g, e in enumerate(per)
+        ]
+        text_zh = [
+            f"{a}{b}" if b is not None else None for a, b in zip(zh_prefix, cols[4], strict=True)
+        ]
+        text_en = [
+            f"{a}{b}" if b is not None else None for a, b in zip(en_prefix, cols[5], strict=True)
+        ]
+        size = rows.size
+        arrays = [
+            codes.take(pa.array(rows)),
+            own.take(gidx),
+            eff.take(gidx),
+            pa.repeat(pa.scalar(kind, pa.string()), size),
+            pa.repeat(pa.scalar(topic, pa.string()), size),
+            pa.array(cols[0], pa.int64()).take(gidx),
+            pa.array(cols[1], pa.bool_()).take(gidx),
+            pa.array(cols[2], pa.float64()).take(gidx),
+            pa.array(cols[3], pa.float64()).take(gidx),
+            pa.array(text_zh, pa.string()).take(gidx),
+            pa.array(text_en, pa.string()).take(gidx),
+            pa.repeat(pa.scalar(source, pa.string()), size),
+        ]
+        parts.append(pa.Table.from_arrays(arrays, schema=MEASURES_SCHEMA))
+        order.append(rows * (len(entries) + 1) + pos)
+    if not parts:
+        return MEASURES_SCHEMA.empty_table()
+    table = pa.concat_tables(parts)
+    keys = np.concatenate(order)
+    return table.take(pa.array(np.argsort(keys, kind="stable")))
