@@ -492,7 +492,8 @@ def test_news_respectively_bases_fractions() -> None:
         third.value == pytest.approx(100 / 3) and third.kind == "share" and third.qualifier == "约"
     )
     half = next(o for o in obs if o.qualifier == "以上" and o.kind == "share")
-    assert (half.value, half.of, half.indicator_code) == (50.0, "工业总产值", "coal_output")
+    # a share of coal in industry is the mining share, not the coal output (a level in 吨)
+    assert (half.value, half.of, half.indicator_code) == (50.0, "工业总产值", "mining_share")
     park = by[(43.0, "家")]
     assert park.place_name == "萝北县石墨产业园区" and park.place_code == "230421"
 

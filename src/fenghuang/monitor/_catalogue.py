@@ -55,17 +55,21 @@ class Catalogue:
     def __getitem__(self, code: str) -> Indicator:
         return self.indicators[code]
 
-    def match(self, phrase: str) -> str | None:
+    def match(self, phrase: str, *, units: frozenset[str] | None = None) -> str | None:
         """The code whose longest synonym occurs in ``phrase`` (``None`` if none).
 
         An exact name or code match wins; otherwise the longest contained
         synonym, so ``战略性新兴产业增加值占…比重`` beats ``工业增加值``.
+        ``units`` restricts the candidates to indicators normalised to one of
+        these units (a share matches only ``%`` indicators).
         """
         p = _norm(phrase)
         if not p:
             return None
         best: tuple[int, str] | None = None
         for code, ind in self.indicators.items():
+            if units is not None and ind.unit not in units:
+                continue
             if p in {_norm(code), _norm(ind.zh)}:
                 return code
             for syn in (ind.zh, *ind.synonyms):

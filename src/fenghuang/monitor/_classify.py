@@ -27,6 +27,15 @@ from fenghuang.monitor._numbers import Quantity, cn_number
 from fenghuang.monitor._periods import Period
 from fenghuang.monitor._places import Mention
 
+# 比全省高 / 较一季度加快 / 高于全国: a growth rate compared with another place or period
+_COMPARE_BEFORE = re.compile(
+    r"(?:比|较)(?P<of>[^，；]{1,20}?)(?P<inc>增速|增幅)?(?<![提升])(?P<dir>高|低|快|慢)(出)?$"
+    r"|(?:增速|增幅)(?:比|较)(?P<of2>[^，；]{1,20}?)(?P<dir2>加快|放缓|回落|提高|提升|上升|下降)了?$"
+)
+_COMPARE_AFTER = re.compile(r"(增速|增幅)?(?P<dir>高|低|快|慢)于(?P<of>[^，；]{1,20}?)$")
+_COMPARE_DOWN = {"低", "慢", "放缓", "回落", "下降"}
+_YOY_BASES = {"上年", "去年", "上年末", "上年同期", "去年同期", "同期", "上年底", "去年底"}
+
 
 def classify(
     fig: _Fig,
@@ -75,13 +84,14 @@ def classify(
         if _TO_LEVEL.search(left):
             fig.kind = "count" if q.quantity in _COUNTERS else "level"
             fig.sign = 1.0  # 下降到3200万吨 is a level, not a decline of 3200
-        comp = re.search(
-            r"比(?P<of>[^，；]{1,20}?)(?P<inc>增速|增幅)?(?<![提升])(?P<dir>高|低|快|慢)(出)?$",
-            left,
-        ) or re.search(r"(增速|增幅)?(?P<dir>高|低|快|慢)于(?P<of>[^，；]{1,20}?)$", left)
+        comp = _COMPARE_BEFORE.search(left) or _COMPARE_AFTER.search(left)
+        g = comp.groupdict() if comp else {}
+        of, direction = g.get("of") or g.get("of2") or "", g.get("dir") or g.get("dir2") or ""
+        if comp and of in _YOY_BASES:
+            comp = None  # 增速比上年回落0.5个百分点: the usual change, not a comparison
         if comp and prev is not None and q.quantity in {"ratio", "ratio_change"}:
-            fig.of = comp.group("of") + (comp.groupdict().get("inc") or "")
-            fig.sign = -1.0 if comp.group("dir") in {"低", "慢"} else 1.0
+            fig.of = of + (g.get("inc") or "")
+            fig.sign = -1.0 if direction in _COMPARE_DOWN else 1.0
             fig.indicator = prev.indicator
             fig.kind = "growth"
         else:

@@ -51,7 +51,7 @@ from fenghuang.monitor._grammar import (
 from fenghuang.monitor._periods import Period, find_periods
 from fenghuang.monitor._places import Mention, PlaceMatcher
 from fenghuang.monitor._registry import Registry, load_registry
-from fenghuang.monitor._text import Report, Sentence, split_blocks
+from fenghuang.monitor._text import Block, Report, Sentence, split_blocks
 
 __all__ = ["Extractor", "Observation", "extract_text"]
 
@@ -116,31 +116,40 @@ class Extractor:
         self, report: Report, *, report_date: date | None = None, place: str | None = None
     ) -> list[Observation]:
         """All observations of one report (never raises on odd text)."""
+        blocks = split_blocks(report.text)
+        if report_date is None:
+            report_date = dateline(blocks)
         year = report_date.year if report_date else None
         subject = self._resolve_place_arg(place) if place else None
-        blocks = split_blocks(report.text)
-        # a title such as "萍乡市2023年国民经济和社会发展统计公报" names the year reported on
+        # a title such as "萍乡市2023年国民经济和社会发展统计公报" names the period reported on
         title = blocks[0] if blocks and blocks[0].heading else None
-        m = re.search(r"((?:19|20)\d{2})年", title.text) if title else None
-        title_year = int(m.group(1)) if m else None
-        ref_year = title_year or year
+        title_periods = [
+            p for p in (find_periods(title.text, report_year=year) if title else []) if p.year
+        ]
+        title_period = title_periods[0] if title_periods else None
+        ref_year = title_period.year if title_period else year
         if subject is None:
             subject = self.places.most_frequent(report.text)
         out: list[Observation] = []
+        section: Period | None = None  # "一、2023年工作回顾": the period of what follows
         for block in blocks:
             if block.heading:
                 s = self.places.subject_of_heading(block.text)
                 if s:
                     subject = s
+                if block is not title and not _FULL_DATE.search(block.text):  # not a dateline
+                    dated = [p for p in find_periods(block.text, report_year=year) if p.year]
+                    section = dated[0] if dated else section
                 continue
             carry: tuple[Period | None, Period | None] = (None, None)
+            block_ref = section.year if section else ref_year
             for sent in block.sentences:
-                obs, carry = self._sentence(sent, subject, year, ref_year, report.source, carry)
+                obs, carry = self._sentence(sent, subject, year, block_ref, report.source, carry)
+                if section is not None:
+                    obs = [o if o.period else _with_period(o, section) for o in obs]
                 out.extend(obs)
-        if title_year is not None:
-            out = [
-                o if o.period else replace(o, period=str(title_year), year=title_year) for o in out
-            ]
+        if title_period is not None:
+            out = [o if o.period else _with_period(o, title_period) for o in out]
         return out
 
     # -- helpers -----------------------------------------------------------
@@ -265,13 +274,16 @@ class Extractor:
             per = after[0] if after and after[0].start - fig.end < 6 else None
         a, b = sent.span(fig.start, fig.end)
         q = fig.q
+        # a share (or its change) is matched only against share indicators (…占…比重)
+        is_share = fig.kind == "share" or bool(_SHARE_PHRASE.search(fig.indicator))
         code_ind = self.catalogue.match(
             fig.indicator
             + (
                 "占" + fig.of
                 if fig.kind == "share" and fig.of and "占" not in fig.indicator
                 else ""
-            )
+            ),
+            units=_SHARE_UNITS if is_share else None,
         )
         return Observation(
             place_code=code,
@@ -295,6 +307,36 @@ class Extractor:
             sentence_end=sent.end,
             source=source,
         )
+
+
+_SHARE_PHRASE = re.compile(r"占.*(比重|比例|份额)|占比")
+_SHARE_UNITS = frozenset({"%", "‰"})
+_FULL_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATELINE_BLOCKS = 6
+_DATELINE_MAX = 60
+
+
+def dateline(blocks: list[Block]) -> date | None:
+    """The report's date from a dateline near its top (``2024年10月28日 来源：…``).
+
+    Only the first few short blocks without sentence punctuation are looked
+    at, so a date inside the body (``2024年3月5日，该市召开…``) is not
+    mistaken for the report date.
+    """
+    for block in blocks[:_DATELINE_BLOCKS]:
+        if len(block.text) > _DATELINE_MAX or any(ch in block.text for ch in "，。；,;"):
+            continue  # a sentence, not a dateline
+        m = _FULL_DATE.search(block.text)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+    return None
+
+
+def _with_period(o: Observation, p: Period) -> Observation:
+    return replace(o, period=p.label, year=p.year)
 
 
 def extract_text(

@@ -7,7 +7,7 @@ Rule tables are regular expressions (data), shared by :mod:`._classify` and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fenghuang.monitor._numbers import FRACTION_RE, QUANTITY_RE, Quantity, from_fraction, from_match
 from fenghuang.monitor._periods import Period
@@ -30,10 +30,11 @@ _N = r"[一二两三四五六七八九十\d]+"
 _LEAD = re.compile(
     rf"^(近{_N}年(?:来|以来|间)?|{_N}年(?:来|以来|间)|连续{_N}年|"
     r"同期|其中|数据显示|据统计|统计显示|同时|此外|另外|与此同时|截至|截止|到|至|目前|如今|当前|已经|已|共计|共|累计|"
-    r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成|新建|拥有|有|达到|达|为|是|在|的|底|末|以来|间|，|、|和|及|与)+"
+    r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成|新建|拥有|有(?![色机效线限序关])|达到|达|为|是|在|的|底|末|以来|间|"
+    r"(?:比|较|与)(?:上年末|上年同期|去年同期|上年|去年|年初|上月|上季度|同期)|，|、|和|及|与)+"
 )
 _TRAIL = re.compile(
-    r"(同比|比上年|较上年|比去年|年均|平均|分别|累计|共计|共|已|已经|均|实现|完成|达到|高达|达|为|是|突破|超过|超出|"
+    rf"(同比|比上年|较上年|比去年|年均|平均|分别|累计|共计|共|已|已经|均|实现|完成|达到|高达|达|为|是|突破|超过|超出|连续{_N}年|"
     r"超|逾|约|近|将近|接近|不足|不到|仅|保持在|稳定在|控制在|增长|增速|增幅|增加|下降|降低|减少|提高|提升|上涨|回落|"
     r"上升|下滑|缩减|缩小|跨上|跨越|迈上|站上|到|至|了|在|的|由|从|(?<!占)比|较|，|、)+$"
 )
@@ -49,6 +50,7 @@ _CHANGE_WORDS = {"净增", "新增", "增加", "减少", "净减", "累计新增
 _GENERIC_HEADS = {"总数", "总量", "总额", "总规模", "规模", "数量", "总计", "合计"}
 _VERB_CUT = re.compile(r"将|已|正在|正|以来|实施|开展|入驻|介绍|实现|完成|进行|获得|获|被|等|用于")
 _SKIP_QUANTITIES = {"duration", ""}
+_DAY_COUNT = re.compile(r"(天数|日数)(为|达到|达|是|共|有)?$")
 
 
 @dataclass
@@ -118,6 +120,8 @@ def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
         if b < len(text) and text[b] in "年月日号届":
             continue
         q = from_match(m)
+        if q is not None and q.quantity == "duration" and _DAY_COUNT.search(text[:a]):
+            q = replace(q, quantity="count")  # 空气质量优良天数297天: a count of days
         if q is None or q.quantity in _SKIP_QUANTITIES:
             continue
         raw = m.group("num")

@@ -65,6 +65,7 @@ UNITS: dict[str, tuple[str, str, float]] = {
     "吨": ("mass", "吨", 1.0),
     "公斤": ("mass", "吨", 1e-3),
     "千克": ("mass", "吨", 1e-3),
+    "斤": ("mass", "吨", 5e-4),
     "立方米": ("volume", "m³", 1.0),
     "方": ("volume", "m³", 1.0),
     "平方公里": ("area", "亩", 1e6 * _MU_PER_M2),
@@ -201,11 +202,18 @@ def _mag(m: str | None) -> float:
 
 def from_match(m: re.Match[str]) -> Quantity | None:
     """Build a :class:`Quantity` from a :data:`QUANTITY_RE` match (``None`` if not a number)."""
-    num = cn_number(m.group("num"))
+    raw = m.group("num")
+    mag = (m.group("mag") or "") + (m.group("mag3") or "")  # 3000余万元: 3000 × 万
+    if not raw[0].isdigit() and not mag and len(raw) > 1:
+        # 一百二十万吨 is written 120 万吨 (as 120万吨 is), not 1200000 吨
+        for tail in ("万亿", "亿", "万"):
+            if raw.endswith(tail) and len(raw) > len(tail):
+                raw, mag = raw[: -len(tail)], tail
+                break
+    num = cn_number(raw)
     if num is None:
         return None
     unit = m.group("unit") or m.group("unit1") or ""
-    mag = (m.group("mag") or "") + (m.group("mag3") or "")  # 3000余万元: 3000 × 万
     high = None
     if m.group("num2"):
         high = cn_number(m.group("num2"))
