@@ -24,11 +24,19 @@ from fenghuang.policy._bills import BILLS_SCHEMA, bill_summary, compute_bills
 from fenghuang.policy._classes import PolicyClasses, policy_classes
 from fenghuang.policy._history import align_classes, consecutive_d_years
 from fenghuang.policy._measures import MEASURES_SCHEMA, compute_measures
+from fenghuang.policy._store import (
+    firm_bill,
+    firm_measures,
+    run_bills,
+    run_consecutive,
+    run_measures,
+    run_policies,
+)
 
 __all__ = [
     "BILLS_SCHEMA",
-    "MEASURES_SCHEMA",
     "Escalation",
+    "MEASURES_SCHEMA",
     "Measure",
     "PolicyClasses",
     "PolicySet",
@@ -42,7 +50,13 @@ __all__ = [
     "compute_bills",
     "compute_measures",
     "consecutive_d_years",
+    "firm_bill",
+    "firm_measures",
     "parse_policies",
     "policy_classes",
     "policy_errors",
+    "run_bills",
+    "run_consecutive",
+    "run_measures",
+    "run_policies",
 ]

@@ -6,6 +6,8 @@ over firms: a country's million firms cost a few array passes per item.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -213,6 +215,25 @@ def _reason(
     return zh, en, percent
 
 
+def _years_by_label(consecutive_d: object | None, n: int) -> dict[str, npt.NDArray[np.int64]]:
+    """``consecutive_d`` as {label: years}; ``"*"`` for one array meant for every label."""
+    if consecutive_d is None:
+        return {}
+    raw = consecutive_d if isinstance(consecutive_d, Mapping) else {"*": consecutive_d}
+    out = {}
+    for label, values in raw.items():
+        years = np.asarray(values, dtype=np.int64).reshape(-1)
+        if years.shape[0] != n:
+            raise InputError(
+                "E-POLICY-INPUT",
+                zh=f"consecutive_d 长度（{years.shape[0]}）与企业数（{n}）不一致",
+                en=f"consecutive_d has {years.shape[0]} values for {n} firms",
+                field="consecutive_d" if label == "*" else f"consecutive_d[{label}]",
+            )
+        out[str(label)] = years
+    return out
+
+
 def compute_bills(
     results: pa.Table,
     facts: pa.Table,
@@ -233,10 +254,12 @@ def compute_bills(
         A firm or field absent from facts counts as missing.
     policies : PolicySet
         The method's ``[policies]``.
-    consecutive_d : sequence of int, shape (n_firms,), optional
-        Per firm, the consecutive years in each escalation's class ending
-        this year (:func:`consecutive_d_years`). None: 1 for every firm in
-        that class (no earlier years known).
+    consecutive_d : sequence of int, shape (n_firms,), or dict of str to it, optional
+        Per firm, the consecutive years in the escalation's class ending
+        this year (:func:`consecutive_d_years`); a dict gives them per
+        escalation label (``{"D": …}``) when surcharges escalate on different
+        classes. None, or a label not in the dict: 1 for every firm in that
+        class (no earlier years known).
 
     Returns
     -------
@@ -267,17 +290,7 @@ def compute_bills(
     codes = pc.fill_null(as_string_array(results.column("credit_code"), name="credit_code"), "")
     n = len(codes)
     pcl = policy_classes(results, policies)
-    if consecutive_d is None:
-        years = np.ones(n, dtype=np.int64)
-    else:
-        years = np.asarray(consecutive_d, dtype=np.int64).reshape(-1)
-        if years.shape[0] != n:
-            raise InputError(
-                "E-POLICY-INPUT",
-                zh=f"consecutive_d 长度（{years.shape[0]}）与企业数（{n}）不一致",
-                en=f"consecutive_d has {years.shape[0]} values for {n} firms",
-                field="consecutive_d",
-            )
+    by_label = _years_by_label(consecutive_d, n)
     parts: list[pa.Table] = []
     order: list[npt.NDArray[np.int64]] = []
     cache: dict[str, npt.NDArray[np.float64]] = {}
@@ -286,6 +299,8 @@ def compute_bills(
     for pos, (item, s) in enumerate(policies.surcharges.items()):
         if s.basis not in cache:
             cache[s.basis] = facts_column(codes, facts, s.basis)[0]
+        label = s.escalation.label if s.escalation is not None else ""
+        years = by_label.get(label, by_label.get("*", np.ones(n, dtype=np.int64)))
         got = _one_item(item, s, pcl, years, cache[s.basis])
         if got is None:
             continue
