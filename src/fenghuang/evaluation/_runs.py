@@ -21,7 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from fenghuang.errors import EvaluationError, FenghuangError, NotFoundError
+from fenghuang.errors import EvaluationError
 from fenghuang.evaluation._model import Evaluation
 from fenghuang.evaluation._store import (
     evaluation_from_tables,
@@ -144,38 +144,24 @@ def resolve_method(method: str | Path | MethodSource) -> MethodSource:
 
     Raises
     ------
-    NotFoundError
-        ``E-METHOD-NOT-FOUND`` when neither a shipped method nor a file.
+    MethodError
+        ``E-METHOD-NOT-FOUND`` when neither a shipped method nor a file, or
+        the file's validation errors.
     """
     if isinstance(method, MethodSource):
         return method
     methods = importlib.import_module("fenghuang.methods")
-    path = Path(method)
-    if path.suffix in (".toml", ".yaml", ".yml") and path.exists():
-        text = path.read_text(encoding="utf-8")
-        parsed = methods.parse_method(text, source=str(path))
-    else:
-        name = str(method)
-        try:
-            text = methods.method_text(name)
-        except (KeyError, FileNotFoundError, FenghuangError) as exc:
-            raise NotFoundError(
-                "E-METHOD-NOT-FOUND",
-                zh=f"评价办法不存在：{name}",
-                en=f"no such method: {name}",
-                hint_zh="可用 fenghuang.methods.list_methods() 查看",
-                hint_en="see fenghuang.methods.list_methods()",
-            ) from exc
-        parsed = methods.load_method(name)
-    name = str(getattr(parsed, "name", None) or path.stem)
-    title = str(getattr(parsed, "title", None) or getattr(parsed, "title_zh", None) or name)
+    parsed = methods.load_method(method)
+    text = str(parsed.text)
+    meta = getattr(parsed, "meta", None)
+    title = str(getattr(meta, "title_zh", "") or parsed.name)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return MethodSource(name=name, title=title, text=text, sha256=sha, parsed=parsed)
+    return MethodSource(name=str(parsed.name), title=title, text=text, sha256=sha, parsed=parsed)
 
 
 def _parse_text(text: str, name: str) -> Any:
     methods = importlib.import_module("fenghuang.methods")
-    return methods.parse_method(text, source=f"<run {name}>")
+    return methods.parse_method(text, file=f"<run {name}>")
 
 
 def _run_from(store: Store, rec: RunRecord, *, created: bool = False) -> Run:

@@ -128,6 +128,7 @@ def write_summary_report(
     path: str | Path,
     *,
     pool_names: Mapping[str, str] | None = None,
+    by: Sequence[tuple[str, str]] = (("county", "区县"), ("park", "园区"), ("chain", "产业链")),
 ) -> Path:
     """Write the leaders' Word summary of one run.
 
@@ -143,6 +144,8 @@ def write_summary_report(
         Where to write the .docx.
     pool_names : mapping, optional
         Pool id → Chinese name.
+    by : sequence of (column, Chinese label)
+        One class-distribution chart per column (rated firms only).
 
     Returns
     -------
@@ -177,8 +180,8 @@ def write_summary_report(
             for pool, c in by_pool.items()
         ],
     )
-    doc.add_heading("二、分区县、园区、产业链等级分布", level=1)
-    for key, label in (("county", "区县"), ("park", "园区"), ("chain", "产业链")):
+    doc.add_heading("二、分" + "、".join(label for _, label in by) + "等级分布", level=1)
+    for key, label in by:
         groups: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for r in rated:
             groups[str(r.get(key) or "未填报")][str(r["class_final"])] += 1

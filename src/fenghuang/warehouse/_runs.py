@@ -171,8 +171,8 @@ def _not_found(run_id: str) -> NotFoundError:
         "E-RUN-NOT-FOUND",
         zh=f"评价批次不存在：{run_id}",
         en=f"no such evaluation run: {run_id}",
-        hint_zh="用 fenghuang results 或网页“评价批次”查看已有批次",
-        hint_en="list the runs with the web page 'Runs' or list_runs(store)",
+        hint_zh="用 fenghuang runs 或网页“评价批次”页查看已有批次",
+        hint_en="list the runs with fenghuang runs or on the web page 'Runs'",
         run=run_id,
     )
 
