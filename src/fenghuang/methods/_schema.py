@@ -1,0 +1,259 @@
+"""The method-file schema: frozen pydantic models with ``extra="forbid"``.
+
+A method file (TOML) has these tables, in this order (see docs/methods.md):
+``[meta]`` (with ``[meta.source]``), ``[[derived]]``, ``[[indicators]]``,
+``[[pools]]`` (each with ``[[pools.items]]`` and an optional ``[pools.classes]``),
+``[classes]``, ``[[not_rated]]``, ``[[provisional]]``, ``[[vetoes]]``,
+``[[adjustments]]`` and ``[policies]``. Formulas are strings in the language of
+:mod:`fenghuang.methods._formula`; the loader compiles and checks them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from fenghuang.methods._formula import Formula
+from fenghuang.methods._policy import PolicySet
+
+__all__ = [
+    "Adjustment",
+    "BenchmarkStat",
+    "ClassRule",
+    "Derived",
+    "Indicator",
+    "Item",
+    "Meta",
+    "Method",
+    "MethodInfo",
+    "NotRated",
+    "Pool",
+    "Provisional",
+    "Source",
+    "Veto",
+]
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Frozen):
+    """Where the method comes from: document title, number, issuer, URL, date."""
+
+    title: Text
+    document: str = ""  # 文号, e.g. 浙政发〔2018〕5号
+    issuer: str = ""
+    url: str = ""
+    date: str = ""  # publication date, ISO
+    note: str = ""
+
+
+class Meta(_Frozen):
+    """The method's identity and provenance."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title_zh: Text
+    title_en: Text
+    year: int  # the year the benchmarks are for
+    reconstruction: bool
+    note: str = ""  # what was reconstructed or chosen, and why
+    source: Source
+
+
+class Derived(_Frozen):
+    """A derived field such as land = own + leased-in − leased-out (base units)."""
+
+    name: Code
+    zh: Text
+    en: str = ""
+    unit: str = ""
+    formula: Text
+
+
+class Indicator(_Frozen):
+    """One indicator: a formula in base units, shown as ``value × scale`` in ``unit``."""
+
+    code: Code
+    zh: Text
+    en: Text
+    unit: str  # display unit, e.g. 万元/亩
+    base_unit: str = ""  # unit of the formula's result, e.g. 元/亩
+    scale: Annotated[float, Field(gt=0)] = 1.0  # display = base × scale
+    formula: Text
+    direction: Literal[1, -1] = 1
+    lever: Code | None = None  # the field a counterfactual changes (tax_paid, energy_tce …)
+    note: str = ""
+
+
+class BenchmarkStat(_Frozen):
+    """A benchmark computed from the data: ``factor × statistic`` of a pool's values."""
+
+    statistic: Literal["mean", "median", "min", "max", "quantile"]
+    q: Annotated[float, Field(ge=0, le=1)] | None = None  # for "quantile"
+    year: Literal["current", "previous"] = "current"
+    scope: Literal["pool", "all"] = "pool"  # the same pool, or all firms with a value
+    group_by: str | None = None  # formula giving a group (e.g. county_code)
+    factor: Annotated[float, Field(gt=0)] = 1.0
+
+
+class Item(_Frozen):
+    """One scored indicator in a pool."""
+
+    indicator: Code
+    weight: Annotated[float, Field(gt=0)]  # points
+    benchmark: Annotated[float, Field(gt=0)] | BenchmarkStat | None = None  # display units
+    cap: Annotated[float, Field(gt=0)] | None = None  # most points = cap × weight
+    missing: Literal["pool_mean", "zero", "penalty"] = "zero"
+    penalty: Annotated[float, Field(ge=0)] = 0.0  # points deducted when missing="penalty"
+
+
+class ClassRule(_Frozen):
+    """How scores become classes: shares (best first) or score thresholds."""
+
+    labels: list[Text] = ["A", "B", "C", "D"]
+    rule: Literal["shares", "thresholds"]
+    shares: list[Annotated[float, Field(ge=0, le=1)]] | None = None
+    thresholds: list[float] | None = None
+    group_by: str | None = None  # formula giving the class group (e.g. prefix(industry_code, 2))
+    min_group: Annotated[int, Field(ge=1)] = 1  # smaller groups are merged into the pool ('')
+
+
+class Pool(_Frozen):
+    """A set of firms scored and classed together (first matching ``when`` wins)."""
+
+    code: Code
+    zh: Text
+    en: Text
+    when: Text
+    scoring: Literal["benchmark", "minmax"]
+    cap: Annotated[float, Field(gt=0)] | None = None  # default cap of its items
+    minmax_range: tuple[float, float] = (20.0, 100.0)  # percent of the weight
+    items: Annotated[list[Item], Field(min_length=1)]
+    classes: ClassRule | None = None  # default: the method's [classes]
+
+
+class NotRated(_Frozen):
+    """Firms that get no score: exempt categories, no land, class T …"""
+
+    id: Code
+    when: Text
+    label: Text  # class_final shown, e.g. 参照B or T
+    reason_zh: Text
+    reason_en: Text
+    remark_zh: str = ""
+
+
+class Provisional(_Frozen):
+    """Firms scored but never below ``floor`` unless vetoed (new firms, major projects)."""
+
+    id: Code
+    when: Text
+    floor: Text  # worst class allowed, e.g. C
+    reason_zh: Text
+    reason_en: Text
+
+
+class Veto(_Frozen):
+    """一票否决: bars the classes better than ``cap`` (or sets ``to``)."""
+
+    id: Code
+    when: Text
+    cap: str | None = None  # best class allowed, e.g. C
+    to: str | None = None  # or a fixed class, e.g. D
+    reason_zh: Text
+    reason_en: Text
+
+
+class Adjustment(_Frozen):
+    """定档 (fix), 提档 (up) or 降档 (down), applied in file order."""
+
+    id: Code
+    kind: Literal["fix", "up", "down"]
+    when: Text
+    to: str | None = None  # for fix
+    steps: Annotated[int, Field(ge=1)] = 1  # for up/down
+    reason_zh: Text
+    reason_en: Text
+
+
+class Method(_Frozen):
+    """A validated method file (see :func:`fenghuang.methods.load_method`).
+
+    Attributes
+    ----------
+    meta, derived, indicators, pools, classes, not_rated, provisional, vetoes,
+    adjustments, policies
+        The file's tables.
+    text : str
+        The file's text as loaded (stored with a run).
+    sha256 : str
+        Its hash.
+    """
+
+    meta: Meta
+    derived: list[Derived] = []
+    indicators: Annotated[list[Indicator], Field(min_length=1)]
+    pools: Annotated[list[Pool], Field(min_length=1)]
+    classes: ClassRule
+    not_rated: list[NotRated] = []
+    provisional: list[Provisional] = []
+    vetoes: list[Veto] = []
+    adjustments: list[Adjustment] = []
+    policies: PolicySet = PolicySet()
+
+    _formulas: dict[str, Formula] = PrivateAttr(default_factory=dict)
+    _text: str = PrivateAttr(default="")
+    _sha256: str = PrivateAttr(default="")
+    _file: str = PrivateAttr(default="")
+
+    @property
+    def name(self) -> str:
+        """The method's name (``meta.name``)."""
+        return self.meta.name
+
+    @property
+    def text(self) -> str:
+        """The method file's text."""
+        return self._text
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the text (hex)."""
+        return self._sha256
+
+    @property
+    def file(self) -> str:
+        """Where it was loaded from (a path or the ``file`` given to parse_method)."""
+        return self._file
+
+    def formula(self, key: str) -> Formula:
+        """A compiled formula by key: ``derived.<name>``, ``indicator.<code>``,
+        ``pool.<code>``, ``classes.<pool or *>``, ``benchmark.<pool>.<indicator>``,
+        ``not_rated.<id>``, ``provisional.<id>``, ``veto.<id>``, ``adjustment.<id>``."""
+        return self._formulas[key]
+
+    def indicator(self, code: str) -> Indicator:
+        """The indicator with this code."""
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    def class_rule(self, pool: Pool) -> ClassRule:
+        """The pool's class rule (its own or the method's)."""
+        return pool.classes or self.classes
+
+
+class MethodInfo(_Frozen):
+    """A shipped method, as listed by :func:`fenghuang.methods.list_methods`."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    source: str
+    reconstruction: bool
