@@ -115,3 +115,58 @@ def test_session_expires(app_client, store, settings):
     store.execute("update web_sessions set expires_at = expires_at - interval 1 day")
     r = c.get("/admin", follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_passwords_are_stored_as_argon2id(store):
+    from fenghuang.web._security import verify_password
+
+    rows = store.fetch_all("select username, password_hash from web_users order by username")
+    assert len(rows) == 6
+    for user, hashed in rows:
+        assert hashed.startswith("$argon2id$"), user
+        assert PASSWORD not in hashed
+        assert verify_password(hashed, PASSWORD) and not verify_password(hashed, PASSWORD + "x")
+    assert len({h for _, h in rows}) == len(rows)  # salted: same password, different hashes
+
+
+def test_upload_dir_inside_the_web_root_is_refused(tmp_path):
+    import pytest
+
+    from fenghuang.errors import InputError
+    from fenghuang.web import Settings, create_app
+    from fenghuang.web._app import STATIC_DIR
+
+    for inside in (STATIC_DIR / "uploads", STATIC_DIR.parent / "templates" / "x"):
+        settings = Settings(store_path=tmp_path / "w.duckdb", upload_dir=inside)
+        with pytest.raises(InputError) as err:
+            create_app(settings)
+        assert err.value.code == "E-WEB-UPLOAD-DIR"
+    assert not (STATIC_DIR / "uploads").exists()
+
+
+def test_evidence_is_stored_outside_the_web_root_under_a_random_name(app_client, settings):
+    from fenghuang.web._app import STATIC_DIR
+
+    c = app_client()
+    token = login(c, "firm_a")
+    pdf = b"%PDF-1.4\n%secret evidence\n%%EOF\n"
+    r = c.post(
+        "/appeals",
+        data={
+            "csrf_token": token,
+            "credit_code": "91360300MA35XXXX1A",
+            "year": "2023",
+            "field": "tax_paid",
+            "claimed_value": "5",
+            "reason": "漏报",
+        },
+        files={"evidence": ("../../static/完税证明.pdf", pdf, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:300]
+    stored = [p for p in settings.uploads.rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in stored] == [pdf]
+    assert stored[0].suffix == ".pdf" and "完税证明" not in stored[0].name
+    assert STATIC_DIR.resolve() not in stored[0].resolve().parents
+    assert not list(STATIC_DIR.rglob("*完税证明*"))
+    assert c.get(f"/static/{stored[0].name}").status_code == 404

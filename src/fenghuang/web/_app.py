@@ -138,6 +138,21 @@ def _synthetic_flag(settings: Settings, store: Store) -> Any:
     return flag
 
 
+def _check_upload_dir(settings: Settings) -> None:
+    """Refuse an upload directory inside the package (the web root and templates)."""
+    uploads = settings.uploads.resolve()
+    package = STATIC_DIR.parent.resolve()
+    if uploads == package or package in uploads.parents:
+        raise InputError(
+            "E-WEB-UPLOAD-DIR",
+            zh=f"上传目录不能位于网站目录之内：{uploads}",
+            en=f"the upload directory must lie outside the web root: {uploads}",
+            file=str(uploads),
+            hint_zh="请将 FENGHUANG_UPLOAD_DIR 设为数据目录下的文件夹",
+            hint_en="set FENGHUANG_UPLOAD_DIR to a folder next to the store",
+        )
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """Build the web application.
 
@@ -149,6 +164,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         An open store to use (tests); otherwise ``settings.store_path`` is
         opened and closed with the application.
 
+    Raises
+    ------
+    InputError
+        ``E-WEB-UPLOAD-DIR`` when the upload directory lies inside the web
+        root (``fenghuang/web/``), where it could be served.
+
     Returns
     -------
     FastAPI
@@ -157,6 +178,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         ``cache`` (a dict other areas may keep derived data in).
     """
     settings = settings or Settings.from_env()
+    _check_upload_dir(settings)
     own_store = store is None
     the_store = store if store is not None else Store(settings.store_path)
 
