@@ -13,6 +13,7 @@ import numpy.typing as npt
 from fenghuang.errors import EngineInputError
 
 from ._checks_wm import FloatArray
+from ._jit import share_bin_kernels
 
 __all__: list[str] = []
 
@@ -86,10 +87,15 @@ def _share_classes(
     shares: FloatArray,
     groups: npt.ArrayLike | None,
     higher_is_better: bool,
+    compiled: bool = False,
 ) -> tuple[
     npt.NDArray[np.integer], FloatArray, IntArray, npt.NDArray[np.generic], npt.NDArray[np.bool_]
 ]:
-    """Class index per unit (K for NaN), cut-offs (G, K), group codes, keys, keys present."""
+    """Class index per unit (K for NaN), cut-offs (G, K), group codes, keys, keys present.
+
+    ``compiled``: bin, count and assign with the numba kernels (one pass each
+    instead of several numpy passes); same keys, same result.
+    """
     n = s.shape[0]
     K = shares.size
     if groups is None:
@@ -121,17 +127,18 @@ def _share_classes(
         with np.errstate(over="ignore"):
             span = hi - lo
             scale = B / span * (1.0 - 1e-12) if span > 0 else 0.0
-        if np.isfinite(span) and 0.0 < scale < np.inf:
-            tmp = np.subtract(good, lo)
-            np.multiply(tmp, scale, out=tmp)
-            key = tmp.astype(np.intp)
-            del tmp
-            np.minimum(key, B - 1, out=key)
-            key += codes * B
-        else:  # equal scores, or a range that is subnormal or overflows: one bin
+        key: IntArray | None = None
+        binned = bool(np.isfinite(span) and 0.0 < scale < np.inf)
+        if not binned:  # equal scores, or a range that is subnormal or overflows: one bin
             B = 1
             key = codes.copy()
-        cnt = np.bincount(key, minlength=G * B).reshape(G, B)
+            cnt = np.bincount(key, minlength=G * B).reshape(G, B)
+        elif compiled:
+            count, assign = share_bin_kernels()
+            cnt = count(good, codes, lo, scale, B, G).reshape(G, B)
+        else:
+            key = _keys(good, codes, lo, scale, B)
+            cnt = np.bincount(key, minlength=G * B).reshape(G, B)
         n_valid = cnt.sum(axis=1)
         cum = _cumulative_counts(shares, n_valid)  # (G, K)
         from_top = np.cumsum(cnt[:, ::-1], axis=1)  # units in the top r+1 bins
@@ -152,12 +159,15 @@ def _share_classes(
         for k in range(K - 2, -1, -1):
             bin_cls[(bins[None, :] > tb[:, k, None]) & active[:, k, None]] = k
         bin_cls.ravel()[target[active]] = K
-        cls = bin_cls.ravel().take(key)
+        if key is None:
+            cls = np.empty_like(bin_cls, shape=(m,))
+            assign(good, codes, lo, scale, B, bin_cls.ravel(), cls)
+        else:
+            cls = bin_cls.ravel().take(key)
         cand = np.flatnonzero(cls == K)
         if cand.size:
-            cut_good[active] = _select(
-                good[cand], key[cand], target[active], (need - above)[active]
-            )
+            key_c = key[cand] if key is not None else _keys(good[cand], codes[cand], lo, scale, B)
+            cut_good[active] = _select(good[cand], key_c, target[active], (need - above)[active])
             cg = codes[cand]
             cv = good[cand]
             cc = np.full(cand.size, K - 1, dtype=cls.dtype)
@@ -176,6 +186,17 @@ def _share_classes(
     elif dense:
         present = np.bincount(codes_all, minlength=G) > 0
     return cls, cutoffs, codes_all, keys, present
+
+
+def _keys(good: FloatArray, codes: IntArray, lo: float, scale: float, B: int) -> IntArray:
+    """Histogram key ``code * B + bin`` of each score (the compiled kernels do the same)."""
+    tmp = np.subtract(good, lo)
+    np.multiply(tmp, scale, out=tmp)
+    key = tmp.astype(np.intp)
+    del tmp
+    np.minimum(key, B - 1, out=key)
+    key += codes * B
+    return key
 
 
 def _select(values: FloatArray, keys: IntArray, targets: IntArray, ranks: IntArray) -> FloatArray:

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from fenghuang.errors import EngineInputError
 
 from ._checks_wm import FloatArray, as_types, check_weight_values, indicator_name
+from ._jit import Kernel, benchmark_benefit_kernel, benchmark_kernel, use_compiled
 
 __all__ = ["score_benchmark"]
 
@@ -59,6 +60,7 @@ def score_benchmark(
     types: npt.ArrayLike | None = None,
     *,
     names: Sequence[str] | None = None,
+    kernel: Kernel = "auto",
 ) -> FloatArray:
     """Benchmark-ratio score ``sum_j w_j * clip(r_ij, 0, k_j)``.
 
@@ -81,6 +83,10 @@ def score_benchmark(
     types : array-like of +1/-1, optional
         Default all benefit.
     names : sequence of str, optional
+    kernel : {"auto", "numpy", "compiled"}, default "auto"
+        ``"compiled"``: one numba loop per row; ``"auto"``: compiled only for
+        matrices of at least 1,000,000 cells when numba is installed. Results
+        agree to rounding (relative 1e-12).
 
     Returns
     -------
@@ -117,6 +123,15 @@ def score_benchmark(
     check_weight_values(w, names=names)
     t = as_types(types, m)
     cost = t < 0
+    if use_compiled(kernel, A.size):
+        out = np.empty(n)
+        if not cost.any():
+            benchmark_benefit_kernel(m)(A.reshape(-1), w / b, k * b, out)
+        else:
+            coef = np.where(cost, w * b, w / b)
+            top = np.where(np.isinf(k), np.inf, k * w)
+            benchmark_kernel(m)(A.reshape(-1), coef, top, cost.astype(np.float64), out)
+        return out
     rows = min(n, _BLOCK)
     zero_t = np.zeros(rows * m)  # an array floor is much faster than a scalar one
     buf = np.empty(rows * m)
