@@ -275,3 +275,32 @@ def test_report_date_argument_overrides_the_dateline() -> None:
     obs = Extractor().extract(report, report_date=date(2025, 10, 1))
     gdp = next(o for o in obs if o.indicator_code == "gdp" and o.kind == "level")
     assert gdp.period == "2025Q1-Q3"
+
+
+BULLETIN_SNIPPETS = """鹤岗市2023年统计公报
+全年实现旅游收入120亿元，接待游客1200万人次，分别增长15.3%和12.6%。
+第一季度，全市规模以上工业增加值增长4.5%。
+全年粮食总产量达到一百五十二万吨，增长百分之三点二。
+全市煤炭产业增加值占规模以上工业增加值的比重下降1.5个百分点。
+城镇新增就业2.1万人，城镇登记失业率控制在3.5%以内。
+"""
+
+
+def test_respectively_percent_words_and_year_less_quarters() -> None:
+    from fenghuang.monitor import extract_text
+
+    obs = extract_text(BULLETIN_SNIPPETS, report_date=date(2024, 3, 1))
+    by = {(o.value, o.unit): o for o in obs}
+    # 分别 after two figures: the n-th growth belongs to the n-th figure before it
+    assert (by[(15.3, "%")].indicator, by[(15.3, "%")].kind) == ("旅游收入", "growth")
+    assert (by[(12.6, "%")].indicator, by[(12.6, "%")].kind) == ("接待游客", "growth")
+    # a year-less quarter in a bulletin on 2023 is in 2023, not in the report's year
+    assert by[(4.5, "%")].period == "2023Q1"
+    grain = by[(152.0, "万吨")]
+    assert (grain.indicator_code, grain.value_norm) == ("grain_output", 1.52e6)
+    assert by[(3.2, "%")].kind == "growth"  # 百分之三点二
+    share = by[(-1.5, "个百分点")]
+    assert share.indicator == "煤炭产业增加值占规模以上工业增加值比重"
+    assert share.kind == "growth"
+    jobless = by[(3.5, "%")]
+    assert (jobless.indicator_code, jobless.qualifier) == ("unemployment", "以内")

@@ -47,6 +47,7 @@ from fenghuang.monitor._grammar import (
     _Fig,
     find_figures,
     respectively,
+    respectively_indicators,
 )
 from fenghuang.monitor._periods import Period, find_periods
 from fenghuang.monitor._places import Mention, PlaceMatcher
@@ -179,7 +180,7 @@ class Extractor:
         scope, last = carry
         # 全年/年末 inside a paragraph scoped to a year (过去一年，…) mean that year
         in_year = scope.year if scope is not None and scope.year else ref_year
-        periods = find_periods(text, report_year=year, ref_year=in_year)
+        periods = find_periods(text, report_year=year, ref_year=in_year, part_year=ref_year)
         figs = find_figures(text, periods)
         ranks = list(_RANK.finditer(text))
         # 比上年/较去年同期/同比: a comparison base, not the figure's period
@@ -202,6 +203,10 @@ class Extractor:
         )
         target = bool(_TARGET.search(text))
         respective = respectively(text, figs, mentions, clauses)
+        # 分别 pairs figures with places first; otherwise with the figures before it
+        same_order = {
+            k: v for k, v in respectively_indicators(text, figs).items() if k not in respective
+        }
         out: list[Observation] = []
         prev: _Fig | None = None
         items: list[tuple[int, _Fig | re.Match[str]]] = [(f.start, f) for f in figs]
@@ -215,6 +220,9 @@ class Extractor:
                 ca = next((a for a, b in clauses if a <= fig.start < b), 0)
                 left_start = max(ca, prev.end if prev and prev.end > ca else ca)
                 classify(fig, text, left_start, ca, prev, target, periods, mentions)
+                src = figs[same_order[fig.start]] if fig.start in same_order else None
+                if src is not None and src.indicator and _distinct(figs, same_order):
+                    fig.indicator, fig.of = src.indicator, ""
                 if not fig.indicator:
                     continue
                 prev = fig
@@ -333,6 +341,12 @@ def dateline(blocks: list[Block]) -> date | None:
             except ValueError:
                 continue
     return None
+
+
+def _distinct(figs: list[_Fig], pairs: dict[int, int]) -> bool:
+    """The figures named before 分别 carry different indicators (else nothing to pair)."""
+    inds = [figs[i].indicator for i in pairs.values()]
+    return len(set(inds)) == len(inds)
 
 
 def _with_period(o: Observation, p: Period) -> Observation:

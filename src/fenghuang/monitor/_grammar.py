@@ -169,6 +169,28 @@ def respectively(
     return out
 
 
+def respectively_indicators(text: str, figs: list[_Fig]) -> dict[int, int]:
+    """旅游收入120亿元，接待游客1200万人次，分别增长15.3%和12.6%: the n-th figure before.
+
+    Maps the start of each figure after ``分别`` to the index (in ``figs``) of
+    the figure before ``分别`` whose indicator it takes: the last n figures
+    before it in the same clause group (since the last ``；``/``。``), when
+    ``分别`` is followed by n ≥ 2 figures.
+    """
+    out: dict[int, int] = {}
+    for m in re.finditer("分别", text):
+        at = m.start()
+        begin = max(text.rfind("；", 0, at), text.rfind("。", 0, at)) + 1
+        ends = [e for e in (text.find("；", at), text.find("。", at)) if e >= 0]
+        end = min(ends or [len(text)])
+        after = [f for f in figs if at < f.start < end]
+        before = [i for i, f in enumerate(figs) if begin <= f.start < at]
+        if len(after) >= 2 and len(before) >= len(after):
+            for f, i in zip(after, before[-len(after) :], strict=True):
+                out[f.start] = i
+    return out
+
+
 def strip_phrase(text: str, a: int, b: int, periods: list[Period], mentions: list[Mention]) -> str:
     """The indicator phrase in ``text[a:b]``: periods and places cut it, connectives and verbs trimmed."""
     chars = list(text[a:b])
@@ -199,4 +221,5 @@ def clean_run(phrase: str) -> str:
             phrase = phrase.rsplit(particle, 1)[1]
     phrase = _MEASURE_LEAD.sub("", phrase)
     phrase = re.sub(r"(?<=.)(实现|完成)(?=.)", "", phrase)  # 企业实现营业收入 → 企业营业收入
+    phrase = re.sub(r"的(比重|比例|份额)$", r"\1", phrase)  # …增加值的比重 → …增加值比重
     return phrase.strip("“”\"'（）() ")

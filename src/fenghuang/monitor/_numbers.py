@@ -139,7 +139,7 @@ QUANTITY_RE = re.compile(
 _CN_DIGITS = r"[一二两三四五六七八九十百]+"
 #: Fractions and tenths as shares: 三分之一, 1/5, 五成 (kept as written, valued in %).
 FRACTION_RE = re.compile(
-    rf"(?P<pre>{_PRE})?(?:(?P<den>{_CN_DIGITS})分之(?P<num>{_CN_DIGITS})"
+    rf"(?P<pre>{_PRE})?(?:(?P<den>{_CN_DIGITS})分之(?P<num>{_CN_DIGITS}(?:点[零〇一二三四五六七八九]+)?)"
     rf"|(?P<anum>\d+)/(?P<aden>\d+)(?![\d.%])"
     rf"|(?P<tenths>[一二两三四五六七八九]|\d)成(?![本为立功果员交])(?P<half>半)?)"
     rf"(?P<post>{_POST})?"

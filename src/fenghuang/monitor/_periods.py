@@ -64,7 +64,7 @@ def _rel_year(word: str | None, report_year: int | None) -> int | None:
 
 
 def _label(
-    m: re.Match[str], report_year: int | None, ref_year: int | None
+    m: re.Match[str], report_year: int | None, ref_year: int | None, part_year: int | None
 ) -> tuple[str, int | None] | None:
     g = m.groupdict()
     if g["ref"]:
@@ -72,14 +72,14 @@ def _label(
     if g["y1"]:
         return f"{g['y1']}-{g['y2']}", int(g["y2"])
     if g["m1"]:
-        y = int(g["ym"]) if g["ym"] else _rel_year(g["relm"], report_year) or report_year
+        y = int(g["ym"]) if g["ym"] else _rel_year(g["relm"], report_year) or part_year
         a, b = cn_number(g["m1"]), cn_number(g["m2"])
         if a is None or b is None or not (1 <= a <= b <= 12):
             return None
         body = f"M{int(a):02d}-M{int(b):02d}"
         return (f"{y}{body}" if y else body), y
     if g["q"]:
-        y = int(g["yq"]) if g["yq"] else _rel_year(g["relq"], report_year) or report_year
+        y = int(g["yq"]) if g["yq"] else _rel_year(g["relq"], report_year) or part_year
         q = g["q"]
         if q == "全年":
             y = int(g["yq"]) if g["yq"] else _rel_year(g["relq"], report_year) or ref_year
@@ -97,7 +97,7 @@ def _label(
         mo = cn_number(g["mo"])
         if mo is None or not 1 <= mo <= 12:
             return None
-        y = int(g["ymo"]) if g["ymo"] else report_year
+        y = int(g["ymo"]) if g["ymo"] else part_year
         return (f"{y}M{int(mo):02d}" if y else f"M{int(mo):02d}"), y
     if g["y"]:
         y = int(g["y"])
@@ -126,7 +126,11 @@ def _label(
 
 
 def find_periods(
-    text: str, *, report_year: int | None = None, ref_year: int | None = None
+    text: str,
+    *,
+    report_year: int | None = None,
+    ref_year: int | None = None,
+    part_year: int | None = None,
 ) -> list[Period]:
     """Every period expression in ``text``, in order, with its character span.
 
@@ -135,18 +139,22 @@ def find_periods(
     text : str
         One sentence.
     report_year : int, optional
-        Year of the report's date: resolves 今年/去年/目前 and year-less
-        quarters and months.
+        Year of the report's date: resolves 今年/去年/目前.
     ref_year : int, optional
-        The year the document reports on (a bulletin titled 2023年…统计公报):
-        resolves 全年/年末. Defaults to ``report_year``.
+        The year the document reports on (a bulletin titled 2023年…统计公报,
+        a section headed 2023年工作回顾): resolves 全年/年末. Defaults to
+        ``report_year``.
+    part_year : int, optional
+        The year of year-less quarters, halves and months (上半年, 1—8月):
+        the document's or section's year. Defaults to ``ref_year``.
     """
     ref_year = ref_year if ref_year is not None else report_year
+    part_year = part_year if part_year is not None else ref_year
     out = []
     for m in _PERIOD_RE.finditer(text):
         if not m.group(0).strip():
             continue
-        lab = _label(m, report_year, ref_year)
+        lab = _label(m, report_year, ref_year, part_year)
         if lab is None:
             continue
         out.append(Period(lab[0], lab[1], m.start(), m.end(), m.group(0)))
