@@ -122,6 +122,28 @@ def test_worked_example(tmp_path: Path) -> None:
     assert "pm25:level" in res.excluded
 
 
+def test_percentile_normaliser_from_the_engine(tmp_path: Path) -> None:
+    path = tmp_path / "small.toml"
+    path.write_text(
+        SMALL.replace('score = "warning"', 'score = "warning"\nnormalise = "n_percentile"')
+    )
+    res = compute_index_on_table(_panel(ROWS), load_index_method(path))
+    px, yc, yq = (res.by_code(c) for c in ("360300", "230700", "140300"))
+    # unemployment ranks 2, 3, 1 of 3 → (r - 1) / 2: PX 0.5, YC 1, YQ 0
+    assert (px.pressure, yc.pressure, yq.pressure) == (0.5, 1.0, 0.0)
+    # gdp ranks PX 2, YC 1, YQ 3 → 0.5, 0, 1; forest (PX, YC only) → 0, 1
+    assert (px.capacity, yc.capacity, yq.capacity) == (0.25, 0.5, 1.0)
+    assert px.warning == pytest.approx(2.0) and yc.warning == pytest.approx(2.0)
+
+
+def test_unknown_normaliser_is_a_method_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(SMALL.replace('score = "warning"', 'score = "warning"\nnormalise = "n_magic"'))
+    with pytest.raises(MethodError) as err:
+        load_index_method(path)
+    assert "normalise" in str(err.value.context)
+
+
 def test_packaged_methods_validate_and_run_on_a_store(tmp_path: Path) -> None:
     for variant in ("pressure-capacity", "four-dimension"):
         m = load_index_method(variant=variant)

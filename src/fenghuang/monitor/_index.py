@@ -11,12 +11,11 @@ better). Cities are ranked within their type (成长型/成熟型/衰退型/再�
 with the engine's :func:`~fenghuang.engine.rank_within_groups`, and every
 indicator a city lacks is listed.
 
-The normaliser (``n_minmax``) and aggregator (``a_amean``) are named in the
-method file and looked up in a table here; the engine's own normalisers and
-aggregators were not yet available when this was written, so this module
-carries minimal versions (min-max over the cities that have the indicator,
-weighted mean over the indicators a city has). Swap them for the engine's
-when it exports ``n_minmax``/``a_amean``.
+The normaliser (``n_minmax`` onto [0, 1], or ``n_percentile``) and the
+aggregator (``a_amean``) are named in the method file and are the engine's
+own (:func:`fenghuang.engine.n_minmax`, :func:`~fenghuang.engine.a_amean`):
+an indicator is normalised over the cities that have it, and a dimension's
+weights are renormalised over the indicators a city has.
 
 Examples
 --------
@@ -39,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from fenghuang.engine import rank_within_groups
+from fenghuang.engine import a_amean, n_minmax, n_percentile, rank_within_groups
 from fenghuang.errors import MethodError
 from fenghuang.monitor._catalogue import Catalogue, load_catalogue
 from fenghuang.monitor._panel import fetch_observations
@@ -88,32 +87,34 @@ class IndexMethod(_Frozen):
     code: str
     name: str
     name_en: str
-    normalise: Literal["n_minmax"] = "n_minmax"
+    normalise: Literal["n_minmax", "n_percentile"] = "n_minmax"
     aggregate: Literal["a_amean"] = "a_amean"
     score: Literal["warning", "mean"] = "warning"
     min_cities: int = 2
     pillar: tuple[Pillar, ...]
 
 
-def _n_minmax(x: np.ndarray) -> np.ndarray:
-    """Min-max to [0, 1] over the non-missing entries (COINr ``n_minmax``)."""
-    lo, hi = np.nanmin(x), np.nanmax(x)
-    return np.asarray((x - lo) / (hi - lo), dtype=float)
+def _minmax01(x: np.ndarray, direction: int) -> np.ndarray:
+    return n_minmax(x, lo=0.0, hi=1.0, direction=direction)
 
 
-def _a_amean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted arithmetic mean of each row over its non-missing entries."""
-    if x.shape[1] == 0:
+def _percentile(x: np.ndarray, direction: int) -> np.ndarray:
+    return n_percentile(x, direction=direction)
+
+
+def _amean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    if x.shape[1] == 0:  # a dimension none of whose indicators could be normalised
         return np.full(x.shape[0], np.nan)
-    mask = ~np.isnan(x)
-    tot = np.where(mask, w, 0.0).sum(axis=1)
-    num = (np.where(mask, x, 0.0) * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(tot > 0, num / np.where(tot > 0, tot, 1.0), np.nan)
+    return a_amean(x, w)
 
 
-_NORMALISERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"n_minmax": _n_minmax}
-_AGGREGATORS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"a_amean": _a_amean}
+#: Method-file names → the engine's normalisers (onto [0, 1], direction applied)
+#: and aggregators (weights renormalised over the indicators a city has).
+_NORMALISERS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
+    "n_minmax": _minmax01,
+    "n_percentile": _percentile,
+}
+_AGGREGATORS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"a_amean": _amean}
 
 
 def load_index_method(
@@ -270,8 +271,7 @@ def compute_index_on_table(
                         f"{have} 个城市有数据（至少需要 {method.min_cities} 个且取值不同）"
                     )
                     continue
-                y = norm(x)
-                cols.append(y if ref.direction == 1 else 1.0 - y)
+                cols.append(norm(x, ref.direction))
                 weights.append(ref.weight)
             mat = np.column_stack(cols) if cols else np.empty((len(places), 0))
             dim_scores[dim.code] = agg(mat, np.asarray(weights, dtype=float))
