@@ -41,6 +41,7 @@ from fenghuang.sources._names import normalize_name
 from fenghuang.sources._plan import ColumnPlan, ColumnSpec, plan_columns
 from fenghuang.sources._read import SourceBatch, read_source
 from fenghuang.sources._rejects import REJECT_SCHEMA, format_rejects
+from fenghuang.sources._sql import FastPlan, fast_plan
 from fenghuang.sources._stream import iter_source
 from fenghuang.sources._units import BASE_UNITS, UNIT_TABLES, split_header, unit_factor
 from fenghuang.sources._values import (
@@ -65,10 +66,12 @@ __all__ = [
     "ColumnPlan",
     "ColumnSpec",
     "DepartmentMapping",
+    "FastPlan",
     "FieldSpec",
     "SourceBatch",
     "credit_check_char",
     "credit_code_problem",
+    "fast_plan",
     "format_rejects",
     "is_valid_credit_code",
     "iter_source",

@@ -89,17 +89,18 @@ def skip_mask(columns: list[pa.Array], n: int) -> np.ndarray:
     return out
 
 
-def convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
+def convert(raw: RawTable, plan: HeaderPlan, *, file: str, dedup: bool = True) -> Converted:
     """Canonical rows and rejects of one raw table (see module docstring).
 
     A wide monthly layout (one column per month) becomes one row per firm
-    and month; month cells left blank give no row.
+    and month; month cells left blank give no row. ``dedup=False`` leaves
+    out step 4 (for callers that check duplicates over a whole file).
     """
     periods = sorted(
         {(c.year or 0, c.month) for c in plan.columns if c.month is not None and c.field},
     )
     if not periods:
-        return _convert(raw, plan, file=file)
+        return _convert(raw, plan, file=file, dedup=dedup)
     parts: list[Converted] = []
     for year, month in periods:
         cols = []
@@ -120,7 +121,7 @@ def convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
         part = RawTable(
             [pc.filter(c, keep) for c in raw.columns], np.asarray(raw.numbers)[filled], raw.sheet
         )
-        parts.append(_convert(part, sub, file=file))
+        parts.append(_convert(part, sub, file=file, dedup=dedup))
     units: dict[str, set[str]] = {}
     for p in parts:
         for k, v in p.units.items():
@@ -133,7 +134,7 @@ def convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
     )
 
 
-def _convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
+def _convert(raw: RawTable, plan: HeaderPlan, *, file: str, dedup: bool = True) -> Converted:
     n0 = len(raw.numbers)
     skip = skip_mask(raw.columns, n0)
     keep = pa.array(~skip)
@@ -162,7 +163,8 @@ def _convert(raw: RawTable, plan: HeaderPlan, *, file: str) -> Converted:
     _identity(plan, out, rej)
     rows = _assemble(m.output_fields(), out, raw.sheet, numbers)
     rows = rows.filter(pa.array(~rej.row_mask(n)))
-    rows = duplicate_and_conflict(rows, m.key, plan, rej)
+    if dedup:
+        rows = duplicate_and_conflict(rows, m.key, plan, rej)
     return Converted(rows=rows, rejects=rej.table(), units=units, skipped=int(skip.sum()))
 
 

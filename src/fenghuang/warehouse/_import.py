@@ -10,16 +10,19 @@ as ``E-ROW-UNMATCHED``.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
+from fenghuang.warehouse._fast import Staged, fast_candidate, load_staged, stage_file
 from fenghuang.warehouse._store import Store
 
 __all__ = ["FileReport", "ImportReport", "import_files"]
@@ -42,6 +45,7 @@ class FileReport:
     skipped: bool = False
     by_reason: dict[str, int] = field(default_factory=dict)
     linked_by_name: int = 0
+    fast: bool = False  # read by the DuckDB-direct path (._fast)
 
 
 @dataclass
@@ -263,6 +267,7 @@ def import_files(
     *,
     engine: str = "duckdb",
     progress: Callable[[str, int, int], None] | None = None,
+    fast: bool | None = None,
 ) -> ImportReport:
     """Import department files into the warehouse as one transaction.
 
@@ -276,6 +281,12 @@ def import_files(
         Engine of the transforms (only DuckDB so far).
     progress : callable, optional
         Called as ``progress(file_name, done, total)``.
+    fast : bool, optional
+        The DuckDB-direct path (:mod:`._fast`) for CSV/Parquet files of
+        monthly and annual departments with a plain column plan: None (the
+        default) uses it for such files of at least 1 MiB, True for all of
+        them, False never. Both paths give the same source values,
+        quarantine and lineage.
 
     Returns
     -------
@@ -291,29 +302,84 @@ def import_files(
             hint_zh="请使用 duckdb",
             hint_en="use duckdb",
         )
-    batches = [read_source(p) for p in paths]  # all reading before any writing
-    batches.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
     done = {r[0] for r in store.fetch_all("select import_id from imports")}
+    items: list[SourceBatch | Staged] = []
+    with tempfile.TemporaryDirectory(prefix="fh-import-") as tmp:
+        scratch = _attach_scratch(store, tmp)
+        try:
+            for p in paths:  # all reading before any writing
+                items.append(_read_one(store, scratch, p, fast, done, len(items)))
+            items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
+            return _write(store, items, done, progress)
+        finally:
+            store.execute(f"DETACH DATABASE IF EXISTS {scratch}")
+
+
+def _attach_scratch(store: Store, tmp: str) -> str:
+    name = "_fh_scratch"
+    store.execute(f"ATTACH '{Path(tmp) / 'scratch.duckdb'}' AS {name}")
+    return name
+
+
+def _read_one(
+    store: Store, scratch: str, path: str | Path, fast: bool | None, done: set[str], k: int
+) -> SourceBatch | Staged:
+    staged = fast_candidate(path, fast, done)
+    if staged is not None:
+        if staged.digest in done:
+            return staged
+        try:
+            stage_file(store, scratch, staged, k)
+            return staged
+        except duckdb.Error:
+            pass  # e.g. a byte that is not UTF-8 far into the file: the general path decides
+    return read_source(path)
+
+
+def _write(
+    store: Store,
+    items: list[SourceBatch | Staged],
+    done: set[str],
+    progress: Callable[[str, int, int], None] | None,
+) -> ImportReport:
     reports: list[FileReport] = []
     with store.transaction():
         names = _register_index(store)
-        for i, batch in enumerate(batches):
-            if batch.file_hash in done:
+        for i, item in enumerate(items):
+            digest = item.digest if isinstance(item, Staged) else item.file_hash
+            if digest in done:
                 reports.append(
                     FileReport(
-                        batch.file_name,
-                        batch.file_hash,
-                        batch.department,
-                        batch.kind,
-                        0,
-                        0,
-                        0,
-                        skipped=True,
+                        item.file_name, digest, item.department, item.kind, 0, 0, 0, skipped=True
                     )
                 )
+            elif isinstance(item, Staged):
+                reports.append(_load_fast(store, item, names))
+                done.add(digest)
             else:
-                reports.append(_load(store, batch, names))
-                done.add(batch.file_hash)
+                reports.append(_load(store, item, names))
+                done.add(digest)
             if progress is not None:
-                progress(batch.file_name, i + 1, len(batches))
+                progress(item.file_name, i + 1, len(items))
     return ImportReport(reports)
+
+
+def _load_fast(store: Store, st: Staged, names: dict[str, tuple[str, str]]) -> FileReport:
+    loaded, n_q, by_reason, linked = load_staged(store, st, names)
+    store.execute(
+        "insert into imports(import_id, file_name, department, rows_read, rows_loaded, rows_rejected)"
+        " values (?, ?, ?, ?, ?, ?)",
+        [st.digest, st.file_name, st.department, loaded + n_q, loaded, n_q],
+    )
+    return FileReport(
+        file_name=st.file_name,
+        import_id=st.digest,
+        department=st.department,
+        kind=st.kind,
+        rows_read=loaded + n_q,
+        rows_loaded=loaded,
+        rows_quarantined=n_q,
+        by_reason=by_reason,
+        linked_by_name=linked,
+        fast=True,
+    )

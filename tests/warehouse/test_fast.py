@@ -1,0 +1,258 @@
+"""The fast (DuckDB-direct) import path gives what the general path gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fenghuang.sources import FastPlan, credit_code_problem, make_credit_code, plan_columns
+from fenghuang.warehouse import Store, fact_lineage, firm_facts, import_files
+
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def code(i: int) -> str:
+    body = ""
+    n = i
+    for _ in range(8):
+        body = _ALPHABET[n % 31] + body
+        n //= 31
+    return make_credit_code("91360300M" + body)
+
+
+def bad_check(c: str) -> str:
+    return c[:-1] + _ALPHABET[(_ALPHABET.index(c[-1]) + 1) % 31]
+
+
+A, B, C, D = code(1), code(2), code(3), code(4)
+
+REGISTER = (
+    "统一社会信用代码,企业名称,曾用名\n"
+    f"{A},甲公司,\n{B},乙有限公司,旧乙公司\n{C},丙公司,\n{D},丁公司,\n"
+)
+
+#: A messy tax file: every kind of fault the readers know, in a CSV without quotes.
+MESSY_LINES = [
+    "萍乡市税务局2023年税收入库情况",
+    "单位：万元",
+    "纳税人识别号,纳税人名称,所属期,实缴税额,退税额",
+    f"{A},甲公司,2023-01,1.5,",
+    f"{A},甲公司,2023-02,2,0.5",
+    f"{A},甲公司,2023-02,2,0.5",  # exact duplicate of the line above
+    f"{A},甲公司,2023-03,１２,",  # full-width digits: repaired
+    f"{A},甲公司,2023-03,12,",  # same canonical values as the full-width row: duplicate
+    f"{B},乙公司,2023年5月,3,",
+    f"{B},乙公司,202306,3,",
+    f"{B},乙公司,2023/7,4,1",
+    f"{B},乙公司,2023/7,5,1",  # same key, other value: conflict
+    f"{bad_check(C)},丙公司,2023-01,7,",  # wrong check character
+    f"{C.lower()},丙公司,2023-02,7,",  # lower case: normalised
+    f" {C} ,丙公司,2023-03,7,",  # spaces: normalised
+    f"{C}X,丙公司,2023-04,7,",  # 19 characters
+    f"{C},丙公司,2023-13,7,",  # no such month
+    f"{C},丙公司,,7,",  # no period
+    f"{C},丙公司,2023-05,-7,",  # negative
+    f"{C},丙公司,2023-06,abc,",  # not a number
+    f"{C},丙公司,2023-07,1e12,",  # absurd (1e16 元)
+    f"{C},丙公司,2023-08,—,",  # a dash: no value
+    f"{C},丙公司,2023-09,1，234.5,",  # full-width thousands separator
+    f"{C},丙公司,2023-10,3,2,多余",  # one field too many: the extra is ignored
+    f"{C},丙公司,2023-11",  # short row
+    f"{C}, 丙公司 ,2023-12,1,",  # name with spaces
+    ",乙有限责任公司,2023-08,9,",  # name only: linked by name
+    ",旧乙公司,2023-09,9,",  # linked by former name
+    ",不存在公司,2023-10,9,",  # unmatched
+    ",,2023-10,9,",  # neither code nor name
+    f"{D},NULL,2023-01,1,",
+    "",
+    f"{D},丁公司,二〇二三年二月,1,",  # Chinese numerals
+    f"{D},丁公司,2023-03,,",  # no amount at all
+    "合计,,,999,",
+    f"{D},小计,2023-04,1,",
+    "注：本表为模拟数据",
+    "制表人：张三",
+]
+
+
+def _write(tmp: Path, lines: list[str], name: str = "税务_2023.csv") -> Path:
+    path = tmp / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    out = {}
+    for t in ("source_values", "quarantine", "name_links", "firm_register"):
+        out[t] = sorted(store.fetch_all(f"select * from {t}"), key=repr)
+    out["imports"] = store.fetch_all(
+        "select import_id, file_name, department, rows_read, rows_loaded, rows_rejected "
+        "from imports order by 1"
+    )
+    return out
+
+
+def _both(tmp: Path, files: list[Path]) -> tuple[dict[str, list[tuple[object, ...]]], ...]:
+    results = []
+    for fast in (False, True):
+        with Store(tmp / f"fh_{fast}.duckdb") as s:
+            report = import_files(s, files, fast=fast)
+            assert [f.fast for f in report.files if f.kind == "monthly"] == [fast] * sum(
+                f.kind == "monthly" for f in report.files
+            )
+            results.append(_tables(s))
+    return results[0], results[1]
+
+
+def test_fast_path_equals_general_path_on_a_messy_csv(tmp_path: Path) -> None:
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    tax = _write(tmp_path, MESSY_LINES)
+    general, fast = _both(tmp_path, [tax, reg])
+    assert fast == general
+    codes = {r[5] for r in general["quarantine"]}
+    assert codes == {
+        "E-ROW-DUPLICATE",
+        "E-ROW-CONFLICT",
+        "E-ROW-CREDIT-CODE-CHECK",
+        "E-ROW-CREDIT-CODE-FORMAT",
+        "E-ROW-DATE",
+        "E-ROW-MISSING",
+        "E-ROW-NEGATIVE",
+        "E-ROW-NUMBER",
+        "E-ROW-ABSURD",
+        "E-ROW-UNMATCHED",
+    }
+    assert len(general["source_values"]) > 15 and len(general["name_links"]) == 2
+
+
+def test_fast_path_lineage_and_facts(tmp_path: Path) -> None:
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    tax = _write(tmp_path, MESSY_LINES)
+    with Store(tmp_path / "fh.duckdb") as s:
+        import_files(s, [tax, reg], fast=True)
+        by = {r["credit_code"]: r for r in firm_facts(s, 2023).to_pylist()}
+        # A: 1.5 + 2 + 12 万元 (one duplicate of each dropped)
+        assert by[A]["tax_paid"] == pytest.approx(155000.0)
+        assert by[A]["tax_refund"] == pytest.approx(5000.0)
+        # B: 3 + 3 (2023/7 conflicts) + 9 + 9 linked by name and former name
+        assert by[B]["tax_paid"] == pytest.approx(240000.0)
+        lin = [r for r in fact_lineage(s, A, 2023).to_pylist() if r["field"] == "tax_paid"]
+        assert [(r["file"], r["row"], r["unit"]) for r in lin] == [
+            ("税务_2023.csv", 4, "万元"),
+            ("税务_2023.csv", 5, "万元"),
+            ("税务_2023.csv", 7, "万元"),
+        ]
+
+
+def test_fast_path_equals_general_path_on_parquet(tmp_path: Path) -> None:
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    table = pa.table(
+        {
+            "统一社会信用代码": [A, A, A, bad_check(B), B, B, None, C, C],
+            "企业名称": ["甲", "甲", "甲", "乙", "乙", "乙", "旧乙公司", "丙", "丙"],
+            "所属期": [
+                *("2023-01", "2023-02", "2023-02", "2023-01", "2023-13"),
+                *("202303", "2023-04", "2023-05", "2023-06"),
+            ],
+            "用电量(万千瓦时)": [1.0, 2.0, 2.0, 3.0, 4.0, -1.0, 5.0, float("nan"), None],
+        }
+    )
+    path = tmp_path / "供电_2023.parquet"
+    pq.write_table(table, path)
+    general, fast = _both(tmp_path, [path, reg])
+    assert fast == general
+    assert {r[5] for r in general["quarantine"]} >= {
+        "E-ROW-DUPLICATE",
+        "E-ROW-CREDIT-CODE-CHECK",
+        "E-ROW-DATE",
+        "E-ROW-NEGATIVE",
+        "E-ROW-NUMBER",
+    }
+
+
+_CELLS = st.fixed_dictionaries(
+    {
+        "code": st.sampled_from(
+            [A, B, C, D, bad_check(A), A.lower(), f" {B}", "", "91360300", code(5)]
+        ),
+        "name": st.sampled_from(
+            ["甲公司", "乙有限责任公司", "旧乙公司", "", "NULL", "合计", "x y"]
+        ),
+        "period": st.sampled_from(
+            ["2023-01", "2023-02", "202303", "2023年4月", "2023-13", "", "二〇二三年五月"]
+        ),
+        "amount": st.sampled_from(["1", "2.5", "0", "-1", "1e12", "", "—", "１", "abc", "3%"]),
+    }
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(_CELLS, min_size=1, max_size=40))
+def test_fast_path_equals_general_path_property(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, str]]
+) -> None:
+    tmp = tmp_path_factory.mktemp("prop")
+    reg = tmp / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)"]
+    lines += [f"{r['code']},{r['name']},{r['period']},{r['amount']}" for r in rows]
+    power = _write(tmp, lines, "供电.csv")
+    general, fast = _both(tmp, [reg, power])
+    assert fast == general
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=_ALPHABET, min_size=17, max_size=17), st.sampled_from(_ALPHABET)
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_check_character_sql_matches_python(parts: list[tuple[str, str]]) -> None:
+    codes = [body + last for body, last in parts]
+    codes += [make_credit_code(body) for body, _ in parts]  # valid ones too
+    sql = f"{FastPlan.code_format_sql('c')} and {FastPlan.check_char_sql('c')}"
+    con = duckdb.connect()
+    got = con.execute(f"select c, {sql} from unnest(?::varchar[]) t(c)", [codes]).fetchall()
+    assert [bool(ok) for _, ok in got] == [credit_code_problem(c) is None for c in codes]
+
+
+def test_quoted_file_takes_the_general_path(tmp_path: Path) -> None:
+    lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)", f'{A},"甲,公司",2023-01,1']
+    path = _write(tmp_path, lines, "供电.csv")
+    with Store(tmp_path / "fh.duckdb") as s:
+        report = import_files(s, [path], fast=True)
+        assert [f.fast for f in report.files] == [False]
+        assert s.fetch_all("select value from source_values") == [(1.0,)]
+
+
+def test_plain_plan_only(tmp_path: Path) -> None:
+    wide = _write(tmp_path, ["信用代码,户名,2023年1月,2023年2月", f"{A},甲,1,2"], "供电_宽.csv")
+    assert plan_columns(wide).wide
+    with Store(tmp_path / "fh.duckdb") as s:
+        report = import_files(s, [wide], fast=True)
+        assert [f.fast for f in report.files] == [False]
+        assert sorted(s.fetch_all("select month, value from source_values")) == [(1, 1.0), (2, 2.0)]
+
+
+def test_fast_reimport_is_a_noop(tmp_path: Path) -> None:
+    tax = _write(tmp_path, MESSY_LINES)
+    with Store(tmp_path / "fh.duckdb") as s:
+        import_files(s, [tax], fast=True)
+        before = _tables(s)
+        again = import_files(s, [tax], fast=True)
+        assert [f.skipped for f in again.files] == [True]
+        assert _tables(s) == before
