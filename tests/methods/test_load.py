@@ -17,7 +17,7 @@ from fenghuang.methods import (
     parse_method,
 )
 
-SHIPPED = {"huangyan-2022"}
+SHIPPED = {"huangyan-2022", "zhejiang-2018", "kaihua-2014", "huaian", "jingde", "pingxiang-4heroes"}
 
 
 def test_shipped_methods_load_and_cite_a_source() -> None:

@@ -13,7 +13,10 @@ Rules (each logged with its parameters):
 * A benchmark computed from the data is ``factor × statistic`` of the
   indicator over the pool (or all pools) this year or the previous year,
   optionally per group (e.g. county); a group without data falls back to the
-  whole pool's statistic, and that is logged.
+  whole pool's statistic, and that is logged. When no firm of the pool has a
+  positive statistic this year the item cannot discriminate: firms with a
+  value score 0 on it (logged ``unusable``); with the previous year's data
+  missing the evaluation stops with ``E-EVAL-BENCHMARK``.
 * Missing value: ``pool_mean`` gives the pool's average item score over the
   firms with a value (0 if none has one), ``zero`` gives 0, ``penalty``
   gives ``−penalty`` points. The firm is flagged 数据缺失; no NaN remains.
@@ -110,6 +113,12 @@ def _benchmark(
         "n_source": int(np.count_nonzero(~np.isnan(values))),
         "overall": overall,
     }
+    if not (np.isfinite(overall) and overall > 0) and b.year == "current":
+        # no firm of the pool has a (positive) value this year: nothing to compare with;
+        # firms with a value score 0 on the item, firms without follow the missing rule
+        entry["unusable"] = True
+        log.append(entry)
+        return np.full(members.size, np.nan), float("nan")
     if not (np.isfinite(overall) and overall > 0):
         raise EvaluationError(
             "E-EVAL-BENCHMARK",
@@ -165,8 +174,11 @@ def score_pool(
             if ind.direction == -1:
                 zero = have & (xs <= 0)
                 xs = np.where(zero, np.nan, xs)
-            sc = n_benchmark(xs, bench, weight=w, cap=cap, direction=ind.direction)
-            sc = np.maximum(sc, 0.0)
+            if np.isnan(bench).all():
+                sc = np.where(have, 0.0, np.nan)
+            else:
+                sc = n_benchmark(xs, bench, weight=w, cap=cap, direction=ind.direction)
+                sc = np.maximum(sc, 0.0)
             if ind.direction == -1:
                 best = cap_points if np.isfinite(cap_points) else w
                 sc = np.where(zero & (x == 0), best, np.where(zero, 0.0, sc))

@@ -87,6 +87,7 @@ class Indicator(_Frozen):
     formula: Text
     direction: Literal[1, -1] = 1
     lever: Code | None = None  # the field a counterfactual changes (tax_paid, energy_tce …)
+    dimension: str = ""  # a group of indicators for display, e.g. 亩均 / 低碳 / 科技 / 人均
     note: str = ""
 
 
