@@ -1,0 +1,570 @@
+"""Annual department files: register, land parcels, statistics, energy, environment, science."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from fenghuang.sources import UNIT_TABLES
+from fenghuang.synthetic._context import MARK, NOTE, Ctx, Rec, emit
+from fenghuang.synthetic._files import Sheet, write_csv, write_xlsx
+from fenghuang.synthetic._ledger import Fault
+
+__all__ = [
+    "write_conflict",
+    "write_energy",
+    "write_environment",
+    "write_land",
+    "write_register",
+    "write_science",
+    "write_stats",
+]
+
+_YES = {True: "是", False: "否"}
+
+
+def _title(sheet: Sheet, text: str, width: int) -> None:
+    sheet.rows.append([text])
+    sheet.merges.append((sheet.next_row - 1, 1, sheet.next_row - 1, width))
+
+
+def _cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def write_register(ctx: Ctx) -> None:
+    """One workbook per year: the firms evaluated that year, with that year's flags."""
+    pop = ctx.pop
+    head = [
+        "统一社会信用代码",
+        "企业名称",
+        "曾用名",
+        "行业代码(GB/T4754-2017)",
+        "产业链",
+        "区县代码",
+        "区县",
+        "园区",
+        "是否规上企业",
+        "成立日期",
+        "经营状态",
+        "免评类别",
+        "是否上市",
+        "科技型中小企业",
+        "重大项目建设期",
+        "重大安全生产事故",
+        "重大食品安全事故",
+        "新建企业",
+    ]
+    chinese = set(ctx.pick(list(range(pop.n)), ctx.count(0.01, 2)))
+    for j, y in enumerate(pop.years):
+        path = ctx.path("registry", f"工信局_{y}年度亩均效益评价参评企业名录.xlsx")
+        sheet = Sheet("参评企业名录")
+        _title(sheet, f"萍乡市{y}年度工业企业亩均效益评价参评企业名录（{MARK}）", len(head))
+        sheet.rows.append(head)
+        first = sheet.next_row
+        recs = []
+        for i in range(pop.n):
+            if not pop.active[i, j]:
+                continue
+            founded: object = dt.datetime.combine(pop.founded[i], dt.time())
+            rec = Rec([], [], i)
+            if i in chinese:
+                founded = _cn_date(pop.founded[i])
+                rec.notes.append(
+                    dict(
+                        kind="chinese_date",
+                        outcome="repaired",
+                        column="成立日期",
+                        year=y,
+                        credit_code=pop.codes[i],
+                        field="founded",
+                        detail=f"中文日期：{founded}",
+                    )
+                )
+            acc_s = bool(pop.accidents["safety"][i, j])
+            acc_f = bool(pop.accidents["food"][i, j])
+            new = bool(pop.new_firm[i, j])
+            rec.cells = [
+                pop.codes[i],
+                pop.names[i],
+                pop.former[i] or None,
+                pop.industry[i],
+                pop.chain[i],
+                pop.county_code[i],
+                pop.county[i],
+                pop.park[i],
+                _YES[bool(pop.above[i])],
+                founded,
+                "存续",
+                pop.exempt[i] or None,
+                _YES[bool(pop.listed[i])],
+                _YES[bool(pop.tech_growth[i])],
+                _YES[bool(pop.major_project[i])],
+                _YES[acc_s],
+                _YES[acc_f],
+                _YES[new],
+            ]
+            c = pop.codes[i]
+            rec.contrib = [
+                (c, y, "accident_safety", float(acc_s)),
+                (c, y, "accident_food", float(acc_f)),
+                (c, y, "new_firm", float(new)),
+            ]
+            recs.append(rec)
+        sheet.rows.extend(r.cells for r in recs)
+        sheet.rows.append([NOTE])
+        sheet.widths = {"B": 36, "C": 30}
+        emit(ctx, recs, path.name, sheet.name, first)
+        write_xlsx(path, [sheet])
+
+
+def _parcels(ctx: Ctx, j: int) -> list[tuple[int, str, float, str, int, float | None]]:
+    """(firm, parcel id, area 亩, tenure, lessor firm or -1, share or None) for year index j."""
+    pop = ctx.pop
+    rng = ctx.rng
+    out: list[tuple[int, str, float, str, int, float | None]] = []
+    lessees: dict[int, list[int]] = {}
+    for i in range(pop.n):
+        if pop.active[i, j] and pop.lessor[i] >= 0:
+            lessees.setdefault(int(pop.lessor[i]), []).append(i)
+    for i in range(pop.n):
+        if not pop.active[i, j]:
+            continue
+        base = f"360{pop.county_code[i][3:]}{i:05d}"
+        if pop.lessor[i] >= 0:
+            lid = f"360{pop.county_code[int(pop.lessor[i])][3:]}{int(pop.lessor[i]):05d}Z{i:04d}"
+            out.append((i, lid, float(pop.land[i]), "leased", int(pop.lessor[i]), None))
+            continue
+        k = 1 + int(rng.poisson(0.7 if pop.above[i] else 0.15))
+        parts = rng.dirichlet([3.0] * k) * pop.land[i]
+        for p, a in enumerate(parts):
+            out.append((i, f"{base}{p + 1:02d}", round(float(a), 2) or 0.01, "own", -1, None))
+        for r in lessees.get(i, []):
+            lid = f"360{pop.county_code[i][3:]}{i:05d}Z{r:04d}"
+            out.append((i, lid, float(pop.land[r]), "own", -1, None))
+        if pop.major_project[i]:
+            out.append(
+                (i, f"{base}J1", round(float(pop.land[i]) * 0.3, 2), "construction", -1, None)
+            )
+    # Shared parcels: two neighbouring firms split one parcel.
+    cands = [i for i in range(pop.n) if pop.active[i, j] and pop.lessor[i] < 0]
+    for i in ctx.pick(cands, ctx.count(0.02, 1)):
+        partner = cands[(cands.index(i) + 1) % len(cands)]
+        share = (0.5, 0.6, 0.7)[i % 3]
+        area = round(float(pop.land[i]) * 0.4 + 1.0, 2)
+        pid = f"360{pop.county_code[i][3:]}{i:05d}G1"
+        out.append((i, pid, area, "own", -1, share))
+        out.append((partner, pid, area, "own", -1, round(1 - share, 2)))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return out
+
+
+def write_land(ctx: Ctx) -> None:
+    """One workbook per year: parcels in 亩, 平方米 or 公顷 (unit column), merged firm cells."""
+    pop = ctx.pop
+    head = [
+        "宗地编号",
+        "统一社会信用代码",
+        "企业名称",
+        "宗地面积",
+        "面积单位",
+        "权属类型",
+        "出租方统一社会信用代码",
+        "分摊比例",
+    ]
+    tenure_zh = {
+        "own": ("出让", "自有", "划拨"),
+        "leased": ("租赁", "租用"),
+        "construction": ("在建",),
+    }
+    area_f = UNIT_TABLES["area"]
+    for j, y in enumerate(pop.years):
+        path = ctx.path("land", f"自然资源局_{y}年度工业企业用地核实表.xlsx")
+        sheet = Sheet("用地核实")
+        _title(sheet, f"萍乡市{y}年度工业企业用地核实表（{MARK}）", len(head))
+        sheet.rows.append(head)
+        first = sheet.next_row
+        recs: list[Rec] = []
+        parcels = _parcels(ctx, j)
+        for i, pid, area, tenure, lessor, share in parcels:
+            u = ctx.rng.random()
+            if u < 0.12:
+                unit, written = "平方米", round(area / area_f["平方米"], 2)
+            elif u < 0.16:
+                unit, written = "公顷", round(area / 15.0, 4)
+            else:
+                unit, written = "亩", area
+            value = written * area_f[unit]
+            names = tenure_zh[tenure]
+            cells: list[object] = [
+                pid,
+                pop.codes[i],
+                pop.names[i],
+                written,
+                unit,
+                names[int(ctx.rng.integers(len(names)))],
+                pop.codes[lessor] if lessor >= 0 else None,
+                None,
+            ]
+            contrib = []
+            if share is not None:
+                pct = f"{share * 100:g}"
+                cells[7] = f"{pct}%" if i % 2 else share
+                value *= float(pct) / 100.0 if i % 2 else share
+            field = {"own": "land_own", "construction": "land_own", "leased": "land_leased_in"}[
+                tenure
+            ]
+            contrib.append((pop.codes[i], y, field, value))
+            if lessor >= 0:
+                contrib.append((pop.codes[lessor], y, "land_leased_out", value))
+            rec = Rec(cells, contrib, i)
+            if unit != "亩":
+                rec.notes.append(
+                    dict(
+                        kind="unit",
+                        outcome="repaired",
+                        column="宗地面积",
+                        year=y,
+                        credit_code=pop.codes[i],
+                        field=field,
+                        detail=f"面积单位为{unit}",
+                    )
+                )
+            recs.append(rec)
+        # A firm's several parcels: its code and name cells are merged vertically.
+        k = 0
+        while k < len(recs):
+            e = k
+            while e + 1 < len(recs) and recs[e + 1].firm == recs[k].firm:
+                e += 1
+            if e > k:
+                for col in (2, 3):
+                    sheet.merges.append((first + k, col, first + e, col))
+                for r in recs[k + 1 : e + 1]:
+                    r.cells[1] = r.cells[2] = None
+            k = e + 1
+        sheet.rows.extend(r.cells for r in recs)
+        sheet.rows.append(["合计", None, None, round(sum(p[2] for p in parcels), 2), "亩"])
+        sheet.rows.append([NOTE])
+        emit(ctx, recs, path.name, sheet.name, first)
+        write_xlsx(path, [sheet])
+
+
+def write_stats(ctx: Ctx) -> None:
+    """One workbook, a sheet per year, two-row header (本年 | 上年同期); 千元, one year 万元."""
+    pop = ctx.pop
+    money = UNIT_TABLES["money"]
+    path = ctx.path(
+        "stats", f"统计局_规模以上工业企业主要经济指标_{pop.years[0]}-{pop.years[-1]}.xlsx"
+    )
+    sheets = []
+    for j, y in enumerate(pop.years):
+        unit = "万元" if j == 1 else "千元"
+        div = money[unit]
+        sheet = Sheet(f"{y}年")
+        _title(sheet, f"萍乡市{y}年规模以上工业企业主要经济指标（{MARK}）", 8)
+        sheet.rows.append([f"单位：{unit}"])
+        r0 = sheet.next_row
+        sheet.rows.append(
+            [
+                "统一社会信用代码",
+                "单位详细名称",
+                "营业收入",
+                None,
+                "工业增加值",
+                None,
+                "从业人员平均人数",
+                None,
+            ]
+        )
+        sheet.rows.append([None, None, "本年", "上年同期", "本年", "上年同期", "本年", "上年同期"])
+        sheet.merges += [
+            (r0, 1, r0 + 1, 1),
+            (r0, 2, r0 + 1, 2),
+            (r0, 3, r0, 4),
+            (r0, 5, r0, 6),
+            (r0, 7, r0, 8),
+        ]
+        first = sheet.next_row
+        recs: list[Rec] = []
+        nd = 2 if unit == "万元" else 1
+        for i in range(pop.n):
+            if not (pop.active[i, j] and pop.above[i]):
+                continue
+            v = pop.values
+            rev, va = round(v["revenue"][i, j] / div, nd), round(v["va"][i, j] / div, nd)
+            prev = (
+                (
+                    round(v["revenue"][i, j - 1] / div, nd),
+                    round(v["va"][i, j - 1] / div, nd),
+                    int(v["employees"][i, j - 1]),
+                )
+                if j and pop.active[i, j - 1]
+                else (None,) * 3
+            )
+            emp = int(v["employees"][i, j])
+            c = pop.codes[i]
+            recs.append(
+                Rec(
+                    [c, pop.names[i], rev, prev[0], va, prev[1], emp, prev[2]],
+                    [
+                        (c, y, "revenue", rev * div),
+                        (c, y, "value_added", va * div),
+                        (c, y, "employees", float(emp)),
+                    ],
+                    i,
+                )
+            )
+        if j == len(pop.years) - 1:
+            clean = [k for k, r in enumerate(recs) if not r.faulty]
+            for k in sorted(ctx.pick(clean, ctx.count(0.003, 1)), reverse=True):
+                recs.insert(
+                    k + 1,
+                    Rec(
+                        list(recs[k].cells),
+                        [],
+                        recs[k].firm,
+                        [
+                            dict(
+                                kind="duplicate",
+                                outcome="quarantined",
+                                code="E-ROW-DUPLICATE",
+                                column="统一社会信用代码",
+                                year=y,
+                                credit_code=recs[k].cells[0],
+                                detail="与上一行完全相同",
+                            )
+                        ],
+                    ),
+                )
+        sheet.rows.extend(r.cells for r in recs)
+        sheet.rows.append(["合计", None, round(sum(float(str(r.cells[2])) for r in recs), nd)])
+        sheet.rows.append([NOTE])
+        emit(ctx, recs, path.name, sheet.name, first)
+        if unit == "万元":
+            ctx.ledger.fault_file(
+                path.name,
+                "unit",
+                "金额单位为万元（其他年份为千元）",
+                sheet=sheet.name,
+                field="revenue",
+            )
+        sheets.append(sheet)
+    write_xlsx(path, sheets)
+
+
+def write_energy(ctx: Ctx) -> None:
+    """One UTF-8 CSV per year; 2021 in 万吨标准煤, 2022 water in 万立方米."""
+    pop = ctx.pop
+    en, vol = UNIT_TABLES["energy"], UNIT_TABLES["volume"]
+    for j, y in enumerate(pop.years):
+        eu = "万吨标准煤" if j == 0 else "吨标准煤"
+        wu = "万立方米" if j == 1 else "立方米"
+        head = [
+            "统一社会信用代码",
+            "企业名称",
+            "年度",
+            f"综合能耗({eu})",
+            f"用水量({wu})",
+            "天然气用量(立方米)",
+        ]
+        path = ctx.path("energy", f"发改委_{y}年重点用能单位能源消费统计.csv")
+        recs = []
+        for i in range(pop.n):
+            if not (pop.active[i, j] and pop.above[i]):
+                continue
+            c, v = pop.codes[i], pop.values
+            e = round(v["energy"][i, j] / en[eu], 6 if j == 0 else 2)
+            w = round(v["water"][i, j] / vol[wu], 4 if j == 1 else 1)
+            g = round(v["gas"][i, j], 1)
+            contrib = [(c, y, "energy_tce", e * en[eu]), (c, y, "water_m3", w * vol[wu])]
+            gas_cell: object = ""
+            if g > 0:
+                gas_cell = f"{g:.1f}"
+                contrib.append((c, y, "gas_m3", g))
+            recs.append(
+                Rec(
+                    [
+                        c,
+                        pop.names[i],
+                        y,
+                        f"{e:.6f}" if j == 0 else f"{e:.2f}",
+                        f"{w:.4f}" if j == 1 else f"{w:.1f}",
+                        gas_cell,
+                    ],
+                    contrib,
+                    i,
+                )
+            )
+        clean = [k for k, r in enumerate(recs) if float(str(r.cells[4])) >= 1000]
+        for k in ctx.pick(clean, ctx.count(0.01, 1)):
+            r = recs[k]
+            r.cells[4] = f"{float(str(r.cells[4])):,.1f}"
+            r.notes.append(
+                dict(
+                    kind="thousands",
+                    outcome="repaired",
+                    column=head[4],
+                    year=y,
+                    credit_code=r.cells[0],
+                    field="water_m3",
+                    detail=f"千分位分隔符：{r.cells[4]}",
+                )
+            )
+        rows: list[Sequence[Any]] = [
+            [f"萍乡市{y}年重点用能单位能源消费统计（{MARK}）"],
+            head,
+            *[r.cells for r in recs],
+            [NOTE],
+        ]
+        emit(ctx, recs, path.name, "", 3)
+        write_csv(path, rows, "utf-8")
+        if j < 2:
+            ctx.ledger.fault_file(
+                path.name, "unit", f"单位：{eu}、{wu}", field="energy_tce" if j == 0 else "water_m3"
+            )
+
+
+def write_environment(ctx: Ctx) -> None:
+    """One GB18030 CSV for all years, a 计量单位 column per row (吨 or 千克)."""
+    pop = ctx.pop
+    head = [
+        "统一社会信用代码",
+        "企业名称",
+        "年度",
+        "计量单位",
+        "化学需氧量",
+        "氨氮",
+        "二氧化硫",
+        "氮氧化物",
+        "是否发生重大环境事件",
+    ]
+    path = ctx.path(
+        "environment", f"生态环境局_重点排污单位污染物排放量_{pop.years[0]}-{pop.years[-1]}.csv"
+    )
+    no_data = set(ctx.pick([i for i in range(pop.n) if pop.above[i]], ctx.count(0.08, 1)))
+    recs = []
+    fields = (("cod", "cod_t"), ("nh3n", "nh3n_t"), ("so2", "so2_t"), ("nox", "nox_t"))
+    for i in range(pop.n):
+        if not pop.above[i]:
+            continue
+        for j, y in enumerate(pop.years):
+            if not pop.active[i, j]:
+                continue
+            c = pop.codes[i]
+            acc = bool(pop.accidents["environment"][i, j])
+            contrib = [(c, y, "accident_environment", float(acc))]
+            total = sum(pop.values[k][i, j] for k, _ in fields)
+            kg = total < 2.0
+            cells: list[object] = [
+                c,
+                pop.names[i],
+                f"{y}年" if (i + j) % 4 == 0 else str(y),
+                "千克" if kg else "吨",
+            ]
+            for k, f in fields:
+                if i in no_data:
+                    cells.append("")
+                    continue
+                t = pop.values[k][i, j]
+                written = round(t * 1000, 1) if kg else round(t, 3)
+                cells.append(f"{written:.1f}" if kg else f"{written:.3f}")
+                contrib.append((c, y, f, written * (1e-3 if kg else 1.0)))
+            cells.append(_YES[acc])
+            rec = Rec(cells, contrib, i)
+            if kg and i not in no_data:
+                rec.notes.append(
+                    dict(
+                        kind="unit",
+                        outcome="repaired",
+                        column="计量单位",
+                        year=y,
+                        credit_code=c,
+                        field="cod_t",
+                        detail="排放量以千克计",
+                    )
+                )
+            recs.append(rec)
+    note = "注：本表为模拟数据；GB18030 编码，含扩展字符“㮾”。"
+    rows: list[Sequence[Any]] = [
+        [f"萍乡市重点排污单位主要污染物排放量（{MARK}）"],
+        head,
+        *[r.cells for r in recs],
+        [note],
+    ]
+    emit(ctx, recs, path.name, "", 3)
+    write_csv(path, rows, "gb18030")
+    ctx.ledger.fault_file(path.name, "encoding", "GB18030 编码的 CSV")
+
+
+def write_science(ctx: Ctx) -> None:
+    """One workbook per year: R&D (万元), invention patents, high-tech status."""
+    pop = ctx.pop
+    head = [
+        "统一社会信用代码",
+        "企业名称",
+        "研发经费支出(万元)",
+        "有效发明专利数(件)",
+        "是否高新技术企业",
+    ]
+    for j, y in enumerate(pop.years):
+        path = ctx.path("science", f"科技局_{y}年企业研发投入与知识产权.xlsx")
+        sheet = Sheet("研发投入")
+        _title(sheet, f"萍乡市{y}年企业研发投入与知识产权情况（{MARK}）", len(head))
+        sheet.rows.append(head)
+        first = sheet.next_row
+        recs = []
+        for i in range(pop.n):
+            if not (pop.active[i, j] and (pop.above[i] or pop.tech_growth[i])):
+                continue
+            c = pop.codes[i]
+            rd = round(pop.values["rd"][i, j] / 1e4, 4)
+            pat = int(pop.values["patents"][i, j])
+            ht = bool(pop.high_tech[i])
+            recs.append(
+                Rec(
+                    [c, pop.names[i], rd, pat, _YES[ht]],
+                    [
+                        (c, y, "rd_expense", rd * 1e4),
+                        (c, y, "invention_patents", float(pat)),
+                        (c, y, "high_tech", float(ht)),
+                    ],
+                    i,
+                )
+            )
+        sheet.rows.extend(r.cells for r in recs)
+        sheet.rows.append([NOTE])
+        emit(ctx, recs, path.name, sheet.name, first)
+        write_xlsx(path, [sheet])
+
+
+def write_conflict(ctx: Ctx) -> None:
+    """A second source (工信局 check list) that disagrees with 统计局 on revenue."""
+    pop = ctx.pop
+    j, y = len(pop.years) - 1, pop.years[-1]
+    path = ctx.path("stats", f"工信局_{y}年重点企业营业收入核对表.csv")
+    head = ["统一社会信用代码", "企业名称", "年度", "营业收入(万元)"]
+    rows: list[Sequence[Any]] = [[f"萍乡市{y}年重点工业企业营业收入核对表（{MARK}）"], head]
+    cands = [i for i in range(pop.n) if pop.active[i, j] and pop.above[i]]
+    for i in ctx.pick(cands, 2):
+        c = pop.codes[i]
+        v = round(pop.values["revenue"][i, j] / 1e4 * 1.08, 2)
+        rows.append([c, pop.names[i], y, f"{v:.2f}"])
+        ctx.ledger.fault(
+            Fault(
+                path.name,
+                "",
+                len(rows),
+                head[3],
+                "conflict",
+                "flagged",
+                "E-ROW-CONFLICT",
+                c,
+                y,
+                "revenue",
+                f"与统计局数据不一致：{v:.2f} 万元",
+            )
+        )
+    rows.append([NOTE])
+    write_csv(path, rows, "utf-8")
