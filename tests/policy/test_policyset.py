@@ -211,3 +211,22 @@ def test_source_labels() -> None:
     )
     assert p.surcharges["electricity"].source.label() == "浙政发〔2018〕5号"
     assert p.surcharges["water"].source.label() == "重构（参照浙政发〔2018〕5号）"
+
+
+def test_the_documented_example_parses_and_bills_as_documented() -> None:
+    from pathlib import Path
+
+    import pyarrow as pa
+
+    from fenghuang.policy import compute_bills, compute_measures
+
+    doc = (Path(__file__).parents[2] / "docs" / "policy.md").read_text(encoding="utf-8")
+    block = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    p = parse_policies(tomllib.loads(block)["policies"], file="docs/policy.md")
+    assert p.surcharges["water"].rate_yuan("C") == 0.615  # 4.10 × 15%
+    assert p.surcharges["water"].rate_yuan("D") == 1.23  # 4.10 × 30%
+    results = pa.table({"credit_code": ["C1"], "class_final": ["C"]})
+    m = compute_measures(results, p)
+    assert "用地供应：第3优先，指标核减20%" in m.column("text_zh").to_pylist()
+    facts = pa.table({"credit_code": ["C1"], "electricity_kwh": [1e4]})
+    assert compute_bills(results, facts, p).column("amount").to_pylist()[0] == 1_000.0
