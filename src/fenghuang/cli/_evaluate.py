@@ -35,12 +35,16 @@ def synthetic_label(synthetic: bool) -> str:
 
 
 def class_counts(results: pa.Table) -> dict[str, Counter[str]]:
-    """Pool name → counts of final classes (not-rated firms under their label or 不定级)."""
+    """Pool name → counts of final classes.
+
+    Firms outside every pool (exempt, not rated) count under 不参评; a final
+    class that is not A–D (``T``, ``参照B`` …) is counted under its own label.
+    """
     out: dict[str, Counter[str]] = defaultdict(Counter)
     pools = results.column("pool_name").to_pylist()
     classes = results.column("class_final").to_pylist()
     for pool, cls in zip(pools, classes, strict=True):
-        out[str(pool or "")][str(cls) if cls else "不定级"] += 1
+        out[str(pool or "不参评 not rated")][str(cls) if cls else "不定级"] += 1
     return dict(out)
 
 
