@@ -13,7 +13,6 @@ an equal :class:`Evaluation`.
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from fenghuang.errors import EvaluationError
+from fenghuang.evaluation._evaluate import evaluate
 from fenghuang.evaluation._model import Evaluation
 from fenghuang.evaluation._store import (
     evaluation_from_tables,
@@ -30,6 +30,8 @@ from fenghuang.evaluation._store import (
     json_safe,
     tables_sha256,
 )
+from fenghuang.methods import Method, MethodInfo, load_method, parse_method
+from fenghuang.methods import list_methods as _list_methods
 from fenghuang.warehouse import (
     RunDraft,
     RunRecord,
@@ -150,18 +152,20 @@ def resolve_method(method: str | Path | MethodSource) -> MethodSource:
     """
     if isinstance(method, MethodSource):
         return method
-    methods = importlib.import_module("fenghuang.methods")
-    parsed = methods.load_method(method)
-    text = str(parsed.text)
-    meta = getattr(parsed, "meta", None)
-    title = str(getattr(meta, "title_zh", "") or parsed.name)
+    parsed = load_method(method)
+    text = parsed.text
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return MethodSource(name=str(parsed.name), title=title, text=text, sha256=sha, parsed=parsed)
+    return MethodSource(
+        name=parsed.name,
+        title=parsed.meta.title_zh or parsed.name,
+        text=text,
+        sha256=sha,
+        parsed=parsed,
+    )
 
 
-def _parse_text(text: str, name: str) -> Any:
-    methods = importlib.import_module("fenghuang.methods")
-    return methods.parse_method(text, file=f"<run {name}>")
+def _parse_text(text: str, name: str) -> Method:
+    return parse_method(text, file=f"<run {name}>")
 
 
 def _run_from(store: Store, rec: RunRecord, *, created: bool = False) -> Run:
@@ -381,10 +385,10 @@ def run_evaluation(
         step(1.0, f"已有相同批次 / identical run exists: {found.run_id}")
         return _run_from(store, found)
     step(0.3, "评价中 / evaluating")
-    ev_mod = importlib.import_module("fenghuang.evaluation")
-    evaluation: Evaluation = ev_mod.evaluate(
+    method_obj = src.parsed if src.parsed is not None else _parse_text(src.text, src.name)
+    evaluation = evaluate(
         table,
-        src.parsed,
+        method_obj,
         previous=previous,
         earlier_classes=earlier if earlier.num_rows else None,
     )
@@ -404,12 +408,11 @@ def run_evaluation(
     return run
 
 
-def parsed_method_of(run: Run | RunRecord) -> Any:
+def parsed_method_of(run: Run | RunRecord) -> Method:
     """The method a run used, parsed from the text the run stored."""
     return _parse_text(run.method_text, run.method)
 
 
-def list_methods() -> Any:
+def list_methods() -> list[MethodInfo]:
     """The shipped methods (:func:`fenghuang.methods.list_methods`)."""
-    methods = importlib.import_module("fenghuang.methods")
-    return methods.list_methods()
+    return _list_methods()

@@ -1,0 +1,160 @@
+"""Runs with the real ``evaluate`` and shipped methods, from a facts workbook (real files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from openpyxl import Workbook
+
+from fenghuang.cli import main
+from fenghuang.errors import InputError, RowError
+from fenghuang.evaluation import list_runs, load_facts_file, load_run, run_evaluation
+from fenghuang.sources import make_credit_code
+from fenghuang.warehouse import Store
+
+CODES = [make_credit_code(f"91360300MA{i:07d}") for i in range(6)]
+# 规下 firms, 10 亩 each; tax in 万元, electricity in 万千瓦时 (converted to 元 and kWh)
+TAX_WAN = [116.0, 58.0, 23.2, 11.6, 5.8]
+POWER_WAN = [100.0, 100.0, 50.0, 100.0, 100.0]
+HEADERS = [
+    "统一社会信用代码",
+    "企业名称",
+    "年度",
+    "规上企业",
+    "自有用地面积（亩）",
+    "实缴税金（万元）",
+    "用电量（万千瓦时）",
+]
+
+
+def write_facts(path: Path, tax: list[float] = TAX_WAN) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for i, (t, e) in enumerate(zip(tax, POWER_WAN, strict=True)):
+        ws.append([CODES[i], f"模拟企业{i}有限公司", 2023, "否", 10, t, e])
+    ws.append([CODES[5], "模拟企业5有限公司", 2022, "否", 10, 1.0, 1.0])  # another year: skipped
+    wb.save(path)
+    return path
+
+
+def by_code(table: pa.Table, column: str) -> dict[str, object]:
+    codes = table.column("credit_code").to_pylist()
+    return dict(zip(codes, table.column(column).to_pylist(), strict=True))
+
+
+def huangyan_below(tax_wan: float, power_wan: float, land: float = 10.0) -> float:
+    """huangyan-2022 规下 score: 亩均税收/11.5932×50 + 单位电耗税收/0.2352×50.
+
+    亩均税收 in 万元/亩 = tax_wan / land; 单位电耗税收 in 元/kWh = tax 元 / kWh
+    = (tax_wan × 1e4) / (power_wan × 1e4).
+    """
+    return tax_wan / land / 11.5932 * 50 + tax_wan / power_wan / 0.2352 * 50
+
+
+def test_load_facts_file_converts_units(tmp_path: Path) -> None:
+    facts = load_facts_file(write_facts(tmp_path / "f.xlsx"), year=2023)
+    assert facts.num_rows == 5  # the 2022 row is left out
+    assert facts.column("credit_code").to_pylist() == sorted(CODES[:5])
+    row = {r["credit_code"]: r for r in facts.to_pylist()}[CODES[0]]
+    assert row["tax_paid"] == pytest.approx(1_160_000.0)  # 116 万元
+    assert row["electricity_kwh"] == pytest.approx(1_000_000.0)  # 100 万千瓦时
+    assert row["above_scale"] is False and row["land_own"] == 10.0 and row["year"] == 2023
+    assert row["value_added"] is None
+
+
+def test_evaluate_cli_on_a_facts_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_path = tmp_path / "fh.duckdb"
+    facts = write_facts(tmp_path / "facts.xlsx")
+    args = ["evaluate", "--method", "huangyan-2022", "--year", "2023", "--store", str(store_path)]
+    assert main([*args, "--facts", str(facts)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "2023-huangyan-2022-v1" in out and "新批次 new run" in out
+    assert "规下企业" in out
+    with Store(store_path) as store:
+        run = load_run(store, "2023-huangyan-2022-v1")
+    scores = by_code(run.results, "score")
+    for i in range(5):
+        assert scores[CODES[i]] == pytest.approx(huangyan_below(TAX_WAN[i], POWER_WAN[i]))
+    # firm 0: 116/10/11.5932×50 + 1.16/0.2352×50 = 50.0293 + 246.5986
+    assert scores[CODES[0]] == pytest.approx(296.6279, abs=1e-4)
+    cls = by_code(run.results, "class_final")
+    assert cls[CODES[0]] == "A"
+    assert run.info["source"] == str(facts)
+    assert run.evaluation.log and run.evaluation.log[0]["step"] == "start"
+    # the same file again: the existing run, no new version
+    assert main([*args, "--facts", str(facts)]) == 0
+    assert "已有相同批次" in " ".join(capsys.readouterr().out.split())
+    # a corrected figure: version 2, the first run unchanged
+    fixed = write_facts(tmp_path / "fixed.xlsx", [116.0, 58.0, 23.2, 11.6, 58.0])
+    assert main([*args, "--facts", str(fixed)]) == 0
+    with Store(store_path) as store:
+        assert [r["run_id"] for r in list_runs(store).to_pylist()] == [
+            "2023-huangyan-2022-v2",
+            "2023-huangyan-2022-v1",
+        ]
+        v2 = load_run(store, "2023-huangyan-2022-v2")
+        v1 = load_run(store, "2023-huangyan-2022-v1")
+    s2, s1 = by_code(v2.results, "score"), by_code(v1.results, "score")
+    assert s2[CODES[4]] == pytest.approx(huangyan_below(58.0, 100.0))
+    assert s1[CODES[4]] == pytest.approx(huangyan_below(5.8, 100.0))
+
+
+def test_run_evaluation_reports_progress_and_refuses_an_empty_year(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fh.duckdb")
+    seen: list[float] = []
+    facts = load_facts_file(write_facts(tmp_path / "f.xlsx"), year=2023)
+    run = run_evaluation(
+        store, "huangyan-2022", 2023, facts=facts, progress=lambda f, m: seen.append(f)
+    )
+    assert run.created and seen == sorted(seen) and seen[-1] == 1.0
+    from fenghuang.errors import EvaluationError
+
+    with pytest.raises(EvaluationError) as info:
+        run_evaluation(store, "huangyan-2022", 2019)
+    assert info.value.code == "E-RUN-NO-FACTS" and "2019" in info.value.zh
+
+
+def test_facts_file_errors_name_file_row_and_column(tmp_path: Path) -> None:
+    bad_code = tmp_path / "bad_code.csv"
+    bad_code.write_text(
+        f"统一社会信用代码,实缴税金（万元）\n{CODES[0]},1\n91360300MA0000000X,2\n", encoding="utf-8"
+    )
+    with pytest.raises(RowError) as info:
+        load_facts_file(bad_code, year=2023)
+    e = info.value
+    assert e.code == "E-FACTS-CREDIT-CODE" and e.context["row"] == 3
+    assert e.context["file"] == str(bad_code) and e.context["column"] == "统一社会信用代码"
+    assert "统一社会信用代码有误" in e.zh and "bad credit code" in e.en
+
+    bad_value = tmp_path / "bad_value.csv"
+    bad_value.write_text(f"credit_code,tax_paid\n{CODES[0]},1\n{CODES[1]},很多\n", encoding="gbk")
+    with pytest.raises(RowError) as info:
+        load_facts_file(bad_value, year=2023)
+    assert info.value.code == "E-FACTS-VALUE"
+    assert info.value.context["row"] == 3 and info.value.context["field"] == "tax_paid"
+
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text(f"统一社会信用代码,利润总额\n{CODES[0]},1\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_facts_file(unknown, year=2023)
+    assert info.value.code == "E-FACTS-COLUMN" and info.value.context["column"] == "利润总额"
+
+    dup = tmp_path / "dup.csv"
+    dup.write_text(f"统一社会信用代码\n{CODES[0]}\n{CODES[0]}\n", encoding="utf-8")
+    with pytest.raises(RowError) as info:
+        load_facts_file(dup, year=2023)
+    assert info.value.code == "E-FACTS-DUP-FIRM" and info.value.context["row"] == 3
+
+
+def test_evaluate_cli_shows_file_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"统一社会信用代码,实缴税金（万元）\n{CODES[0]},abc\n", encoding="utf-8")
+    args = ["evaluate", "--method", "huangyan-2022", "--year", "2023"]
+    assert main([*args, "--store", str(tmp_path / "s.duckdb"), "--facts", str(bad)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "E-FACTS-VALUE" in err and "行号=2" in err and "row=2" in err
