@@ -16,6 +16,7 @@ MODULES = [
     "_numbers",
     "_periods",
     "_registry",
+    "_seed",
 ]
 
 

@@ -18,6 +18,8 @@ The pieces, in the order of the workflow:
   (ranks within type, lists missing indicators).
 * **Pages** — :func:`map_view`, :func:`city_page`, :func:`source_view`,
   :func:`seed_demo` (the example reports, optionally a 模拟数据 panel).
+* **Demo** — :func:`load_seed_cities`: the seed cities from the example
+  reports and a recorded index run, in one call for ``fenghuang demo``.
 
 Examples
 --------
@@ -78,6 +80,7 @@ from fenghuang.monitor._registry import (
     unresolved_places,
 )
 from fenghuang.monitor._runs import latest_index_run, run_city_index
+from fenghuang.monitor._seed import SeedResult, load_seed_cities
 from fenghuang.monitor._synthetic import SYNTHETIC_LABEL, synthetic_panel
 from fenghuang.monitor._text import (
     Report,
@@ -128,6 +131,7 @@ __all__ = [
     "Quantity",
     "Registry",
     "Report",
+    "SeedResult",
     "YearbookImport",
     "admin_codes",
     "city_page",
@@ -148,6 +152,7 @@ __all__ = [
     "load_exhausted",
     "load_index_method",
     "load_registry",
+    "load_seed_cities",
     "load_yearbook",
     "map_view",
     "name_core",
