@@ -17,6 +17,19 @@ def test_index_example_asem(capsys: pytest.CaptureFixture[str]) -> None:
     assert "CHE" in out and "68.38" in out and "Switzerland" in out
     assert "Conn" in out and "Sust" in out
     assert out.index("CHE") < out.index("NLD") < out.index("RUS")
+    # every unit is listed with COINr's published Index values and ranks
+    rows = {
+        cells[2]: (int(cells[1]), cells[4])
+        for ln in out.splitlines()
+        if (cells := [c.strip() for c in ln.split("│")]) and len(cells) > 4 and cells[1].isdigit()
+    }
+    assert len(rows) == 51
+    published = {"CHE": "68.38", "NLD": "64.82", "DNK": "64.80", "NOR": "64.47"}
+    published |= {"BEL": "63.54", "SWE": "63.00"}
+    for rank, (code, index) in enumerate(published.items(), start=1):
+        assert rows[code] == (rank, index)
+    assert rows["IND"] == (45, "39.79")
+    assert sorted(r for r, _ in rows.values()) == list(range(1, 52))
 
 
 def test_index_user_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,6 +49,9 @@ def test_benchmark_zero_denominator() -> None:
 
 def test_minmax_direction_and_nan() -> None:
     np.testing.assert_allclose(n_minmax([1.0, np.nan, 3.0]), [0, np.nan, 100])
+    # any range, either direction
+    np.testing.assert_allclose(n_minmax([1.0, 2.0, 5.0], lo=1, hi=10), [1, 3.25, 10])
+    np.testing.assert_allclose(n_minmax([1.0, 2.0, 5.0], lo=-1, hi=1, direction=-1), [1, 0.5, -1])
     np.testing.assert_allclose(n_minmax([1.0, 2.0, 3.0], direction=-1), [100, 50, 0])
 
 

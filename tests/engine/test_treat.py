@@ -85,3 +85,25 @@ def test_boxcox_fallback() -> None:
     r = treat_outliers(x, winmax=1, boxcox_lambda=0.5)
     assert r.method == "boxcox"
     np.testing.assert_allclose(r.values, (np.sqrt(x - 1 + 1) - 1) / 0.5)
+
+
+def test_impute_mean_median_and_group_median() -> None:
+    from fenghuang.engine import impute_mean, impute_median
+
+    X = np.array([[1.0, 10.0], [np.nan, 20.0], [4.0, np.nan], [10.0, 60.0]])
+    np.testing.assert_allclose(impute_mean(X), [[1, 10], [5, 20], [4, 30], [10, 60]])
+    np.testing.assert_allclose(impute_median(X), [[1, 10], [4, 20], [4, 20], [10, 60]])
+    g = ["a", "a", "b", "b"]
+    out = impute_group([[1.0], [np.nan], [2.0], [3.0], [np.nan], [100.0]], [*g, "b", "b"],
+                       how="median")  # fmt: skip
+    np.testing.assert_allclose(out.ravel(), [1, 1, 2, 3, 3, 100])
+    # a group with no value at all is left missing, not filled from another group
+    out = impute_group([[np.nan], [np.nan], [2.0], [4.0]], g)
+    assert np.isnan(out[:2]).all() and out[2:].ravel().tolist() == [2.0, 4.0]
+
+
+def test_screen_units_by_data_availability_threshold() -> None:
+    X = np.ones((3, 10))
+    X[1, :2] = np.nan  # 0.8 available
+    X[2, :1] = np.nan  # 0.9 available
+    assert screen_units(X, min_share=0.9).tolist() == [True, False, True]

@@ -92,14 +92,14 @@ def a_amean(
     return np.where(keep, out, np.nan)
 
 
-def _positive(M: Array, present: npt.NDArray[np.bool_], what: str) -> None:
+def _positive(M: Array, present: npt.NDArray[np.bool_], what: tuple[str, str]) -> None:
     bad = present & (M <= 0)
     if bad.any():
         i, j = np.argwhere(bad)[0]
         raise EngineInputError(
             "E-ENGINE-NON-POSITIVE",
-            zh=f"{what}要求正值，出现非正值",
-            en=f"the {what} needs positive values; found a non-positive one",
+            zh=f"{what[0]}要求正值，出现非正值",
+            en=f"the {what[1]} needs positive values; found a non-positive one",
             unit=int(i),
             column=int(j),
             value=float(M[i, j]),
@@ -117,7 +117,7 @@ def a_gmean(
     2.0598
     """
     M, W, present = _prepare(X, w, require_sum_one)
-    _positive(M, present, "几何平均 geometric mean")
+    _positive(M, present, ("几何平均", "geometric mean"))
     Wm, keep = _effective_weights(W, present, min_share)
     out = np.exp(np.einsum("ij,ij->i", np.log(np.where(present, M, 1.0)), Wm))
     return np.where(keep, out, np.nan)
@@ -134,7 +134,7 @@ def a_hmean(
     1.4118
     """
     M, W, present = _prepare(X, w, require_sum_one)
-    _positive(M, present, "调和平均 harmonic mean")
+    _positive(M, present, ("调和平均", "harmonic mean"))
     Wm, keep = _effective_weights(W, present, min_share)
     out = 1.0 / np.einsum("ij,ij->i", 1.0 / np.where(present, M, 1.0), Wm)
     return np.where(keep, out, np.nan)
@@ -160,7 +160,7 @@ def a_genmean(
     if p == 0:
         return a_gmean(X, w, min_share=min_share, require_sum_one=require_sum_one)
     M, W, present = _prepare(X, w, require_sum_one)
-    _positive(M, present, "广义平均 generalised mean")
+    _positive(M, present, ("广义平均", "generalised mean"))
     Wm, keep = _effective_weights(W, present, min_share)
     out = np.einsum("ij,ij->i", np.where(present, M, 1.0) ** p, Wm) ** (1.0 / p)
     return np.where(keep, out, np.nan)

@@ -180,35 +180,53 @@ class IndexBuild:
         M = self.data[self._last]
         out = np.empty_like(M)
         for j, c in enumerate(self.framework.indicators):
-            d = self.framework.node(c).direction
-            x = M[:, j]
-            if method == "minmax":
-                out[:, j] = n_minmax(x, lo=lo, hi=hi, direction=d, indicator=c)
-            elif method == "zscore":
-                out[:, j] = n_zscore(x, direction=d, indicator=c)
-            elif method == "rank":
-                out[:, j] = n_rank(x, direction=d)
-            elif method == "percentile":
-                out[:, j] = n_percentile(x, direction=d)
-            elif method == "borda":
-                out[:, j] = n_borda(x, direction=d)
-            elif method == "dist2max":
-                out[:, j] = n_distance_to_max(x, direction=d)
-            else:
-                raise EngineInputError(
-                    "E-ENGINE-METHOD",
-                    zh=f"未知标准化方法 {method}",
-                    en=f"unknown normalisation {method}",
-                )
+            try:
+                out[:, j] = self._normalise_one(method, M[:, j], c, lo, hi)
+            except EngineInputError as exc:
+                raise _named(exc, [c], self.units_[self._last], None) from exc
         self._put("Normalised", out, self.units_[self._last])
         return self
 
+    def _normalise_one(self, method: str, x: Array, c: str, lo: float, hi: float) -> Array:
+        d = self.framework.node(c).direction
+        if method == "minmax":
+            return n_minmax(x, lo=lo, hi=hi, direction=d, indicator=c)
+        if method == "zscore":
+            return n_zscore(x, direction=d, indicator=c)
+        simple = {
+            "rank": n_rank,
+            "percentile": n_percentile,
+            "borda": n_borda,
+            "dist2max": n_distance_to_max,
+        }
+        if method not in simple:
+            raise EngineInputError(
+                "E-ENGINE-METHOD",
+                zh=f"未知标准化方法 {method}",
+                en=f"unknown normalisation {method}",
+            )
+        return simple[method](x, direction=d)
+
     def aggregate(
-        self, method: str = "amean", min_share: float = 0.0, p: float = 1.0
+        self,
+        method: str = "amean",
+        min_share: float = 0.0,
+        p: float = 1.0,
+        renormalise: bool = True,
     ) -> IndexBuild:
-        """Aggregate level by level; weights renormalised within each group (noted)."""
-        self.log.append(("aggregate", {"method": method, "min_share": min_share, "p": p}))
+        """Aggregate level by level.
+
+        Weights within a group that do not sum to 1 are rescaled to sum 1 when
+        ``renormalise`` (COINr's rule, the default); each rescaling is written
+        to ``notes_`` with the group and the weights. With
+        ``renormalise=False`` such weights raise a WeightsError naming the
+        group. An aggregator's error (e.g. a non-positive value under the
+        geometric mean) names the indicator and unit codes.
+        """
+        params = {"method": method, "min_share": min_share, "p": p, "renormalise": renormalise}
+        self.log.append(("aggregate", params))
         M = self.data[self._last]
+        units = self.units_[self._last]
         cols: dict[str, Array] = {c: M[:, j] for j, c in enumerate(self.framework.indicators)}
         fns = {"amean": a_amean, "gmean": a_gmean, "hmean": a_hmean}
         for level in self.framework.levels[1:]:
@@ -223,20 +241,33 @@ class IndexBuild:
                         indicator=code,
                     )
                 if not np.isclose(w.sum(), 1.0):
+                    if not renormalise:
+                        raise WeightsError(
+                            "E-ENGINE-WEIGHTS-SUM",
+                            zh=f"组 {code} 的下级权重之和为 {w.sum():.6g}，应为 1",
+                            en=f"the weights under {code} sum to {w.sum():.6g}, not 1",
+                            hint_zh="请修正权重，或使用 renormalise=True 显式归一化",
+                            hint_en="fix the weights, or pass renormalise=True to rescale them",
+                            indicator=code,
+                            value=", ".join(f"{k}={v:g}" for k, v in zip(kids, w, strict=True)),
+                        )
                     self.notes_.append(
                         f"aggregate {code}: weights {w.tolist()} renormalised to sum 1"
                     )
                 Xk = np.column_stack([cols[k] for k in kids])
-                if method == "genmean":
-                    cols[code] = a_genmean(Xk, w / w.sum(), p, min_share=min_share)
-                elif method in fns:
-                    cols[code] = fns[method](Xk, w / w.sum(), min_share=min_share)
-                else:
+                if method != "genmean" and method not in fns:
                     raise EngineInputError(
                         "E-ENGINE-METHOD",
                         zh=f"未知聚合方法 {method}",
                         en=f"unknown aggregation {method}",
                     )
+                try:
+                    if method == "genmean":
+                        cols[code] = a_genmean(Xk, w / w.sum(), p, min_share=min_share)
+                    else:
+                        cols[code] = fns[method](Xk, w / w.sum(), min_share=min_share)
+                except EngineInputError as exc:
+                    raise _named(exc, kids, units, code) from exc
         self.codes_ = tuple(cols)
         self._put("Aggregated", np.column_stack(list(cols.values())), self.units_[self._last])
         return self
@@ -292,3 +323,24 @@ class IndexBuild:
             np.array([ra[ia[u]] for u in common]),
             np.array([rb[ib[u]] for u in common]),
         )
+
+
+def _named(
+    exc: EngineInputError, kids: Sequence[str], units: Sequence[str], parent: str | None
+) -> EngineInputError:
+    """``exc`` with its column and row positions replaced by indicator and unit codes."""
+    ctx = dict(exc.context)
+    j, i = ctx.pop("column", None), ctx.pop("unit", None)
+    if isinstance(j, int) and 0 <= j < len(kids):
+        ctx["indicator"] = kids[j]
+    elif j is not None:
+        ctx["column"] = j
+    if len(kids) == 1:
+        ctx["indicator"] = kids[0]
+    if isinstance(i, int) and 0 <= i < len(units):
+        ctx["unit"] = units[i]
+    if parent is not None:
+        ctx["aggregate"] = parent
+    return type(exc)(
+        exc.code, zh=exc.zh, en=exc.en, hint_zh=exc.hint_zh, hint_en=exc.hint_en, **ctx
+    )

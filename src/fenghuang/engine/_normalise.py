@@ -60,6 +60,16 @@ def _range(x: Array, indicator: str | None) -> tuple[float, float]:
             indicator=indicator,
         )
     lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    if np.isinf(lo) or np.isinf(hi):
+        raise EngineInputError(
+            "E-ENGINE-NONFINITE",
+            zh="指标含无穷大值",
+            en="indicator contains an infinite value",
+            hint_zh="请检查分母是否为零或数据是否有误",
+            hint_en="check for a zero denominator or a wrong value",
+            indicator=indicator,
+            unit=int(np.flatnonzero(np.isinf(x))[0]),
+        )
     if lo == hi:
         raise EngineInputError(
             "E-ENGINE-ZERO-VARIANCE",

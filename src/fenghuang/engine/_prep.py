@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -64,6 +67,15 @@ def _fill(M: Array, values: Array) -> Array:
     return np.where(np.isnan(M), values, M)
 
 
+def _nanstat(f: Any, M: Array) -> Array:
+    """Column ``nanmean``/``nanmedian``; an all-missing column gives NaN without a warning
+    (it stays missing, and min-max or the outlier step then names the indicator)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out: Array = f(M, axis=0)
+    return out
+
+
 def impute_mean(X: npt.ArrayLike) -> Array:
     """Fill NaN with the column mean.
 
@@ -73,14 +85,13 @@ def impute_mean(X: npt.ArrayLike) -> Array:
     [1.0, 2.0, 3.0]
     """
     M = np.asarray(X, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        return _fill(M, np.nanmean(M, axis=0)[None, :])
+    return _fill(M, _nanstat(np.nanmean, M)[None, :])
 
 
 def impute_median(X: npt.ArrayLike) -> Array:
     """Fill NaN with the column median."""
     M = np.asarray(X, dtype=np.float64)
-    return _fill(M, np.nanmedian(M, axis=0)[None, :])
+    return _fill(M, _nanstat(np.nanmedian, M)[None, :])
 
 
 def impute_group(X: npt.ArrayLike, groups: npt.ArrayLike, *, how: str = "mean") -> Array:
@@ -97,8 +108,7 @@ def impute_group(X: npt.ArrayLike, groups: npt.ArrayLike, *, how: str = "mean") 
     f = np.nanmean if how == "mean" else np.nanmedian
     for g in np.unique(codes):
         rows = codes == g
-        with np.errstate(all="ignore"):
-            fill = f(M[rows], axis=0)
+        fill = _nanstat(f, M[rows])
         out[rows] = _fill(M[rows], fill[None, :])
     return out
 
