@@ -72,9 +72,10 @@ def load_seed_cities(store: Store, *, synthetic: bool = False, seed: int = 2013)
     """
     figures = seed_demo(store, synthetic=synthetic, seed=seed)
     registry = load_registry()
-    codes = {
-        name: (registry.get(name).code if registry.get(name) else None) for name in SEED_CITIES
-    }
+    codes: dict[str, str | None] = {}
+    for name in SEED_CITIES:
+        city = registry.get(name)
+        codes[name] = city.code if city else None
     panel = fetch_observations(store)
     counts: dict[str, int] = {}
     for row in panel.select(["place_code", "origin"]).to_pylist():
