@@ -23,7 +23,6 @@ not change), with the class before and after that step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,38 +38,63 @@ __all__ = ["Events", "apply_rules", "classify_pool"]
 IntArray = npt.NDArray[np.intp]
 
 
-@dataclass
 class Events:
-    """Event columns being collected (firm indices and per-event values)."""
+    """Events being collected: firm indices, a rule (kind, id, zh, en) and class codes.
 
-    firm: list[IntArray] = field(default_factory=list)
-    kind: list[Array] = field(default_factory=list)
-    rule: list[Array] = field(default_factory=list)
-    zh: list[Array] = field(default_factory=list)
-    en: list[Array] = field(default_factory=list)
-    before: list[Array] = field(default_factory=list)
-    after: list[Array] = field(default_factory=list)
+    Rules and class labels are kept once each (``meta``, ``labels``) and
+    referred to by integer codes, so a million events cost a few int arrays.
+    """
+
+    def __init__(self) -> None:
+        self.meta: list[tuple[str, str, str, str]] = []
+        self._meta_ids: dict[tuple[str, str, str, str], int] = {}
+        self.labels: list[str] = [""]
+        self._label_ids: dict[str, int] = {"": 0}
+        self.firm: list[IntArray] = []
+        self.meta_id: list[int] = []
+        self.before: list[IntArray] = []
+        self.after: list[IntArray] = []
+
+    def label_codes(self, labels: list[str]) -> IntArray:
+        """Codes of ``labels`` in the shared label vocabulary (added if new)."""
+        out = []
+        for lab in labels:
+            if lab not in self._label_ids:
+                self._label_ids[lab] = len(self.labels)
+                self.labels.append(lab)
+            out.append(self._label_ids[lab])
+        return np.asarray(out, dtype=np.intp)
 
     def add(
-        self, idx: IntArray, kind: str, rule: str, zh: str, en: str, before: Array, after: Array
+        self,
+        idx: IntArray,
+        kind: str,
+        rule: str,
+        zh: str,
+        en: str,
+        before: IntArray | int = 0,
+        after: IntArray | int = 0,
     ) -> None:
-        """Add one event per firm in ``idx``."""
+        """One event per firm in ``idx``; ``before``/``after`` are label codes."""
         if idx.size == 0:
             return
-        k = idx.size
+        key = (kind, rule, zh, en)
+        if key not in self._meta_ids:
+            self._meta_ids[key] = len(self.meta)
+            self.meta.append(key)
         self.firm.append(idx)
-        self.kind.append(np.full(k, kind, dtype=object))
-        self.rule.append(np.full(k, rule, dtype=object))
-        self.zh.append(np.full(k, zh, dtype=object))
-        self.en.append(np.full(k, en, dtype=object))
-        self.before.append(np.asarray(before, dtype=object))
-        self.after.append(np.asarray(after, dtype=object))
+        self.meta_id.append(self._meta_ids[key])
+        self.before.append(np.broadcast_to(np.asarray(before, np.intp), idx.shape))
+        self.after.append(np.broadcast_to(np.asarray(after, np.intp), idx.shape))
 
 
 def _labels_idx(res: Array, labels: list[str]) -> IntArray:
-    lab = np.asarray(labels, dtype=object)
-    hit = np.asarray(res, dtype=object)[:, None] == lab[None, :]
-    return np.where(hit.any(axis=1), hit.argmax(axis=1), -1).astype(np.intp)
+    lab = np.asarray(labels)
+    order = np.argsort(lab)
+    r = np.asarray(res).astype(str)
+    pos = np.minimum(np.searchsorted(lab[order], r), lab.size - 1)
+    hit = lab[order][pos] == r
+    return np.where(hit, order[pos], -1).astype(np.intp)
 
 
 def classify_pool(
@@ -80,25 +104,25 @@ def classify_pool(
     rated: IntArray,
     scores: Array,
     log: list[dict[str, Any]],
-) -> tuple[IntArray, Array, list[dict[str, Any]]]:
-    """Raw classes (index into the pool's labels), class groups and boundary rows."""
+) -> tuple[IntArray, IntArray, Array, list[dict[str, Any]]]:
+    """Raw classes (index into the pool's labels), class-group codes and keys, boundary rows."""
     pool = method.pools[pool_idx]
     rule = method.class_rule(pool)
     labels = list(rule.labels)
     K = len(labels)
-    groups = np.full(rated.size, "", dtype=object)
+    codes: IntArray = np.zeros(rated.size, dtype=np.intp)
+    keys: Array = np.asarray([""], dtype=object)
     if rule.group_by is not None:
         key = f"classes.{pool.code}" if pool.classes is not None else "classes.*"
         g = method.formula(key).evaluate(frame.cols, n=frame.n, prev=frame.prev_cols)[rated]
-        g = np.where(g == None, "", g).astype(str).astype(object)  # noqa: E711
-        codes, keys = factorize(g)
-        sizes = np.bincount(codes, minlength=keys.size)
-        small = sizes[codes] < rule.min_group
-        groups = np.where(small, "", g)
-    codes, keys = factorize(groups)
+        c0, k0 = factorize(g)
+        small = np.bincount(c0, minlength=k0.size) < rule.min_group
+        k0 = np.where(small, "", k0)
+        keys, remap = np.unique(k0, return_inverse=True)
+        codes = remap[c0].astype(np.intp)
     rows: list[dict[str, Any]] = []
     if rated.size == 0:
-        return np.zeros(0, np.intp), groups, rows
+        return np.zeros(0, np.intp), codes, keys, rows
     if rule.rule == "shares":
         shares = np.asarray(rule.shares, dtype=np.float64)
         res = classify_shares(scores, shares, labels, groups=codes)
@@ -151,7 +175,7 @@ def classify_pool(
             "counts": {lab: int(np.count_nonzero(cls == k)) for k, lab in enumerate(labels)},
         }
     )
-    return cls, groups, rows
+    return cls, codes, keys, rows
 
 
 def apply_rules(
@@ -179,7 +203,7 @@ def apply_rules(
     flags = {k: np.zeros(n, dtype=bool) for k in ("一票否决", "定档", "提档", "降档", "暂定等级")}
     for p, pool in enumerate(method.pools):
         labels = list(method.class_rule(pool).labels)
-        lab = np.asarray(labels, dtype=object)
+        vocab = events.label_codes(labels)
         idx_of = {lb: i for i, lb in enumerate(labels)}
         K = len(labels)
         sel = frame.pool == p
@@ -198,7 +222,7 @@ def apply_rules(
                 after = np.minimum(before + a.steps, K - 1)
             cls[idx] = after
             flags[{"fix": "定档", "up": "提档", "down": "降档"}[a.kind]][idx] = True
-            events.add(idx, a.kind, a.id, a.reason_zh, a.reason_en, lab[before], lab[after])
+            events.add(idx, a.kind, a.id, a.reason_zh, a.reason_en, vocab[before], vocab[after])
             log.append({"step": "adjustment", "pool": pool.code, "rule": a.id, "n": int(idx.size)})
         for r, m in zip(method.provisional, prov_m, strict=True):
             if r.floor not in idx_of:
@@ -210,7 +234,9 @@ def apply_rules(
             after = np.minimum(before, idx_of[r.floor])
             cls[idx] = after
             flags["暂定等级"][idx] = True
-            events.add(idx, "provisional", r.id, r.reason_zh, r.reason_en, lab[before], lab[after])
+            events.add(
+                idx, "provisional", r.id, r.reason_zh, r.reason_en, vocab[before], vocab[after]
+            )
             log.append({"step": "provisional", "pool": pool.code, "rule": r.id, "n": int(idx.size)})
         for v, m in zip(method.vetoes, veto_m, strict=True):
             idx = np.flatnonzero(m & sel)
@@ -222,6 +248,6 @@ def apply_rules(
             after = np.full(idx.size, t, np.intp) if v.to is not None else np.maximum(before, t)
             cls[idx] = after
             flags["一票否决"][idx] = True
-            events.add(idx, "veto", v.id, v.reason_zh, v.reason_en, lab[before], lab[after])
+            events.add(idx, "veto", v.id, v.reason_zh, v.reason_en, vocab[before], vocab[after])
             log.append({"step": "veto", "pool": pool.code, "rule": v.id, "n": int(idx.size)})
     return flags

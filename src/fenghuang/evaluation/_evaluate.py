@@ -32,7 +32,7 @@ import pyarrow as pa
 
 from fenghuang.engine import rank_within_groups
 from fenghuang.evaluation._classes import Events, apply_rules, classify_pool
-from fenghuang.evaluation._frame import Array, Frame, build_frame, factorize
+from fenghuang.evaluation._frame import Array, build_frame
 from fenghuang.evaluation._model import (
     BOUNDARIES_SCHEMA,
     EVENTS_SCHEMA,
@@ -57,6 +57,9 @@ _NO_DATA = (
     "全部评价指标均无数据，不参加评价（T类）",
     "no data for any indicator: not evaluated (class T)",
 )
+_MISSING_NOTE = "部分指标数据缺失，已按方法规则计分"
+
+IntArray = npt.NDArray[np.intp]
 
 
 def _f64(a: Array) -> pa.Array:
@@ -64,8 +67,11 @@ def _f64(a: Array) -> pa.Array:
     return pa.array(arr, type=pa.float64(), mask=~np.isfinite(arr))
 
 
-def _str(a: Array) -> pa.Array:
-    return pa.array(np.asarray(a, dtype=object), type=pa.string())
+def _dict(codes: Array, vocab: list[str] | Array) -> pa.Array:
+    """A string column from integer codes into a small vocabulary (fast for millions)."""
+    ind = pa.array(np.asarray(codes, dtype=np.int32), pa.int32())
+    voc = pa.array([str(v) for v in vocab], pa.string())
+    return pa.DictionaryArray.from_arrays(ind, voc).cast(pa.string())
 
 
 def _year(facts: pa.Table, method: Method) -> int:
@@ -97,31 +103,41 @@ def _last_classes(earlier: pa.Table | None, year: int, codes: Array) -> Array:
 
 
 def _items_table(
-    parts: list[tuple[Array, ItemScore, npt.NDArray[np.bool_]]], method: Method, codes: Array
+    parts: list[tuple[IntArray, ItemScore, npt.NDArray[np.bool_]]],
+    method: Method,
+    codes: pa.Array,
 ) -> pa.Table:
-    cols: dict[str, list[Any]] = {k: [] for k in ITEMS_SCHEMA.names}
+    if not parts:
+        return ITEMS_SCHEMA.empty_table()
+    inds = [i.code for i in method.indicators]
+    rules = ["", "pool_mean", "zero", "penalty"]
+    firm, ind, val, bench, mx, cap, sc, miss = [], [], [], [], [], [], [], []
     for members, it, keep in parts:
-        ind = method.indicator(it.indicator)
         k = int(keep.sum())
-        cols["credit_code"].append(codes[members[keep]])
-        cols["indicator"].append(np.full(k, it.indicator, dtype=object))
-        cols["name"].append(np.full(k, ind.zh, dtype=object))
-        cols["unit"].append(np.full(k, ind.unit, dtype=object))
-        cols["value"].append(it.value[keep])
-        cols["benchmark"].append(it.benchmark[keep])
-        cols["max_score"].append(np.full(k, it.weight))
-        cols["cap"].append(np.full(k, it.cap_points))
-        cols["item_score"].append(it.score[keep])
-        cols["missing_rule"].append(np.where(it.missing[keep], it.rule, "").astype(object))
-    arrays = []
-    for f in ITEMS_SCHEMA:
-        data = (
-            np.concatenate(cols[f.name])
-            if cols[f.name]
-            else np.zeros(0, dtype=object if f.type == pa.string() else np.float64)
-        )
-        arrays.append(_f64(data) if f.type == pa.float64() else _str(data))
-    return pa.Table.from_arrays(arrays, schema=ITEMS_SCHEMA)
+        firm.append(members[keep])
+        ind.append(np.full(k, inds.index(it.indicator), np.int32))
+        val.append(it.value[keep])
+        bench.append(it.benchmark[keep])
+        mx.append(np.full(k, it.weight))
+        cap.append(np.full(k, it.cap_points))
+        sc.append(it.score[keep])
+        miss.append(np.where(it.missing[keep], rules.index(it.rule), 0).astype(np.int32))
+    ind_c = np.concatenate(ind)
+    return pa.Table.from_arrays(
+        [
+            codes.take(pa.array(np.concatenate(firm))),
+            _dict(ind_c, inds),
+            _dict(ind_c, [i.zh for i in method.indicators]),
+            _dict(ind_c, [i.unit for i in method.indicators]),
+            _f64(np.concatenate(val)),
+            _f64(np.concatenate(bench)),
+            _f64(np.concatenate(mx)),
+            _f64(np.concatenate(cap)),
+            _f64(np.concatenate(sc)),
+            _dict(np.concatenate(miss), rules),
+        ],
+        schema=ITEMS_SCHEMA,
+    )
 
 
 def _flags_array(masks: dict[str, npt.NDArray[np.bool_]], n: int) -> pa.Array:
@@ -130,38 +146,52 @@ def _flags_array(masks: dict[str, npt.NDArray[np.bool_]], n: int) -> pa.Array:
     rows, cols = np.nonzero(mat)  # row-major: firm by firm, flags in FLAG_ORDER
     counts = np.bincount(rows, minlength=n)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    values = pa.array(np.asarray(names, dtype=object)[cols] if names else [], type=pa.string())
+    values = _dict(cols, names) if names else pa.array([], pa.string())
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
 
 
-def _percentile(rank: npt.NDArray[np.intp], of: npt.NDArray[np.intp]) -> Array:
+def _percentile(rank: IntArray, of: IntArray) -> Array:
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(of > 1, (of - rank) / (of - 1), 1.0)
     return np.where(rank > 0, pct, np.nan)
 
 
-def _events_table(ev: Events, codes: Array) -> pa.Table:
+def _events_table(ev: Events, codes: pa.Array) -> pa.Table:
     if not ev.firm:
         return EVENTS_SCHEMA.empty_table()
     firm = np.concatenate(ev.firm)
-    data = [codes[firm]] + [
-        np.concatenate(x) for x in (ev.kind, ev.rule, ev.zh, ev.en, ev.before, ev.after)
-    ]
-    return pa.Table.from_arrays([_str(d) for d in data], schema=EVENTS_SCHEMA)
+    meta = np.repeat(np.asarray(ev.meta_id), [f.size for f in ev.firm])
+    cols = [codes.take(pa.array(firm))]
+    for j in range(4):
+        cols.append(_dict(meta, [m[j] for m in ev.meta]))
+    cols.append(_dict(np.concatenate(ev.before), ev.labels))
+    cols.append(_dict(np.concatenate(ev.after), ev.labels))
+    return pa.Table.from_arrays(cols, schema=EVENTS_SCHEMA)
 
 
-def _remarks(ev: Events, n: int) -> Array:
-    remark = np.full(n, "", dtype=object)
-    missing = np.zeros(n, dtype=bool)
-    for idx, kind, zh in zip(ev.firm, ev.kind, ev.zh, strict=True):
-        if kind.size and kind[0] == "missing":
-            missing[idx] = True
-            continue
-        cur = remark[idx]
-        remark[idx] = np.where(cur == "", zh, cur + "；" + zh)
-    note = "部分指标数据缺失，已按方法规则计分"
-    remark = np.where(missing, np.where(remark == "", note, remark + "；" + note), remark)
-    return remark
+def _remarks(ev: Events, n: int) -> pa.Array:
+    """The 公示 remark: the zh reasons of the rules applied, in order, as one sentence.
+
+    Each firm's set of rules is a bit mask; the text is built once per distinct
+    set (a handful), not per firm. Missing-data events give one shared note.
+    """
+    texts: list[str] = []
+    bit_of: dict[str, int] = {}
+    mask = np.zeros(n, dtype=np.int64)
+    for idx, mid in zip(ev.firm, ev.meta_id, strict=True):
+        kind, _, zh, _ = ev.meta[mid]
+        text = _MISSING_NOTE if kind == "missing" else zh
+        if text not in bit_of:
+            bit_of[text] = min(len(texts), 62)
+            texts.append(text)
+        mask[idx] |= np.int64(1) << bit_of[text]
+    uniq, inv = np.unique(mask, return_inverse=True)
+    order = sorted(range(len(texts)), key=lambda i: texts[i] == _MISSING_NOTE)  # note last
+    vocab = []
+    for m in uniq.tolist():
+        parts = [texts[i] for i in order if i < 63 and m >> min(i, 62) & 1]
+        vocab.append("；".join(dict.fromkeys(parts)))
+    return _dict(inv, vocab)
 
 
 def evaluate(
@@ -222,15 +252,15 @@ def evaluate(
         }
     )
     prev_frame = build_frame(previous, method) if previous is not None else None
-    codes0 = (
-        np.asarray(facts.column("credit_code").to_numpy(zero_copy_only=False), dtype=object)
-        if facts.num_rows
-        else np.zeros(0, dtype=object)
-    )
-    extra = {"class_last_year": _last_classes(earlier_classes, year, codes0)}
+    extra = {}
+    if earlier_classes is not None and earlier_classes.num_rows:
+        codes0 = np.asarray(
+            facts.column("credit_code").to_numpy(zero_copy_only=False), dtype=object
+        )
+        extra["class_last_year"] = _last_classes(earlier_classes, year, codes0)
     frame = build_frame(facts, method, prev=prev_frame, extra=extra)
     n = frame.n
-    codes = frame.cols["credit_code"]
+    codes = frame.cols.arrow("credit_code", pa.string())
     log.append({"step": "derived", "fields": {d.name: d.formula for d in method.derived}})
     log.append(
         {
@@ -239,36 +269,24 @@ def evaluate(
         }
     )
     events = Events()
-    nr_label = np.full(n, "", dtype=object)
+    t_code = int(events.label_codes(["T"])[0])
+    nr_code = np.zeros(n, dtype=np.intp)  # label code of a not-rated firm
     for i, r in enumerate(method.not_rated):
         idx = np.flatnonzero(frame.not_rated == i)
-        nr_label[idx] = r.label
-        events.add(
-            idx,
-            "not_rated",
-            r.id,
-            r.remark_zh or r.reason_zh,
-            r.reason_en,
-            np.full(idx.size, ""),
-            np.full(idx.size, r.label),
-        )
+        lab = int(events.label_codes([r.label])[0])
+        nr_code[idx] = lab
+        zh = r.remark_zh or r.reason_zh
+        events.add(idx, "not_rated", r.id, zh, r.reason_en, 0, lab)
         log.append({"step": "not_rated", "rule": r.id, "when": r.when, "n": int(idx.size)})
     idx = np.flatnonzero((frame.not_rated < 0) & (frame.pool < 0))
-    nr_label[idx] = "T"
-    events.add(
-        idx,
-        "not_rated",
-        _NO_POOL[0],
-        _NO_POOL[1],
-        _NO_POOL[2],
-        np.full(idx.size, ""),
-        np.full(idx.size, "T"),
-    )
+    nr_code[idx] = t_code
+    events.add(idx, "not_rated", *_NO_POOL, 0, t_code)
     score = np.full(n, np.nan)
     cls = np.full(n, -1, dtype=np.intp)
-    class_group = np.full(n, "", dtype=object)
+    group_code = np.zeros(n, dtype=np.intp)
+    group_vocab: list[str] = [""]
     missing_any = np.zeros(n, dtype=bool)
-    item_parts: list[tuple[Array, ItemScore, npt.NDArray[np.bool_]]] = []
+    item_parts: list[tuple[IntArray, ItemScore, npt.NDArray[np.bool_]]] = []
     bounds: list[dict[str, Any]] = []
     stats_rows: list[dict[str, Any]] = []
     for p, pool in enumerate(method.pools):
@@ -281,16 +299,8 @@ def evaluate(
         total = np.sum(np.column_stack([it.score for it in items]), axis=1)
         nodata = miss.all(axis=1)
         nd = members[nodata]
-        nr_label[nd] = "T"
-        events.add(
-            nd,
-            "not_rated",
-            _NO_DATA[0],
-            _NO_DATA[1],
-            _NO_DATA[2],
-            np.full(nd.size, ""),
-            np.full(nd.size, "T"),
-        )
+        nr_code[nd] = t_code
+        events.add(nd, "not_rated", *_NO_DATA, 0, t_code)
         keep = np.asarray(~nodata, dtype=bool)
         rated_idx = members[keep]
         score[rated_idx] = total[keep]
@@ -300,57 +310,48 @@ def evaluate(
             mi = members[it.missing & keep]
             zh = f"{ind.zh}数据缺失，{MISSING_ZH[it.rule]}"
             en = f"{ind.en} missing: {it.rule}"
-            events.add(
-                mi,
-                "missing",
-                f"missing.{it.indicator}",
-                zh,
-                en,
-                np.full(mi.size, ""),
-                np.full(mi.size, ""),
-            )
+            events.add(mi, "missing", f"missing.{it.indicator}", zh, en)
             item_parts.append((members, it, keep))
             stats_rows.append({"pool": pool.code, "indicator": it.indicator, **it.stats})
-        cls_p, groups, rows = classify_pool(method, p, frame, rated_idx, score[rated_idx], log)
+        cls_p, gcodes, gkeys, rows = classify_pool(
+            method, p, frame, rated_idx, score[rated_idx], log
+        )
         cls[rated_idx] = cls_p
-        class_group[rated_idx] = groups
+        offset = len(group_vocab)
+        group_vocab.extend(str(k) for k in gkeys)
+        group_code[rated_idx] = gcodes + offset
         bounds.extend(rows)
     rated = ~np.isnan(score)
-    pool_labels = [
-        np.asarray([*method.class_rule(pl).labels, ""], dtype=object) for pl in method.pools
-    ]
+    pool_vocab = [events.label_codes(list(method.class_rule(pl).labels)) for pl in method.pools]
 
-    def labels_of(c: npt.NDArray[np.intp]) -> Array:
-        out = nr_label.copy()
+    def label_codes(c: IntArray) -> IntArray:
+        out = nr_code.copy()
         for p in range(len(method.pools)):
             sel = rated & (frame.pool == p)
-            out[sel] = pool_labels[p][c[sel]]
+            out[sel] = pool_vocab[p][c[sel]]
         return out
 
-    class_raw = labels_of(cls)
-    class_raw[~rated] = ""
+    class_raw = np.where(rated, label_codes(cls), 0)
     final = cls.copy()
     masks = apply_rules(method, frame, final, rated, events, log)
-    class_final = labels_of(final)
+    class_final = label_codes(final)
     masks["数据缺失"] = missing_any
     masks["不参评"] = ~rated
     pool_key = np.where(rated, frame.pool, -1)
-    rk = rank_within_groups(np.where(rated, score, np.nan), groups=pool_key)
-    ind_codes, _ = factorize(frame.cols["industry_code"])
-    ind_key = (pool_key.astype(np.int64) + 1) * (int(ind_codes.max(initial=0)) + 1) + ind_codes
-    rk_ind = rank_within_groups(np.where(rated, score, np.nan), groups=ind_key)
-    pool_code = np.asarray([p.code for p in method.pools] + [""], dtype=object)[frame.pool]
-    pool_name = np.asarray([p.zh for p in method.pools] + [""], dtype=object)[frame.pool]
-    above = (
-        facts.column("above_scale").cast(pa.bool_())
-        if "above_scale" in facts.column_names
-        else pa.nulls(n, pa.bool_())
+    scored = np.where(rated, score, np.nan)
+    rk = rank_within_groups(scored, groups=pool_key)
+    industry = frame.cols.arrow("industry_code", pa.string()).fill_null("")
+    ind_codes = np.asarray(
+        pa.compute.dictionary_encode(industry).indices.to_numpy(zero_copy_only=False), np.int64
     )
+    ind_key = (pool_key.astype(np.int64) + 1) * (int(ind_codes.max(initial=0)) + 1) + ind_codes
+    rk_ind = rank_within_groups(scored, groups=ind_key)
+    pool_idx = np.where(frame.pool >= 0, frame.pool, len(method.pools))
     results = pa.Table.from_arrays(
         [
-            _str(codes),
+            codes,
             *(
-                _str(frame.cols[c])
+                frame.cols.arrow(c, pa.string())
                 for c in (
                     "name",
                     "former_names",
@@ -361,20 +362,20 @@ def evaluate(
                     "chain",
                 )
             ),
-            above,
-            _str(pool_code),
-            _str(pool_name),
-            _str(class_group),
+            frame.cols.arrow("above_scale", pa.bool_()),
+            _dict(pool_idx, [p.code for p in method.pools] + [""]),
+            _dict(pool_idx, [p.zh for p in method.pools] + [""]),
+            _dict(group_code, group_vocab),
             _f64(score),
             pa.array(np.where(rated, rk.rank, 0), pa.int64(), mask=~rated),
             pa.array(np.where(rated, rk.of, 0), pa.int64(), mask=~rated),
             _f64(_percentile(rk.rank, rk.of)),
             _f64(_percentile(rk_ind.rank, rk_ind.of)),
-            _str(class_raw),
-            _str(class_final),
+            _dict(class_raw, events.labels),
+            _dict(class_final, events.labels),
             pa.array(rated, pa.bool_()),
             _flags_array(masks, n),
-            _str(_remarks(events, n)),
+            _remarks(events, n),
         ],
         schema=RESULTS_SCHEMA,
     )
@@ -386,17 +387,13 @@ def evaluate(
         ],
         schema=POOL_STATS_SCHEMA,
     )
+    counts = np.bincount(class_final, minlength=len(events.labels))
     log.append(
         {
             "step": "done",
             "rated": int(rated.sum()),
             "not_rated": int((~rated).sum()),
-            "classes": {
-                str(k): int(v)
-                for k, v in zip(
-                    *np.unique(class_final.astype(str), return_counts=True), strict=True
-                )
-            },
+            "classes": {lab: int(c) for lab, c in zip(events.labels, counts, strict=True) if c},
         }
     )
     return Evaluation(
@@ -409,9 +406,3 @@ def evaluate(
         pool_stats=pool_stats,
         log=log,
     )
-
-
-def frame_of(facts: pa.Table, method: Method, previous: pa.Table | None = None) -> Frame:
-    """The evaluation's column frame (for diagnostics that re-evaluate formulas)."""
-    prev = build_frame(previous, method) if previous is not None else None
-    return build_frame(facts, method, prev=prev)

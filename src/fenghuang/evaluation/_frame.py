@@ -10,6 +10,7 @@ Column conventions (what the method formulas see):
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +22,41 @@ from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.methods import Method
 from fenghuang.methods._formula import condition
 
-__all__ = ["Frame", "build_frame", "factorize"]
+__all__ = ["Columns", "Frame", "build_frame", "factorize"]
 
 Array = npt.NDArray[Any]
+
+
+class Columns(Mapping[str, Array]):
+    """Columns converted from the Arrow table on first use (a formula reads few of them)."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+        self._n = table.num_rows
+        self._spec = {**FIRM_FIELDS, **FIRM_YEAR_FIELDS}
+        self._cache: dict[str, Array] = {}
+
+    def __getitem__(self, name: str) -> Array:
+        if name not in self._cache:
+            if name not in self._spec:
+                raise KeyError(name)
+            self._cache[name] = _column(self._table, name, self._spec[name].dtype, self._n)
+        return self._cache[name]
+
+    def __setitem__(self, name: str, value: Array) -> None:
+        self._cache[name] = value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._spec), **dict.fromkeys(self._cache)})
+
+    def __len__(self) -> int:
+        return len(set(self._spec) | set(self._cache))
+
+    def arrow(self, name: str, typ: pa.DataType) -> pa.Array:
+        """A data-model column as Arrow (nulls if the table lacks it)."""
+        if name in self._table.column_names:
+            return self._table.column(name).combine_chunks().cast(typ)
+        return pa.nulls(self._n, typ)
 
 
 @dataclass
@@ -33,22 +66,25 @@ class Frame:
     Attributes
     ----------
     n : int
-    cols : dict of str to ndarray
-        Fields, derived fields and indicator values (display units).
+    cols : Columns
+        Fields (converted on first use), derived fields and indicator values
+        (display units).
     base : dict of str to ndarray
         Indicator values in base units (before ``scale``).
     not_rated : ndarray of int, shape (n,)
         Index of the first not-rated rule that applies, -1 for none.
     pool : ndarray of int, shape (n,)
         Index of the pool, -1 for a not-rated firm or one in no pool.
+    prev_cols : mapping, optional
+        The previous year's columns aligned to these firms.
     """
 
     n: int
-    cols: dict[str, Array]
+    cols: Columns
     base: dict[str, Array]
     not_rated: npt.NDArray[np.intp]
     pool: npt.NDArray[np.intp]
-    prev_cols: dict[str, Array] | None = None
+    prev_cols: Mapping[str, Array] | None = None
 
 
 def _column(table: pa.Table, name: str, dtype: str, n: int) -> Array:
@@ -100,12 +136,10 @@ def build_frame(
         Extra columns (e.g. ``class_last_year``).
     """
     n = facts.num_rows
-    cols: dict[str, Array] = {}
-    for name, f in {**FIRM_FIELDS, **FIRM_YEAR_FIELDS}.items():
-        cols[name] = _column(facts, name, f.dtype, n)
+    cols = Columns(facts)
     cols["class_last_year"] = np.full(n, None, dtype=object)
-    if extra:
-        cols.update(extra)
+    for k, v in (extra or {}).items():
+        cols[k] = v
     prev_cols = _align(prev, cols["credit_code"]) if prev is not None else None
     for d in method.derived:
         cols[d.name] = method.formula(f"derived.{d.name}").evaluate(cols, n=n, prev=prev_cols)
@@ -125,28 +159,45 @@ def build_frame(
     return Frame(n, cols, base, not_rated, pool, prev_cols)
 
 
-def _align(prev: Frame, codes: Array) -> dict[str, Array]:
-    """The previous year's columns re-ordered to this year's firms (missing if absent)."""
+class _Aligned(Mapping[str, Array]):
+    """The previous year's columns re-ordered to this year's firms, on first use."""
+
+    def __init__(self, prev: Columns, idx: npt.NDArray[np.intp], found: npt.NDArray[np.bool_]):
+        self._prev, self._idx, self._found = prev, idx, found
+        self._cache: dict[str, Array] = {}
+
+    def __getitem__(self, name: str) -> Array:
+        if name not in self._cache:
+            col = self._prev[name]
+            if col.size == 0:
+                col = (
+                    np.asarray([None], dtype=object) if col.dtype == object else np.full(1, np.nan)
+                )
+            taken = col[self._idx]
+            if col.dtype == object:
+                out = np.where(self._found, taken, np.asarray(None, dtype=object))
+            elif col.dtype.kind == "M":
+                out = np.where(self._found, taken, np.datetime64("NaT"))
+            else:
+                out = np.where(self._found, taken, np.nan)
+            self._cache[name] = out
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._prev)
+
+    def __len__(self) -> int:
+        return len(self._prev)
+
+
+def _align(prev: Frame, codes: Array) -> Mapping[str, Array]:
+    """The previous year's columns aligned to this year's firms by credit code."""
     pc = np.asarray(prev.cols["credit_code"], dtype=object).astype(str)
     cur = np.asarray(codes, dtype=object).astype(str)
     if pc.size == 0:
-        pc = np.asarray([""])
-        prev_cols = {
-            k: np.asarray([None] if v.dtype == object else [np.nan]) for k, v in prev.cols.items()
-        }
-    else:
-        prev_cols = prev.cols
+        return _Aligned(prev.cols, np.zeros(cur.size, np.intp), np.zeros(cur.size, bool))
     order = np.argsort(pc, kind="stable")
     pos = np.minimum(np.searchsorted(pc[order], cur), pc.size - 1)
     idx = order[pos]
     found = (pc[idx] == cur) & (cur != "")
-    out: dict[str, Array] = {}
-    for name, col in prev_cols.items():
-        taken = col[idx]
-        if col.dtype == object:
-            out[name] = np.where(found, taken, np.asarray(None, dtype=object))
-        elif col.dtype.kind == "M":
-            out[name] = np.where(found, taken, np.datetime64("NaT"))
-        else:
-            out[name] = np.where(found, taken, np.nan)
-    return out
+    return _Aligned(prev.cols, idx, found)
