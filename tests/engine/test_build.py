@@ -18,7 +18,7 @@ from fenghuang.engine import (
     build_from_rows,
     example_build,
 )
-from fenghuang.errors import EngineInputError, HierarchyError
+from fenghuang.errors import EngineInputError, HierarchyError, WeightsError
 
 # uCode: (rank with min-max, rank with percentile-rank normalisation)
 COINR_RANKS = {
@@ -125,3 +125,23 @@ def test_result_does_not_depend_on_unit_order(asem: IndexBuild) -> None:
     b = dict(zip(shuffled.units_["Aggregated"], shuffled.scores("Index"), strict=True))
     assert a.keys() == b.keys()
     np.testing.assert_allclose([b[u] for u in a], list(a.values()), rtol=1e-12)
+
+
+def test_variant_with_one_weight_changed(asem: IndexBuild) -> None:
+    heavy = asem.variant("aggregate", weights={"Conn": 2.0})
+    units = heavy.units_["Aggregated"]
+    conn, sust = heavy.scores("Conn"), heavy.scores("Sust")
+    # Index = (2 Conn + 1 Sust) / 3, renormalised and noted; the sub-indices are unchanged
+    np.testing.assert_allclose(heavy.scores("Index"), (2 * conn + sust) / 3, rtol=1e-12)
+    np.testing.assert_array_equal(conn, asem.scores("Conn"))
+    assert "aggregate Index: weights [2.0, 1.0] renormalised to sum 1" in heavy.notes_
+    che = units.index("CHE")
+    assert heavy.scores("Index")[che] == pytest.approx((2 * 62.79 + 73.98) / 3, abs=0.01)
+    assert heavy.log[-1][1]["weights"] == {"Conn": 2.0}
+    assert asem.log[-1][1]["weights"] == {}  # the original build is untouched
+    np.testing.assert_array_equal(heavy.regen().scores("Index"), heavy.scores("Index"))
+    with pytest.raises(EngineInputError) as ei:
+        asem.variant("aggregate", weights={"Nope": 1.0})
+    assert "Nope" in str(ei.value)
+    with pytest.raises(WeightsError):
+        asem.variant("aggregate", weights={"Conn": -1.0})

@@ -213,6 +213,7 @@ class IndexBuild:
         min_share: float = 0.0,
         p: float = 1.0,
         renormalise: bool = True,
+        weights: Mapping[str, float] | None = None,
     ) -> IndexBuild:
         """Aggregate level by level.
 
@@ -222,8 +223,31 @@ class IndexBuild:
         ``renormalise=False`` such weights raise a WeightsError naming the
         group. An aggregator's error (e.g. a non-positive value under the
         geometric mean) names the indicator and unit codes.
+
+        ``weights`` overrides the metadata weight of the codes it names (e.g.
+        ``variant("aggregate", weights={"Conn": 2.0})`` re-runs the index with
+        one weight changed); it is part of the logged step.
         """
-        params = {"method": method, "min_share": min_share, "p": p, "renormalise": renormalise}
+        over = dict(weights or {})
+        for code, wt in over.items():
+            known = {n.code: n for n in self.framework.nodes}
+            if code not in known or known[code].parent is None:
+                raise EngineInputError(
+                    "E-ENGINE-WEIGHT-CODE",
+                    zh="权重指向的指标不存在或没有上级",
+                    en="a weight names a code that does not exist or has no parent",
+                    indicator=code,
+                )
+            if not (np.isfinite(wt) and wt >= 0):
+                raise WeightsError(
+                    "E-ENGINE-WEIGHT",
+                    zh="权重缺失或为负",
+                    en="weight is missing or negative",
+                    indicator=code,
+                    value=wt,
+                )
+        params: dict[str, Any] = {"method": method, "min_share": min_share, "p": p}
+        params |= {"renormalise": renormalise, "weights": over}
         self.log.append(("aggregate", params))
         M = self.data[self._last]
         units = self.units_[self._last]
@@ -232,7 +256,7 @@ class IndexBuild:
         for level in self.framework.levels[1:]:
             for code in level:
                 kids = self.framework.children(code)
-                w = np.array([self.framework.node(k).weight for k in kids])
+                w = np.array([over.get(k, self.framework.node(k).weight) for k in kids])
                 if w.sum() <= 0:
                     raise WeightsError(
                         "E-ENGINE-WEIGHTS-ZERO",
