@@ -110,3 +110,24 @@ def test_unit_order_does_not_matter(x: np.ndarray, rnd: object) -> None:
     perm = np.random.default_rng(len(x)).permutation(len(x))
     np.testing.assert_allclose(n_minmax(x)[perm], n_minmax(x[perm]))
     np.testing.assert_allclose(n_rank(x)[perm], n_rank(x[perm]))
+
+
+positive = arrays(
+    np.float64,
+    st.integers(3, 30),
+    elements=st.floats(1e-3, 1e6, allow_nan=False, allow_subnormal=False),
+    unique=True,
+)
+
+RATIO_NORMALISERS = [
+    lambda x, d: n_target(x, target=7.5, direction=d),
+    lambda x, d: n_distance_to_ref(x, 0, direction=d),
+    lambda x, d: n_benchmark(x, 3.0, weight=20, cap=1.5, direction=d),
+]
+
+
+@given(positive, st.sampled_from([1, -1]), st.integers(0, len(RATIO_NORMALISERS) - 1))
+def test_ratio_normalisers_monotone_in_direction(x: np.ndarray, d: int, which: int) -> None:
+    y = RATIO_NORMALISERS[which](x, d)
+    order = np.argsort(x * d, kind="stable")
+    assert np.all(np.diff(y[order]) >= -1e-9 * np.abs(y[order][1:]))
