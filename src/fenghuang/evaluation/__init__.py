@@ -6,6 +6,7 @@ from fenghuang.evaluation._compare import (
     compare_runs,
     firm_diagnostic,
 )
+from fenghuang.evaluation._diagnose import diagnose
 from fenghuang.evaluation._evaluate import evaluate
 from fenghuang.evaluation._inputs import FACTS_COLUMNS, load_facts_file
 from fenghuang.evaluation._runs import (
@@ -27,6 +28,7 @@ __all__: list[str] = [
     "Run",
     "class_history",
     "compare_runs",
+    "diagnose",
     "evaluate",
     "facts_sha256",
     "firm_diagnostic",
