@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from fenghuang.sources import UNIT_TABLES
 from fenghuang.synthetic._context import MARK, NOTE, Ctx, Rec, emit
 from fenghuang.synthetic._files import Sheet, write_csv, write_xlsx
@@ -143,19 +145,15 @@ def _parcels(ctx: Ctx, j: int) -> list[tuple[int, str, float, str, int, float | 
         for r in lessees.get(i, []):
             lid = f"360{pop.county_code[i][3:]}{i:05d}Z{r:04d}"
             out.append((i, lid, float(pop.land[r]), "own", -1, None))
-        if pop.major_project[i]:
-            out.append(
-                (i, f"{base}J1", round(float(pop.land[i]) * 0.3, 2), "construction", -1, None)
-            )
+        if pop.construction[i] > 0:
+            area = float(pop.construction[i])
+            out.append((i, f"{base}J1", area, "construction", -1, None))
     # Shared parcels: two neighbouring firms split one parcel.
-    cands = [i for i in range(pop.n) if pop.active[i, j] and pop.lessor[i] < 0]
-    for i in ctx.pick(cands, ctx.count(0.02, 1)):
-        partner = cands[(cands.index(i) + 1) % len(cands)]
-        share = (0.5, 0.6, 0.7)[i % 3]
-        area = round(float(pop.land[i]) * 0.4 + 1.0, 2)
-        pid = f"360{pop.county_code[i][3:]}{i:05d}G1"
-        out.append((i, pid, area, "own", -1, share))
-        out.append((partner, pid, area, "own", -1, round(1 - share, 2)))
+    for i, partner, share, area in pop.shared:
+        if pop.active[i, j] and pop.active[partner, j]:
+            pid = f"360{pop.county_code[i][3:]}{i:05d}G1"
+            out.append((i, pid, area, "own", -1, share))
+            out.append((partner, pid, area, "own", -1, round(1 - share, 2)))
     out.sort(key=lambda t: (t[0], t[1]))
     return out
 
@@ -443,7 +441,7 @@ def write_environment(ctx: Ctx) -> None:
     path = ctx.path(
         "environment", f"生态环境局_重点排污单位污染物排放量_{pop.years[0]}-{pop.years[-1]}.csv"
     )
-    no_data = set(ctx.pick([i for i in range(pop.n) if pop.above[i]], ctx.count(0.08, 1)))
+    no_data = set(np.flatnonzero(pop.no_emission).tolist())
     recs = []
     fields = (("cod", "cod_t"), ("nh3n", "nh3n_t"), ("so2", "so2_t"), ("nox", "nox_t"))
     for i in range(pop.n):

@@ -39,9 +39,19 @@ def _money(v: float) -> str:
 
 
 def _id_faults(
-    ctx: Ctx, recs: list[Rec], code_col: int, name_col: int, header: str, y: int
+    ctx: Ctx,
+    recs: list[Rec],
+    code_col: int,
+    name_col: int,
+    header: str,
+    y: int,
+    above_only: bool = False,
 ) -> None:
-    """Name variants / former names without a code, bad check characters, full-width codes."""
+    """Name variants / former names without a code, bad check characters, full-width codes.
+
+    With ``above_only`` a quarantined row is a 规上 firm's (a wide row holds a
+    firm's whole year; losing a 规下 firm's would move the 规下 pool's averages).
+    """
     pop = ctx.pop
     clean = [k for k, r in enumerate(recs) if not r.faulty and r.firm >= 0]
     for k in ctx.pick(clean, ctx.count(0.005, 2)):
@@ -74,6 +84,7 @@ def _id_faults(
             )
         )
     clean = [k for k, r in enumerate(recs) if not r.faulty and r.firm >= 0]
+    clean = [k for k in clean if not above_only or pop.above[recs[k].firm]]
     for k in ctx.pick(clean, ctx.count(0.003, 1)):
         r = recs[k]
         code = pop.codes[r.firm]
@@ -309,7 +320,8 @@ def write_power(ctx: Ctx) -> None:
         path = ctx.path("power", f"供电公司_{y}年工业用户月度用电量.xlsx")
         head = ["户号", "用电户名", "统一社会信用代码", *[f"{m}月" for m in range(1, 13)]]
         recs: list[Rec] = []
-        missing = set(ctx.pick([i for i in range(pop.n) if pop.active[i, j]], ctx.count(0.004, 1)))
+        up = [i for i in range(pop.n) if pop.active[i, j] and pop.above[i]]
+        missing = set(ctx.pick(up, ctx.count(0.004, 1)))
         for i in range(pop.n):
             if not pop.active[i, j]:
                 continue
@@ -340,7 +352,7 @@ def write_power(ctx: Ctx) -> None:
                     )
                 )
             recs.append(rec)
-        _id_faults(ctx, recs, 2, 1, head[2], y)
+        _id_faults(ctx, recs, 2, 1, head[2], y, above_only=True)
         recs = _duplicates(ctx, recs, head[2], y, 0.002)
         sheet = Sheet(f"{y}年")
         sheet.rows.append([f"萍乡市{y}年工业用户月度用电量（{MARK}）"])

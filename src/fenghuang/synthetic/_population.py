@@ -41,7 +41,13 @@ class Population:
         '' or 公用事业/烟草/军工.
     listed, tech_growth, major_project, high_tech : ndarray of bool
     land : ndarray of float, (n,)
-        Net land used (亩): own + leased in − leased out.
+        Net land of the firm's own (or leased-in) parcels (亩): own + leased in − leased out.
+    construction : ndarray of float, (n,)
+        Area of a major project's construction site (亩, 0 if none).
+    shared : list of (firm, partner, share, area)
+        Parcels shared by two firms; ``firm`` has ``share`` of ``area``.
+    no_emission : ndarray of bool, (n,)
+        规上 firms the ecology bureau has no emission data for.
     lessor : ndarray of int, (n,)
         Index of the firm a leased-only firm rents from, −1 if none.
     active : ndarray of bool, (n, n_years)
@@ -72,6 +78,9 @@ class Population:
     major_project: np.ndarray
     high_tech: np.ndarray
     land: np.ndarray
+    construction: np.ndarray
+    shared: list[tuple[int, int, float, float]]
+    no_emission: np.ndarray
     lessor: np.ndarray
     active: np.ndarray
     start_month: np.ndarray
@@ -199,6 +208,22 @@ def make_population(n: int, seed: int, years: tuple[int, ...]) -> Population:
     if len(big) and len(small):
         renters = rng.choice(small, max(1, round(len(small) * 0.12)), replace=False)
         lessor[renters] = rng.choice(big, len(renters))
+    # Land beyond the firm's own parcels: a construction site (major projects) and
+    # parcels shared by two neighbouring firms. Both count in the pools' land.
+    construction = np.where(major_project, np.round(land * 0.3, 2), 0.0)
+    shared: list[tuple[int, int, float, float]] = []
+    solo = np.flatnonzero(lessor < 0)
+    if len(solo) > 1:
+        picked = np.sort(rng.choice(len(solo), max(1, round(n * 0.02)), replace=False))
+        for k in picked.tolist():
+            i, partner = int(solo[k]), int(solo[(k + 1) % len(solo)])
+            share = (0.5, 0.6, 0.7)[i % 3]
+            shared.append((i, partner, share, round(float(land[i]) * 0.4 + 1.0, 2)))
+    land_year = np.repeat((land + construction)[:, None], ny, axis=1)
+    for i, partner, share, area in shared:
+        both = active[i] & active[partner]
+        land_year[i] += np.where(both, area * share, 0.0)
+        land_year[partner] += np.where(both, area * round(1 - share, 2), 0.0)
     # Yearly growth (log), then values per year.
     growth = np.cumsum(rng.normal(0.05, 0.08, (n, ny)), axis=1)
     growth -= growth[:, -1:]
@@ -233,13 +258,16 @@ def make_population(n: int, seed: int, years: tuple[int, ...]) -> Population:
     wage = 1.15e4 * np.exp(0.15 * rng.standard_normal((n, 1)))
     refund = tax * rng.uniform(0.03, 0.25, (n, ny)) * (rng.random((n, 1)) < 0.2)
     ex = np.asarray([e != "" for e in exempt])
+    # Some 规上 firms have no emission data at the ecology bureau.
+    no_emission = np.zeros(n, dtype=bool)
+    no_emission[rng.choice(np.flatnonzero(above), max(1, round(above.sum() * 0.13)))] = True
     # Calibrate each year's pool (active, not exempt) to the targets.
     for j, y in enumerate(years):
         kt = trend(y, last)
         pool_up = active[:, j] & above & ~ex
         pool_dn = active[:, j] & ~above & ~ex
-        L_up = land[pool_up].sum()
-        L_dn = land[pool_dn].sum()
+        L_up = land_year[pool_up, j].sum()
+        L_dn = land_year[pool_dn, j].sum()
         s = TARGETS["above.va_per_mu"].value * 1e4 * kt * L_up / va[pool_up, j].sum()
         va[:, j] *= s
         revenue[:, j] *= s
@@ -258,8 +286,9 @@ def make_population(n: int, seed: int, years: tuple[int, ...]) -> Population:
             TARGETS["above.va_per_tce"].value * 1e4 * kt * energy[pool_up, j].sum()
         )
         energy[:, j] *= s
-        s = va[pool_up, j].sum() / (
-            TARGETS["above.va_per_emission"].value * 1e4 * kt * emission[pool_up, j].sum()
+        pool_em = pool_up & ~no_emission
+        s = va[pool_em, j].sum() / (
+            TARGETS["above.va_per_emission"].value * 1e4 * kt * emission[pool_em, j].sum()
         )
         emission[:, j] *= s
         s = va[pool_up, j].sum() / (
@@ -331,6 +360,9 @@ def make_population(n: int, seed: int, years: tuple[int, ...]) -> Population:
         major_project=major_project,
         high_tech=high_tech,
         land=land,
+        construction=construction,
+        shared=shared,
+        no_emission=no_emission,
         lessor=lessor,
         active=active,
         start_month=start_month,
