@@ -97,3 +97,29 @@ def test_ranking_within_type(tmp_path: Path, registry) -> None:
         assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
         assert [r["warning"] for r in rows] == sorted(r["warning"] for r in rows)
     st.close()
+
+
+def test_city_page_shows_counties_parks_and_comparisons(tmp_path: Path, registry) -> None:
+    from fenghuang.monitor import extract_files
+
+    st = Store(tmp_path / "p.duckdb")
+    unseen = Path(__file__).parent / "data" / "unseen" / "panzhihua-2024-news.html"
+    extract_files([unseen], store=st)
+    page = city_page(st, "510400", registry)
+    figs = [f for fs in page.indicators.values() for f in fs]
+    by_display = {f.display: f for f in figs}
+    # figures of 仁和区 and 米易县 (own codes) and of a park (the city's code) are on the page,
+    # each marked with its place; the city's own figures are not marked
+    assert by_display["48.2亿元"].place == "仁和区"
+    assert by_display["超3000户"].place == "米易县"
+    assert by_display["312.8亿元"].place == "钒钛高新区"
+    assert by_display["975.4亿元"].place == ""
+    # a growth compared with the province says so; a fraction is shown rounded
+    assert by_display["0.4个百分点"].of == "全省平均水平"
+    assert by_display["约33.33%"].kind == "share"
+    # charts show the city's own series only
+    assert all(not k.startswith("fixed_investment") for k in page.series)
+    # a county page shows only its own figures
+    county = city_page(st, "510411", registry)
+    assert [f.display for fs in county.indicators.values() for f in fs] == ["48.2亿元"]
+    st.close()

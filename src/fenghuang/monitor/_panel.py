@@ -151,13 +151,24 @@ def save_observations(store: Store, table: pa.Table) -> int:
 
 
 def fetch_observations(
-    store: Store, *, place_code: str | None = None, indicator_code: str | None = None
+    store: Store,
+    *,
+    place_code: str | None = None,
+    indicator_code: str | None = None,
+    within: str | None = None,
 ) -> pa.Table:
-    """Observations of the panel, optionally of one place and/or indicator."""
+    """Observations of the panel, optionally of one place and/or indicator.
+
+    ``within`` (a prefecture-level code such as ``510400``) selects the place
+    and every county, district and park inside it (codes ``5104xx``).
+    """
     where, params = [], []
     if place_code:
         where.append("place_code = ?")
         params.append(place_code)
+    if within:
+        where.append("substr(place_code, 1, 4) = ?")
+        params.append(within[:4])
     if indicator_code:
         where.append("indicator_code = ?")
         params.append(indicator_code)

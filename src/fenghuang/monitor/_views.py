@@ -67,6 +67,8 @@ class FigureView:
     before: str = ""
     figure: str = ""
     after: str = ""
+    place: str = ""  # a county, district or park of the city; "" for the city itself
+    of: str = ""  # what a share is of, or what a growth is compared with
 
 
 @dataclass(frozen=True)
@@ -87,17 +89,21 @@ class CityPage:
     synthetic: bool = False  # some figures are 模拟数据
 
 
+def _num(x: float) -> str:
+    return f"{round(x, 2):g}" if abs(x) < 1e6 else f"{x:g}"  # 三分之一 → 33.33
+
+
 def _display(r: dict[str, Any]) -> str:
-    v = f"{r['value']:g}"
+    v = _num(r["value"])
     if r.get("value_high") is not None:
-        v += f"—{r['value_high']:g}"
+        v += f"—{_num(r['value_high'])}"
     q = r.get("qualifier") or ""
     if q in {"以上", "以下", "以内", "左右", "余", "多"}:
         return f"{v}{r.get('unit') or ''}{q}"
     return f"{q}{v}{r.get('unit') or ''}"
 
 
-def _figure(r: dict[str, Any]) -> FigureView:
+def _figure(r: dict[str, Any], own: tuple[str, str] | None = None) -> FigureView:
     sentence = r.get("sentence") or ""
     before = figure = after = ""
     if r.get("span_start") is not None and sentence:
@@ -132,7 +138,19 @@ def _figure(r: dict[str, Any]) -> FigureView:
         before=before,
         figure=figure,
         after=after,
+        place=_sub_place(r, own),
+        of=r.get("of_whole") or r.get("of") or "",
     )
+
+
+def _sub_place(r: dict[str, Any], own: tuple[str, str] | None) -> str:
+    """The county/district/park a figure belongs to, when it is not the page's city."""
+    if own is None:
+        return ""
+    code, name = own
+    if r["place_code"] == code and (r["place_name"] or name) == name:
+        return ""
+    return str(r["place_name"] or r["place_code"])
 
 
 def _index_or_none(store: Store) -> CityIndexResult | None:
@@ -219,7 +237,13 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
     """
     catalogue = load_catalogue()
     city = registry.by_code(code)
-    table = fetch_observations(store, place_code=code)
+    # a prefecture-level city's page also shows its counties', districts' and parks' figures
+    prefecture = code.endswith("00") and not code.endswith("0000")
+    table = (
+        fetch_observations(store, within=code)
+        if prefecture
+        else fetch_observations(store, place_code=code)
+    )
     if city is None and table.num_rows == 0:
         raise NotFoundError(
             "E-MONITOR-CITY",
@@ -233,18 +257,33 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
         text = docs.get(r["source"])
         if text and r["span_start"] is not None:
             r["_raw"] = text[r["span_start"] : r["span_end"]]
-    rows.sort(key=lambda r: (r["indicator_code"] or "~", r["indicator"], r["kind"], r["year"] or 0))
+    own_name = (
+        city.name
+        if city
+        else next((r["place_name"] for r in rows if r["place_code"] == code), code)
+    )
+    own = (code, own_name)
+    rows.sort(
+        key=lambda r: (
+            r["indicator_code"] or "~",
+            r["indicator"],
+            r["kind"],
+            _sub_place(r, own),
+            r["year"] or 0,
+        )
+    )
     indicators: dict[str, list[FigureView]] = {}
     series: dict[str, list[tuple[str, float]]] = {}
     for r in rows:
+        view = _figure(r, own)
         name = (
             catalogue[r["indicator_code"]].zh
             if r["indicator_code"] in catalogue
             else r["indicator"]
         )
         heading = f"{name}（{_KIND_ZH.get(r['kind'], r['kind'])}）"
-        indicators.setdefault(heading, []).append(_figure(r))
-        if r["indicator_code"] and r["period"]:
+        indicators.setdefault(heading, []).append(view)
+        if r["indicator_code"] and r["period"] and not view.place:  # charts: the city's own
             series.setdefault(f"{r['indicator_code']}:{r['kind']}", []).append(
                 (r["period"], r["value_norm"])
             )
@@ -269,7 +308,7 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
     prov = city.province if city else ""
     return CityPage(
         code=code,
-        name=city.name if city else (rows[0]["place_name"] if rows else code),
+        name=own_name,
         province=prov,
         city_type=city.type if city else None,
         level=city.level if city else None,
