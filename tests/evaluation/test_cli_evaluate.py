@@ -7,6 +7,8 @@ test_runs.py), so the workbook and Word contents can be checked exactly.
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,29 @@ def test_report_summary_docx(store_path: Path, tmp_path: Path) -> None:
         "0",
         "4",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_summary_docx_converts_to_pdf_and_renders(store_path: Path, tmp_path: Path) -> None:
+    from fenghuang.reports import docx_to_pdf
+
+    docx = tmp_path / "summary.docx"
+    args = ["report", "summary", "2023-toy-2023-v1", "--store", str(store_path)]
+    assert main([*args, "--out", str(docx)]) == 0
+    pdf = docx_to_pdf(docx)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(
+        ["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "汇总报告" in text and "模拟数据" in text
+    png = tmp_path / "page"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(png)], check=True
+    )
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert pages and pages[0].stat().st_size > 10_000
+    artifacts = Path(__file__).parents[1] / "_artifacts" / "reports"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pages[0], artifacts / "summary_page1.png")

@@ -53,6 +53,7 @@ def class_distribution_png(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     groups = list(counts)
     with plt.rc_context(_rc()):
@@ -63,6 +64,7 @@ def class_distribution_png(
             ax.barh(groups, vals, left=left, label=cls, color=_CLASS_COLOURS.get(cls, "#999999"))
             left = [a + b for a, b in zip(left, vals, strict=True)]
         ax.invert_yaxis()
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of firms: whole numbers
         ax.set_xlabel("企业数")
         ax.set_title(title)
         ax.legend(ncols=len(classes), loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
