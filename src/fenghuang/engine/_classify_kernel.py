@@ -133,9 +133,9 @@ def _share_classes(
             B = 1
             key = codes.copy()
             cnt = np.bincount(key, minlength=G * B).reshape(G, B)
-        elif compiled:
+        elif compiled and m < 2**31:
             count, assign = share_bin_kernels()
-            cnt = count(good, codes, lo, scale, B, G).reshape(G, B)
+            cnt = count(good, codes, lo, scale, B, G).astype(np.intp).reshape(G, B)
         else:
             key = _keys(good, codes, lo, scale, B)
             cnt = np.bincount(key, minlength=G * B).reshape(G, B)

@@ -203,7 +203,7 @@ def share_bin_kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
     def count(  # pragma: no cover
         x: FloatArray, codes: Any, lo: float, scale: float, B: int, G: int
     ) -> Any:
-        cnt = np.zeros(G * B, dtype=np.intp)
+        cnt = np.zeros(G * B, dtype=np.int32)  # the caller keeps n < 2**31
         top = B - 1
         for i in range(x.shape[0]):
             b = int((x[i] - lo) * scale)
