@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fenghuang.errors import AccessDenied, FenghuangError, NotFoundError
+from fenghuang.errors import AccessDenied, NotFoundError
 from fenghuang.facts import CONFIRMATION_STATUSES, FIRM_YEAR_FIELDS
 from fenghuang.warehouse import Store
 from fenghuang.web._i18n import translate
 from fenghuang.web._schemas import UserPublic
-from fenghuang.web.services import charts
-from fenghuang.web.services.backend import api, has_api, pick, record, records
+from fenghuang.web.services import charts, diagnostic
+from fenghuang.web.services.backend import api, call, has_api, pick, record, records
 from fenghuang.web.services.results import RunCache, RunData
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "FirmPage",
     "check_firm_access",
     "firm_page",
-    "normalise_indicator",
     "search_firms",
 ]
 
@@ -65,23 +64,6 @@ def search_firms(store: Store, cache: RunCache, *, q: str, limit: int = 50) -> l
     return out
 
 
-def normalise_indicator(item: Any) -> dict[str, Any]:
-    """One diagnostic indicator with the keys the page uses."""
-    d = record(item)
-    code = str(pick(d, "code", "indicator", default=""))
-    return {
-        **d,
-        "code": code,
-        "name": str(pick(d, "name", "name_zh", "label", default=code)),
-        "unit": str(pick(d, "unit", default="") or ""),
-        "value": pick(d, "value", "raw"),
-        "score": pick(d, "item_score", "score", "contribution"),
-        "median": pick(d, "industry_median_item", "industry_median_score", "median_item"),
-        "max": pick(d, "max_score", "max", "weight"),
-        "benchmark": pick(d, "benchmark", "goalpost"),
-    }
-
-
 @dataclass
 class FirmPage:
     """Everything the firm page shows."""
@@ -96,6 +78,8 @@ class FirmPage:
     history: list[dict[str, Any]] = field(default_factory=list)
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)
     diagnostic: dict[str, Any] = field(default_factory=dict)
+    measures: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
 
 
 def _history(store: Store, cache: RunCache, run: RunData, code: str) -> list[dict[str, Any]]:
@@ -119,27 +103,38 @@ def _history(store: Store, cache: RunCache, run: RunData, code: str) -> list[dic
     return sorted(out, key=lambda h: h["year"])
 
 
-def _bill(store: Store, run_id: str, code: str) -> list[dict[str, Any]]:
-    if not has_api("evaluation", "firm_bill"):
+def _bill(store: Store, run: RunData, code: str) -> list[dict[str, Any]]:
+    """The firm's surcharge bill (``fenghuang.policy.firm_bill`` on the cached run)."""
+    if not has_api("policy", "firm_bill"):
         return []
-    raw = api("evaluation", "firm_bill")(store, run_id, code)
-    lines = (
-        getattr(raw, "lines", None) or (raw.get("lines") if isinstance(raw, dict) else None) or raw
-    )
+    try:
+        raw = call(api("policy", "firm_bill"), store, run.run_id, code, run=run.run)
+    except NotFoundError:
+        return []
     out = []
-    for item in lines or []:
-        if isinstance(item, tuple):
-            out.append({"item": str(item[0]), "amount": float(item[1])})
-            continue
+    for item in raw or []:
         d = record(item)
         out.append(
             {
                 **d,
-                "item": str(pick(d, "item", "name", "resource", "label", default="")),
-                "amount": pick(d, "amount", "surcharge", "total", default=None),
+                "item": str(pick(d, "item", "name", default="")),
+                "amount": pick(d, "amount", default=None),
             }
         )
     return out
+
+
+def _measures(store: Store, run: RunData, code: str, lang: str) -> list[str]:
+    """The firm's incentives and restrictions (``fenghuang.policy.firm_measures``)."""
+    if not has_api("policy", "firm_measures"):
+        return []
+    try:
+        lines = call(
+            api("policy", "firm_measures"), store, run.run_id, code, lang=lang, run=run.run
+        )
+    except NotFoundError:
+        return []
+    return [str(x) for x in lines or []]
 
 
 #: Lineage columns with a translated header (others are shown by name).
@@ -150,6 +145,11 @@ FACT_HEADERS = {
     "department": "data.department",
     "status": "firm.confirmation",
     "confirmation": "firm.confirmation",
+    "unit": "common.unit",
+    "file": "data.file",
+    "sheet": "firm.sheet",
+    "row": "firm.row",
+    "version": "firm.version",
 }
 
 
@@ -210,26 +210,14 @@ def firm_page(
             )
         return page
     page.history = _history(store, cache, run, credit_code)
-    if has_api("evaluation", "firm_diagnostic"):
-        try:
-            diag = api("evaluation", "firm_diagnostic")(store, rid, credit_code)
-        except FenghuangError:
-            diag = None
-        d = record(diag)
-        page.diagnostic = d
-        page.indicators = [
-            normalise_indicator(i) for i in (pick(d, "indicators", "lines", "items") or [])
-        ]
-        lift = pick(d, "counterfactuals", "lift", "to_next_class", "what_if", default=[])
-        page.lift = (
-            [lift]
-            if isinstance(lift, str)
-            else [
-                str(pick(record(x), "text", "zh", default=x)) if not isinstance(x, str) else x
-                for x in lift
-            ]
-        )
-    page.bill = _bill(store, rid, credit_code)
+    page.indicators = diagnostic.firm_items(run, row)
+    page.diagnostic = diagnostic.evaluation_diagnose(run, credit_code)
+    page.lift = diagnostic.diagnose_lift(page.diagnostic) or diagnostic.lift_lines(
+        run, row, page.indicators, lang
+    )
+    page.events = diagnostic.firm_events(run, credit_code, lang)
+    page.bill = _bill(store, run, credit_code)
+    page.measures = _measures(store, run, credit_code, lang)
     ind = [i for i in page.indicators if i["score"] is not None]
     if ind:
         labels = (str(row["name"])[:12], translate("firm.median", lang))
