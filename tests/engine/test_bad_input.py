@@ -134,7 +134,14 @@ def test_weights_not_summing_to_one() -> None:
     np.testing.assert_allclose(b.scores("Econ"), [0.0, 100 / 3, 200 / 3, 100.0])
     assert b.log[-1] == (
         "aggregate",
-        {"method": "amean", "min_share": 0.0, "p": 1.0, "renormalise": True, "weights": {}},
+        {
+            "method": "amean",
+            "min_share": 0.0,
+            "p": 1.0,
+            "renormalise": True,
+            "weights": {},
+            "per_aggregate": {},
+        },
     )
     # ... and refused, naming the group and the weights, when switched off
     b = build_from_rows(_rows(["1", "2", "3", "4"], ["4", "3", "2", "1"]), meta)

@@ -145,3 +145,64 @@ def test_variant_with_one_weight_changed(asem: IndexBuild) -> None:
     assert "Nope" in str(ei.value)
     with pytest.raises(WeightsError):
         asem.variant("aggregate", weights={"Conn": -1.0})
+
+
+def test_per_indicator_normalisation_from_metadata_and_per_aggregate_method() -> None:
+    meta = [
+        {"iCode": "tax", "Type": "Indicator", "Parent": "Econ", "Direction": "1",
+         "Weight": "1", "Target": "20"},
+        {"iCode": "energy", "Type": "Indicator", "Parent": "Econ", "Direction": "-1",
+         "Weight": "1", "Target": "0.5"},
+        {"iCode": "rd", "Type": "Indicator", "Parent": "Innov", "Direction": "1", "Weight": "1"},
+        {"iCode": "pat", "Type": "Indicator", "Parent": "Innov", "Direction": "1", "Weight": "1"},
+        {"iCode": "Econ", "Type": "Aggregate", "Parent": "Index", "Direction": "1", "Weight": "1"},
+        {"iCode": "Innov", "Type": "Aggregate", "Parent": "Index", "Direction": "1", "Weight": "1"},
+        {"iCode": "Index", "Type": "Aggregate", "Direction": "1", "Weight": "1"},
+    ]  # fmt: skip
+    data = [
+        {"uCode": "A", "tax": "10", "energy": "1.0", "rd": "1", "pat": "4"},
+        {"uCode": "B", "tax": "30", "energy": "0.25", "rd": "3", "pat": "2"},
+        {"uCode": "C", "tax": "20", "energy": "0.5", "rd": "2", "pat": "1"},
+    ]
+    b = build_from_rows(data, meta)
+    b.normalise("minmax", 1.0, 100.0, per_indicator={"tax": "target", "energy": "target"})
+    N = b.data["Normalised"]
+    np.testing.assert_allclose(N[:, 0], [0.5, 1.5, 1.0])  # tax / 20
+    np.testing.assert_allclose(N[:, 1], [0.5, 2.0, 1.0])  # 0.5 / energy (a cost)
+    np.testing.assert_allclose(N[:, 2], [1.0, 100.0, 50.5])  # min-max to [1, 100]
+    b.aggregate("amean", per_aggregate={"Innov": "gmean"})
+    np.testing.assert_allclose(b.scores("Econ"), [0.5, 1.75, 1.0])
+    innov = np.sqrt(N[:, 2] * N[:, 3])
+    np.testing.assert_allclose(b.scores("Innov"), innov, rtol=1e-12)
+    np.testing.assert_allclose(b.scores("Index"), (b.scores("Econ") + innov) / 2, rtol=1e-12)
+    # regenerating replays both overrides
+    np.testing.assert_array_equal(b.regen().scores("Index"), b.scores("Index"))
+    # an indicator without a target in the metadata is named
+    with pytest.raises(EngineInputError) as ei:
+        build_from_rows(data, meta).normalise(per_indicator={"rd": "target"})
+    assert ei.value.code == "E-ENGINE-NO-TARGET" and "rd" in str(ei.value)
+    with pytest.raises(EngineInputError) as ei:
+        build_from_rows(data, meta).normalise(per_indicator={"nope": "rank"})
+    assert "nope" in str(ei.value)
+    with pytest.raises(EngineInputError) as ei:
+        build_from_rows(data, meta).normalise().aggregate(per_aggregate={"Innov": "median"})
+    assert "median" in str(ei.value) and "Innov" in str(ei.value)
+
+
+def test_goalposts_from_metadata() -> None:
+    fw = Framework.build(
+        [
+            IndicatorMeta("x", parent="I", goalposts=(0.0, 10.0)),
+            IndicatorMeta("y", parent="I", direction=-1, goalposts=(0.0, 10.0)),
+            IndicatorMeta("I"),
+        ],
+        ["x", "y"],
+    )
+    b = IndexBuild(np.array([[1.0, 1.0], [12.0, -3.0]]), ("A", "B"), fw, {}, {})
+    b.normalise("goalposts", 0.0, 100.0)
+    np.testing.assert_allclose(b.data["Normalised"], [[10.0, 90.0], [100.0, 100.0]])
+    with pytest.raises(EngineInputError) as ei:
+        IndexBuild(np.ones((2, 1)), ("A", "B"), Framework.build(
+            [IndicatorMeta("x", parent="I"), IndicatorMeta("I")], ["x"]), {}, {}
+        ).normalise("goalposts")  # fmt: skip
+    assert ei.value.code == "E-ENGINE-NO-GOALPOSTS" and "x" in str(ei.value)

@@ -17,9 +17,11 @@ from ._framework import Framework
 from ._normalise import (
     n_borda,
     n_distance_to_max,
+    n_goalposts,
     n_minmax,
     n_percentile,
     n_rank,
+    n_target,
     n_zscore,
 )
 from ._prep import denominate, impute_group, impute_mean, impute_median, screen_units
@@ -174,14 +176,37 @@ class IndexBuild:
         self._put("Treated", M, self.units_[self._last])
         return self
 
-    def normalise(self, method: str = "minmax", lo: float = 0.0, hi: float = 100.0) -> IndexBuild:
-        """Normalise each column respecting its direction."""
-        self.log.append(("normalise", {"method": method, "lo": lo, "hi": hi}))
+    def normalise(
+        self,
+        method: str = "minmax",
+        lo: float = 0.0,
+        hi: float = 100.0,
+        per_indicator: Mapping[str, str] | None = None,
+    ) -> IndexBuild:
+        """Normalise each column respecting its direction.
+
+        ``method``: ``"minmax"`` (to ``[lo, hi]``), ``"zscore"``, ``"rank"``,
+        ``"percentile"``, ``"borda"``, ``"dist2max"``, ``"target"`` (``x /
+        target`` from the indicator's metadata Target, ``target / x`` for
+        direction -1) or ``"goalposts"`` (the metadata goalposts scaled to
+        ``hi``). ``per_indicator`` maps indicator codes to another method.
+        """
+        over = dict(per_indicator or {})
+        unknown = [c for c in over if c not in self.framework.indicators]
+        if unknown:
+            raise EngineInputError(
+                "E-ENGINE-UNKNOWN-CODE",
+                zh="按指标指定的标准化方法指向不存在的指标",
+                en="a per-indicator normalisation names an unknown indicator",
+                indicator=unknown[0],
+            )
+        params = {"method": method, "lo": lo, "hi": hi, "per_indicator": over}
+        self.log.append(("normalise", params))
         M = self.data[self._last]
         out = np.empty_like(M)
         for j, c in enumerate(self.framework.indicators):
             try:
-                out[:, j] = self._normalise_one(method, M[:, j], c, lo, hi)
+                out[:, j] = self._normalise_one(over.get(c, method), M[:, j], c, lo, hi)
             except EngineInputError as exc:
                 raise _named(exc, [c], self.units_[self._last], None) from exc
         self._put("Normalised", out, self.units_[self._last])
@@ -193,6 +218,26 @@ class IndexBuild:
             return n_minmax(x, lo=lo, hi=hi, direction=d, indicator=c)
         if method == "zscore":
             return n_zscore(x, direction=d, indicator=c)
+        node = self.framework.node(c)
+        if method == "target":
+            if node.target is None:
+                raise EngineInputError(
+                    "E-ENGINE-NO-TARGET",
+                    zh="指标元数据没有目标值，无法按目标距离标准化",
+                    en="the indicator has no target in the metadata",
+                    hint_zh="在元数据的 Target 列填写目标值",
+                    hint_en="fill in the Target column of the metadata",
+                )
+            return n_target(x, target=node.target, direction=d)
+        if method == "goalposts":
+            if node.goalposts is None:
+                raise EngineInputError(
+                    "E-ENGINE-NO-GOALPOSTS",
+                    zh="指标元数据没有上下限（goalposts）",
+                    en="the indicator has no goalposts in the metadata",
+                )
+            low, high = node.goalposts
+            return n_goalposts(x, low=low, high=high, direction=d, scale=hi)
         simple = {
             "rank": n_rank,
             "percentile": n_percentile,
@@ -214,6 +259,7 @@ class IndexBuild:
         p: float = 1.0,
         renormalise: bool = True,
         weights: Mapping[str, float] | None = None,
+        per_aggregate: Mapping[str, str] | None = None,
     ) -> IndexBuild:
         """Aggregate level by level.
 
@@ -226,7 +272,8 @@ class IndexBuild:
 
         ``weights`` overrides the metadata weight of the codes it names (e.g.
         ``variant("aggregate", weights={"Conn": 2.0})`` re-runs the index with
-        one weight changed); it is part of the logged step.
+        one weight changed); it is part of the logged step. ``per_aggregate``
+        maps aggregate codes to another method (e.g. ``{"Sust": "gmean"}``).
         """
         over = dict(weights or {})
         for code, wt in over.items():
@@ -247,7 +294,17 @@ class IndexBuild:
                     value=wt,
                 )
         params: dict[str, Any] = {"method": method, "min_share": min_share, "p": p}
-        params |= {"renormalise": renormalise, "weights": over}
+        by_code = dict(per_aggregate or {})
+        aggregates = {c for level in self.framework.levels[1:] for c in level}
+        for code in by_code:
+            if code not in aggregates:
+                raise EngineInputError(
+                    "E-ENGINE-UNKNOWN-CODE",
+                    zh="按组指定的聚合方法指向不存在的聚合项",
+                    en="a per-aggregate method names an unknown aggregate",
+                    indicator=code,
+                )
+        params |= {"renormalise": renormalise, "weights": over, "per_aggregate": by_code}
         self.log.append(("aggregate", params))
         M = self.data[self._last]
         units = self.units_[self._last]
@@ -279,17 +336,19 @@ class IndexBuild:
                         f"aggregate {code}: weights {w.tolist()} renormalised to sum 1"
                     )
                 Xk = np.column_stack([cols[k] for k in kids])
-                if method != "genmean" and method not in fns:
+                how = by_code.get(code, method)
+                if how != "genmean" and how not in fns:
                     raise EngineInputError(
                         "E-ENGINE-METHOD",
-                        zh=f"未知聚合方法 {method}",
-                        en=f"unknown aggregation {method}",
+                        zh=f"未知聚合方法 {how}",
+                        en=f"unknown aggregation {how}",
+                        indicator=code,
                     )
                 try:
-                    if method == "genmean":
+                    if how == "genmean":
                         cols[code] = a_genmean(Xk, w / w.sum(), p, min_share=min_share)
                     else:
-                        cols[code] = fns[method](Xk, w / w.sum(), min_share=min_share)
+                        cols[code] = fns[how](Xk, w / w.sum(), min_share=min_share)
                 except EngineInputError as exc:
                     raise _named(exc, kids, units, code) from exc
         self.codes_ = tuple(cols)
