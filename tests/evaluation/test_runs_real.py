@@ -29,12 +29,12 @@ HEADERS = [
 ]
 
 
-def write_facts(path: Path, tax: list[float] = TAX_WAN) -> Path:
+def write_facts(path: Path, tax: list[float] = TAX_WAN, year: int = 2023) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.append(HEADERS)
     for i, (t, e) in enumerate(zip(tax, POWER_WAN, strict=True)):
-        ws.append([CODES[i], f"模拟企业{i}有限公司", 2023, "否", 10, t, e])
+        ws.append([CODES[i], f"模拟企业{i}有限公司", year, "否", 10, t, e])
     ws.append([CODES[5], "模拟企业5有限公司", 2022, "否", 10, 1.0, 1.0])  # another year: skipped
     wb.save(path)
     return path
@@ -158,3 +158,41 @@ def test_evaluate_cli_shows_file_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert main([*args, "--store", str(tmp_path / "s.duckdb"), "--facts", str(bad)]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "E-FACTS-VALUE" in err and "行号=2" in err and "row=2" in err
+
+
+def test_firm_diagnostic_and_word_report(tmp_path: Path) -> None:
+    from docx import Document
+
+    from fenghuang.errors import NotFoundError
+    from fenghuang.evaluation import firm_diagnostic
+
+    store_path = tmp_path / "fh.duckdb"
+    tax22 = [100.0, 40.0, 23.2, 11.6, 5.8]
+    with Store(store_path) as store:
+        f22 = load_facts_file(write_facts(tmp_path / "f22.xlsx", tax22, 2022), year=2022)
+        run_evaluation(store, "huangyan-2022", 2022, facts=f22)
+        f23 = load_facts_file(write_facts(tmp_path / "f23.xlsx"), year=2023)
+        run = run_evaluation(store, "huangyan-2022", 2023, facts=f23)
+        d = firm_diagnostic(store, run.run_id, CODES[1])
+        with pytest.raises(NotFoundError):
+            firm_diagnostic(store, run.run_id, "91360300MA0000099X")
+    assert d["run_id"] == "2023-huangyan-2022-v1"
+    assert d["previous_run_id"] == "2022-huangyan-2022-v1"
+    items = {i["code"]: i for i in d["indicators"]}
+    # firm 1: 58 万元 / 10 亩 = 5.8 万元/亩 → 5.8/11.5932×50; 58e4 元 / 100e4 kWh = 0.58 元/kWh
+    assert items["tax_per_mu"]["item_score"] == pytest.approx(5.8 / 11.5932 * 50)
+    assert items["tax_per_kwh"]["item_score"] == pytest.approx(0.58 / 0.2352 * 50)
+    assert d["score"] == pytest.approx(huangyan_below(58.0, 100.0))
+    assert d["change"]["score_before"] == pytest.approx(huangyan_below(40.0, 100.0))
+    out = tmp_path / "firm.docx"
+    args = ["report", "firm", CODES[1], "--run", run.run_id, "--store", str(store_path)]
+    assert main([*args, "--out", str(out)]) == 0
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "模拟企业1有限公司 2023年度综合评价体检报告" in text
+    assert CODES[1] in cells and "亩均税收" in cells
+    assert f"{huangyan_below(58.0, 100.0):,.2f}" in cells
+    assert f"上年度：得分 {huangyan_below(40.0, 100.0):,.2f}" in text
+    assert "三、提升路径" in text
+    assert len(doc.inline_shapes) == 1  # item scores against the industry median

@@ -84,7 +84,7 @@ def _texts(raw: Any) -> list[str]:
             out.append(x)
         else:
             d = _as_dict(x)
-            out.append(str(_get(d, "text_zh", "zh", "text", "reason_zh", default=x)))
+            out.append(str(_get(d, "sentence_zh", "text_zh", "zh", "text", "reason_zh", default=x)))
     return out
 
 
@@ -150,9 +150,18 @@ def firm_report_data(store: Any, run: Any, code: str) -> Any:
                 industry_median_item=_get(i, "industry_median_item", "median_item"),
             )
         )
-    previous = _get(diag, "previous", "last_year")
+    change = _as_dict(_get(diag, "change"))
+    previous = (
+        {"score": change.get("score_before"), "class_final": change.get("class_before")}
+        if change.get("in_previous")
+        else None
+    )
     bill, measures = _policy(store, run.run_id, code)
-    notes = [*_texts(_get(diag, "notes", "events")), *_texts(row.get("flags"))]
+    notes = [
+        *_texts(_get(diag, "notes", "events")),
+        *_texts(diag.get("counterfactual_note")),
+        *_texts(row.get("flags")),
+    ]
     if run.synthetic:
         notes.insert(0, "本报告所用数据为模拟数据（synthetic），不代表任何真实企业。")
     return FirmReportData(
@@ -168,7 +177,7 @@ def firm_report_data(store: Any, run: Any, code: str) -> Any:
         percentile_pool=row.get("percentile_pool"),
         percentile_industry=row.get("percentile_industry"),
         indicators=lines,
-        previous=_as_dict(previous) if previous is not None else None,
+        previous=previous,
         counterfactuals=_texts(_get(diag, "counterfactuals", "lift", "to_next_class")),
         bill=bill,
         measures=measures,

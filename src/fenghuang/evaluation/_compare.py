@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from typing import Any
 
 import pyarrow as pa
 
 from fenghuang.errors import NotFoundError
+from fenghuang.evaluation._diagnose import diagnose
 from fenghuang.evaluation._runs import Run, load_run, parsed_method_of
 from fenghuang.warehouse import Store, latest_run_id, run_class_rows
 
@@ -202,8 +202,10 @@ def firm_diagnostic(store: Store, run_id: str, code: str) -> dict[str, Any]:
     """One firm's diagnostic (体检) in a run, against last year's run of the same method.
 
     Wraps :func:`fenghuang.evaluation.diagnose` with the method as the run
-    stored it and, as ``previous``, the newest run of the same method for the
-    year before (if any).
+    stored it, the run's input snapshot as ``facts`` (so counterfactuals name
+    the lever field, e.g. 实缴税金 +x 元) and, as ``previous``, the newest run
+    of the same method for the year before (if any). Adds ``run_id`` and
+    ``previous_run_id``.
 
     Raises
     ------
@@ -221,10 +223,7 @@ def firm_diagnostic(store: Store, run_id: str, code: str) -> dict[str, Any]:
         )
     prev_id = latest_run_id(store, run.method, run.year - 1)
     previous = load_run(store, prev_id).evaluation if prev_id else None
-    ev_mod = importlib.import_module("fenghuang.evaluation")
-    out: dict[str, Any] = dict(
-        ev_mod.diagnose(run.evaluation, parsed_method_of(run), code, previous=previous)
-    )
+    out = diagnose(run.evaluation, parsed_method_of(run), code, previous=previous, facts=run.facts)
     out.setdefault("run_id", run_id)
     out.setdefault("previous_run_id", prev_id)
     return out
