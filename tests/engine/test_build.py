@@ -206,3 +206,36 @@ def test_goalposts_from_metadata() -> None:
             [IndicatorMeta("x", parent="I"), IndicatorMeta("I")], ["x"]), {}, {}
         ).normalise("goalposts")  # fmt: skip
     assert ei.value.code == "E-ENGINE-NO-GOALPOSTS" and "x" in str(ei.value)
+
+
+# COINr vignettes/results.Rmd: get_results(..., use_group = "GDPpc_group",
+# use = "groupranks"), the first six units of groups XL and L, ranks within the
+# group at every level (Index … SusEcFin in CODES order)
+GROUP_RANKS = {
+    "CHE": ("XL", (1, 2, 1, 3, 5, 8, 2, 2, 1, 1, 8)),
+    "NLD": ("XL", (2, 3, 6, 2, 4, 2, 10, 6, 8, 4, 7)),
+    "DNK": ("XL", (3, 6, 2, 8, 6, 6, 6, 5, 3, 5, 5)),
+    "NOR": ("XL", (4, 5, 4, 4, 8, 4, 1, 11, 2, 3, 10)),
+    "SWE": ("XL", (5, 10, 3, 7, 10, 3, 8, 10, 5, 2, 3)),
+    "AUT": ("XL", (6, 7, 5, 11, 7, 5, 4, 4, 4, 9, 2)),
+    "BEL": ("L", (1, 1, 2, 1, 2, 4, 7, 3, 10, 1, 9)),
+    "MLT": ("L", (2, 2, 5, 3, 1, 12, 4, 1, 2, 10, 3)),
+    "SVN": ("L", (3, 4, 1, 2, 6, 9, 6, 5, 5, 3, 2)),
+    "GBR": ("L", (4, 3, 3, 4, 8, 5, 5, 7, 3, 2, 8)),
+    "CZE": ("L", (5, 5, 4, 9, 5, 8, 10, 6, 12, 9, 1)),
+    "ESP": ("L", (6, 7, 7, 7, 10, 2, 3, 9, 6, 6, 10)),
+}
+
+
+def test_asem_ranks_within_gdp_per_capita_groups_every_level(asem: IndexBuild) -> None:
+    from fenghuang.engine import rank_within_groups
+
+    units = asem.units_["Aggregated"]
+    keep = [asem.units.index(u) for u in units]
+    groups = np.asarray(asem.groups["GDPpc_group"])[keep]
+    for j, code in enumerate(CODES):
+        ranks = rank_within_groups(asem.scores(code), groups=groups).rank
+        for u, (grp, expected) in GROUP_RANKS.items():
+            i = units.index(u)
+            assert groups[i] == grp
+            assert ranks[i] == expected[j], (u, code)
