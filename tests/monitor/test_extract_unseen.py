@@ -304,3 +304,43 @@ def test_respectively_percent_words_and_year_less_quarters() -> None:
     assert share.kind == "growth"
     jobless = by[(3.5, "%")]
     assert (jobless.indicator_code, jobless.qualifier) == ("unemployment", "以内")
+
+
+JIAOZUO_NEWS = """焦作：老工业基地焕发新活力
+2024年5月16日 来源：测试日报（测试用例：虚构数据）
+“十四五”以来，焦作市地区生产总值年均增长6.2%，2023年达到2290亿元。
+今年一季度，全市规上工业增加值同比增长8.1%，高于全国2.0个百分点，居全省第四位。
+目前，全市高新技术企业突破600家，较2020年增长1.5倍，科技型中小企业达到1.2万余家。
+焦作市数字经济核心产业增加值突破百亿元，占GDP比重超过四成。
+去年全市新能源汽车产量增长两成，达到3.5万辆。
+修武县云台山景区接待游客1500万人次以上，实现门票收入8.3亿元。
+据统计，该市煤炭消费量由2015年的2350万吨下降到2023年的1680万吨，下降28.5%。
+全市城镇登记失业率为3.2%，低于4.5%的控制目标。
+"""
+
+
+def test_news_with_plans_ranks_tenths_and_targets_named_after() -> None:
+    from fenghuang.monitor import extract_text
+
+    obs = extract_text(JIAOZUO_NEWS)  # the date comes from the dateline
+    by = {(o.value, o.unit): o for o in obs}
+    assert {o.place_name for o in obs} == {"焦作市", "修武县"}
+    assert (by[(6.2, "%")].period, by[(6.2, "%")].kind) == ("2021-2024", "growth")  # 十四五以来
+    assert by[(2290.0, "亿元")].period == "2023"
+    assert (by[(2.0, "个百分点")].of, by[(2.0, "个百分点")].period) == ("全国", "2024Q1")
+    rank = by[(4.0, "位")]
+    assert (rank.kind, rank.of, rank.indicator_code) == ("rank", "全省", "industry_va")
+    assert (by[(1.5, "倍")].kind, by[(1.5, "倍")].indicator_code) == ("growth", "high_tech_firms")
+    smes = by[(1.2, "万家")]
+    assert (smes.qualifier, smes.value_norm, smes.kind) == ("余", 12000.0, "count")
+    assert (by[(100.0, "亿元")].qualifier, by[(100.0, "亿元")].period) == ("突破", None)
+    four = by[(40.0, "%")]
+    assert (four.kind, four.of, four.qualifier) == ("share", "GDP", "超过")
+    assert (by[(20.0, "%")].kind, by[(20.0, "%")].period) == ("growth", "2023")  # 增长两成, 去年
+    # from-to: each level with its own year, and the decline
+    assert (by[(2350.0, "万吨")].period, by[(1680.0, "万吨")].period) == ("2015", "2023")
+    assert by[(-28.5, "%")].kind == "growth"
+    # the target named after its figure; the figure before it is a level
+    assert (by[(3.2, "%")].kind, by[(4.5, "%")].kind) == ("level", "target")
+    assert by[(4.5, "%")].indicator_code == "unemployment"
+    assert by[(1500.0, "万人次")].place_name == "修武县"

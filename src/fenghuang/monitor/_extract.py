@@ -16,8 +16,9 @@ The rules are general, not tuned to particular sentences:
    quoted names are skipped.
 4. **Kind**: ``增长/下降/提高…`` before a percentage → ``growth``;
    ``占…比重/占比`` → ``share`` (``of`` names the whole); counters
-   (家/个/座…) → ``count``; ``列…第N位`` → ``rank``; a target word in the
-   sentence (目标/预期/力争…) → ``target``; otherwise ``level``.
+   (家/个/座…) → ``count``; ``列…第N位`` → ``rank``; a target word before
+   the figure (目标/预期/力争…), or ``…的控制目标`` right after it →
+   ``target``; otherwise ``level``.
 5. **Indicator phrase**: the text of the clause before the figure, without
    periods, places, leading connectives (其中/数据显示/截至…/已/累计…) and
    trailing verbs (增长/达到/为/突破…); cut after 了/着 and leading
@@ -201,7 +202,9 @@ class Extractor:
         clauses = _clauses(
             text, [(f.start, f.end) for f in figs] + [(r.start(), r.end()) for r in ranks]
         )
-        target = bool(_TARGET.search(text))
+        # a target word before a figure makes it a target (预期目标是：…增长6%); one after it
+        # does not (失业率为3.2%，低于4.5%的控制目标: only 4.5% is the target)
+        target_at = [m.start() for m in _TARGET.finditer(text)]
         respective = respectively(text, figs, mentions, clauses)
         # 分别 pairs figures with places first; otherwise with the figures before it
         same_order = {
@@ -219,7 +222,10 @@ class Extractor:
                     continue
                 ca = next((a for a, b in clauses if a <= fig.start < b), 0)
                 left_start = max(ca, prev.end if prev and prev.end > ca else ca)
+                target = any(t < fig.start for t in target_at) or fig.names_target
                 classify(fig, text, left_start, ca, prev, target, periods, mentions)
+                if fig.names_target and prev is not None and prev.indicator:
+                    fig.indicator = prev.indicator  # …3.2%，低于4.5%的控制目标
                 src = figs[same_order[fig.start]] if fig.start in same_order else None
                 if src is not None and src.indicator and _distinct(figs, same_order):
                     fig.indicator, fig.of = src.indicator, ""

@@ -50,6 +50,7 @@ _CHANGE_WORDS = {"净增", "新增", "增加", "减少", "净减", "累计新增
 _GENERIC_HEADS = {"总数", "总量", "总额", "总规模", "规模", "数量", "总计", "合计"}
 _VERB_CUT = re.compile(r"将|已|正在|正|以来|实施|开展|入驻|介绍|实现|完成|进行|获得|获|被|等|用于")
 _SKIP_QUANTITIES = {"duration", ""}
+_TARGET_AFTER = re.compile(r"^(左右|以内|以下|以上)?的[^，。；、]{0,6}(目标|预期目标|控制目标)")
 _DAY_COUNT = re.compile(r"(天数|日数)(为|达到|达|是|共|有)?$")
 
 
@@ -62,6 +63,7 @@ class _Fig:
     indicator: str = ""
     of: str = ""
     sign: float = 1.0
+    names_target: bool = False  # 4.5%的控制目标: the figure is the target named after it
 
 
 def _clauses(text: str, figs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -127,13 +129,16 @@ def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
         raw = m.group("num")
         if not raw[0].isdigit() and len(raw) == 1:
             continue  # 一台, 两届, a lone 亿: measure or threshold words, not figures
-        if re.match(r"^((重|长|宽|高|深|厚|大|多|外|内|以外|以内|之外)?的|级|量级|档)", text[b:]):
+        names_target = bool(_TARGET_AFTER.match(text[b:]))
+        if not names_target and re.match(
+            r"^((重|长|宽|高|深|厚|大|多|外|内|以外|以内|之外)?的|级|量级|档)", text[b:]
+        ):
             continue
         if q.qualifier in {"以上", "以下"} and _FOLLOW_NOUN.match(text[b:]):
             continue  # 亿元以上技改项目: a threshold modifying a noun
         if _in_quotes(text, a):
             continue
-        figs.append(_Fig(a, b, q))
+        figs.append(_Fig(a, b, q, names_target=names_target))
     for m in FRACTION_RE.finditer(text):
         a, b = m.start(), m.end()
         if any(f.start < b and a < f.end for f in figs) or any(s < b and a < e for s, e in taken):
