@@ -239,3 +239,18 @@ def test_asem_ranks_within_gdp_per_capita_groups_every_level(asem: IndexBuild) -
             i = units.index(u)
             assert groups[i] == grp
             assert ranks[i] == expected[j], (u, code)
+
+
+# COINr vignettes/results.Rmd: get_unit_summary(coin, usel = "IND", Levels = c(4, 3, 2))
+IND_SUMMARY = {
+    "Index": (39.79, 45), "Conn": (28.60, 44), "Sust": (50.99, 43), "Physical": (18.78, 48),
+    "ConEcFin": (6.38, 49), "Political": (51.90, 33), "Instit": (59.84, 37),
+    "P2P": (6.07, 47), "Environ": (75.34, 6), "Social": (22.74, 51), "SusEcFin": (54.88, 36),
+}  # fmt: skip
+
+
+def test_asem_india_unit_summary_every_level(asem: IndexBuild) -> None:
+    i = asem.units_["Aggregated"].index("IND")
+    for code, (score, rank) in IND_SUMMARY.items():
+        assert asem.scores(code)[i] == pytest.approx(score, abs=0.005), code
+        assert asem.ranks(code)[i] == rank, code
