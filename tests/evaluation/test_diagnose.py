@@ -9,9 +9,17 @@ import pytest
 
 from fenghuang.errors import NotFoundError
 from fenghuang.evaluation import diagnose, evaluate
-from fenghuang.methods import load_method
+from fenghuang.methods import load_method, method_text, parse_method
 
-JINGDE = load_method("jingde")
+# jingde with fixed class lines A ≥ 80, B ≥ 60, C ≥ 40 (the shipped file uses shares)
+JINGDE = parse_method(
+    method_text("jingde").replace(
+        'rule = "shares"\nshares = [0.2, 0.4, 0.35, 0.05]',
+        'rule = "thresholds"\nthresholds = [80.0, 60.0, 40.0]',
+    ),
+    file="jingde-lines.toml",
+)
+
 HUANGYAN = load_method("huangyan-2022")
 
 

@@ -9,7 +9,16 @@ import pytest
 
 from fenghuang.errors import EvaluationError
 from fenghuang.evaluation import evaluate
-from fenghuang.methods import load_method
+from fenghuang.methods import load_method, method_text, parse_method
+
+# jingde with fixed class lines A ≥ 80, B ≥ 60, C ≥ 40 (the shipped file uses shares)
+JINGDE_LINES = parse_method(
+    method_text("jingde").replace(
+        'rule = "shares"\nshares = [0.2, 0.4, 0.35, 0.05]',
+        'rule = "thresholds"\nthresholds = [80.0, 60.0, 40.0]',
+    ),
+    file="jingde-lines.toml",
+)
 
 
 def facts(rows: list[dict[str, Any]], year: int = 2023) -> pa.Table:
@@ -155,7 +164,7 @@ def test_huaian_previous_year_county_benchmark() -> None:
     assert ei.value.code == "E-EVAL-PREVIOUS-NEEDED"
 
 
-# --- jingde: min-max 20–100 % of the weight, thresholds 80/60/40 ---------------------------
+# --- jingde: min-max 20–100 % of the weight; with class lines 80/60/40 ----------------------
 
 
 def test_jingde_minmax_and_thresholds() -> None:
@@ -169,7 +178,7 @@ def test_jingde_minmax_and_thresholds() -> None:
         }
         for v in (1, 2, 5)
     ]
-    ev = evaluate(facts(rows), load_method("jingde"))
+    ev = evaluate(facts(rows), JINGDE_LINES)
     r = res(ev)
     # tax per mu: min 1, max 5 → 60 × [20 + 80 × (x − 1)/4] / 100; tax per kWh all equal → 40
     assert r["J1"]["score"] == pytest.approx(60 * 20 / 100 + 40)  # 52
@@ -179,6 +188,10 @@ def test_jingde_minmax_and_thresholds() -> None:
     b = {x["class_label"]: x["min_score"] for x in ev.boundaries.to_pylist()}
     assert b == {"A": 80.0, "B": 60.0, "C": 40.0, "D": None}
     assert any(e["step"] == "minmax_zero_range" for e in ev.log)
+    # the shipped jingde classes by shares: n = 3 → cumulative floor(0.6 + ½) = 1, 2, 3
+    shipped = res(evaluate(facts(rows), load_method("jingde")))
+    assert [shipped[c]["class_raw"] for c in ("J5", "J2", "J1")] == ["A", "B", "C"]
+    assert shipped["J2"]["score"] == pytest.approx(64.0)
 
 
 def test_jingde_threshold_equal_gets_better_class() -> None:
@@ -208,7 +221,7 @@ def test_jingde_threshold_equal_gets_better_class() -> None:
             "electricity_kwh": 1e6,
         },
     ]
-    ev = evaluate(facts(rows), load_method("jingde"))
+    ev = evaluate(facts(rows), JINGDE_LINES)
     r = res(ev)
     assert r["mid"]["score"] == pytest.approx(60.0)
     assert r["mid"]["class_raw"] == "B"
@@ -289,3 +302,19 @@ def test_pingxiang_below_scale_penalty_for_missing_employees() -> None:
     assert r["S2"]["score"] == pytest.approx(80.0 - 5.0)  # penalty 5 points
     assert item(ev, "S2", "tax_per_worker")["item_score"] == -5.0
     assert "数据缺失" in r["S2"]["flags"]
+
+
+def test_huaian_item_without_any_data_is_missing_not_an_error() -> None:
+    # below-size firms rarely report revenue: with none this year and last, the revenue item
+    # scores by the missing rule (zero) instead of stopping the evaluation
+    prev = facts([_huaian_row("P1", "320803", 10.0, revenue=None)], year=2022)
+    cur = facts([_huaian_row("H1", "320803", 15.0, revenue=None)])
+    ev = evaluate(cur, load_method("huaian"), previous=prev)
+    assert item(ev, "H1", "revenue_per_mu")["item_score"] == 0.0
+    assert item(ev, "H1", "revenue_per_mu")["benchmark"] is None
+    assert res(ev)["H1"]["score"] == pytest.approx(45 * 15 / 20 + 20 * 1.5 / 2)
+    # but values this year with no benchmark last year is an error that says so
+    cur2 = facts([_huaian_row("H1", "320803", 15.0)])
+    with pytest.raises(EvaluationError) as ei:
+        evaluate(cur2, load_method("huaian"), previous=prev)
+    assert ei.value.code == "E-EVAL-BENCHMARK" and ei.value.context["indicator"] == "revenue_per_mu"

@@ -350,6 +350,19 @@ def _counterfactuals(
             "item_needed": need,
             "value_now": it["value"],
         }
+        pool = next(p for p in method.pools if p.code == r["pool"])
+        st = stats.get((r["pool"], it["indicator"]), {})
+        no_base = (
+            it["benchmark"] is None
+            if pool.scoring == "benchmark"
+            else st.get("min") is None or st.get("max") is None
+        )
+        if no_base:
+            entry.update(reachable=False)
+            entry["sentence_zh"] = f"{it['name']}本组无可比数据（无基准值），无法测算。"
+            entry["sentence_en"] = f"{ind.en}: no benchmark in the pool, cannot be computed."
+            out.append(entry)
+            continue
         if need > cap + 1e-9:
             entry.update(reachable=False)
             entry["sentence_zh"] = (
@@ -362,7 +375,7 @@ def _counterfactuals(
             )
             out.append(entry)
             continue
-        x_new = _value_for(need, it, stats.get((r["pool"], it["indicator"]), {}), method, r["pool"])
+        x_new = _value_for(need, it, st, method, r["pool"])
         x_now = it["value"]
         change = x_new - x_now if x_now is not None else None
         entry.update(reachable=True, value_needed=x_new, value_change=change)

@@ -14,9 +14,11 @@ Rules (each logged with its parameters):
   indicator over the pool (or all pools) this year or the previous year,
   optionally per group (e.g. county); a group without data falls back to the
   whole pool's statistic, and that is logged. When no firm of the pool has a
-  positive statistic this year the item cannot discriminate: firms with a
-  value score 0 on it (logged ``unusable``); with the previous year's data
-  missing the evaluation stops with ``E-EVAL-BENCHMARK``.
+  positive statistic this year (or no firm has a value this year) the item
+  cannot discriminate: firms with a value score 0 on it, the others follow
+  the missing rule (logged ``unusable``); when this year's firms have values
+  but the previous year gives no benchmark the evaluation stops with
+  ``E-EVAL-BENCHMARK``.
 * Missing value: ``pool_mean`` gives the pool's average item score over the
   firms with a value (0 if none has one), ``zero`` gives 0, ``penalty``
   gives ``−penalty`` points. The firm is flagged 数据缺失; no NaN remains.
@@ -113,7 +115,8 @@ def _benchmark(
         "n_source": int(np.count_nonzero(~np.isnan(values))),
         "overall": overall,
     }
-    if not (np.isfinite(overall) and overall > 0) and b.year == "current":
+    have_now = bool(np.any(~np.isnan(frame.cols[item.indicator][members])))
+    if not (np.isfinite(overall) and overall > 0) and (b.year == "current" or not have_now):
         # no firm of the pool has a (positive) value this year: nothing to compare with;
         # firms with a value score 0 on the item, firms without follow the missing rule
         entry["unusable"] = True
