@@ -1,252 +1,18 @@
-"""Annual department files: register, land parcels, statistics, energy, environment, science."""
+"""Annual department files: statistics, energy, environment, science, a conflicting source."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from fenghuang.sources import UNIT_TABLES
-from fenghuang.synthetic._context import MARK, NOTE, Ctx, Rec, emit
+from fenghuang.synthetic._context import MARK, NOTE, YES, Ctx, Rec, emit, title
 from fenghuang.synthetic._files import Sheet, write_csv, write_xlsx
 from fenghuang.synthetic._ledger import Fault
 
-__all__ = [
-    "write_conflict",
-    "write_energy",
-    "write_environment",
-    "write_land",
-    "write_register",
-    "write_science",
-    "write_stats",
-]
-
-_YES = {True: "是", False: "否"}
-
-
-def _title(sheet: Sheet, text: str, width: int) -> None:
-    sheet.rows.append([text])
-    sheet.merges.append((sheet.next_row - 1, 1, sheet.next_row - 1, width))
-
-
-def _cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def write_register(ctx: Ctx) -> None:
-    """One workbook per year: the firms evaluated that year, with that year's flags."""
-    pop = ctx.pop
-    head = [
-        "统一社会信用代码",
-        "企业名称",
-        "曾用名",
-        "行业代码(GB/T4754-2017)",
-        "产业链",
-        "区县代码",
-        "区县",
-        "园区",
-        "是否规上企业",
-        "成立日期",
-        "经营状态",
-        "免评类别",
-        "是否上市",
-        "科技型中小企业",
-        "重大项目建设期",
-        "重大安全生产事故",
-        "重大食品安全事故",
-        "新建企业",
-    ]
-    chinese = set(ctx.pick(list(range(pop.n)), ctx.count(0.01, 2)))
-    for j, y in enumerate(pop.years):
-        path = ctx.path("registry", f"工信局_{y}年度亩均效益评价参评企业名录.xlsx")
-        sheet = Sheet("参评企业名录")
-        _title(sheet, f"萍乡市{y}年度工业企业亩均效益评价参评企业名录（{MARK}）", len(head))
-        sheet.rows.append(head)
-        first = sheet.next_row
-        recs = []
-        for i in range(pop.n):
-            if not pop.active[i, j]:
-                continue
-            founded: object = dt.datetime.combine(pop.founded[i], dt.time())
-            rec = Rec([], [], i)
-            if i in chinese:
-                founded = _cn_date(pop.founded[i])
-                rec.notes.append(
-                    dict(
-                        kind="chinese_date",
-                        outcome="repaired",
-                        column="成立日期",
-                        year=y,
-                        credit_code=pop.codes[i],
-                        field="founded",
-                        detail=f"中文日期：{founded}",
-                    )
-                )
-            acc_s = bool(pop.accidents["safety"][i, j])
-            acc_f = bool(pop.accidents["food"][i, j])
-            new = bool(pop.new_firm[i, j])
-            rec.cells = [
-                pop.codes[i],
-                pop.names[i],
-                pop.former[i] or None,
-                pop.industry[i],
-                pop.chain[i],
-                pop.county_code[i],
-                pop.county[i],
-                pop.park[i],
-                _YES[bool(pop.above[i])],
-                founded,
-                "存续",
-                pop.exempt[i] or None,
-                _YES[bool(pop.listed[i])],
-                _YES[bool(pop.tech_growth[i])],
-                _YES[bool(pop.major_project[i])],
-                _YES[acc_s],
-                _YES[acc_f],
-                _YES[new],
-            ]
-            c = pop.codes[i]
-            rec.contrib = [
-                (c, y, "accident_safety", float(acc_s)),
-                (c, y, "accident_food", float(acc_f)),
-                (c, y, "new_firm", float(new)),
-            ]
-            recs.append(rec)
-        sheet.rows.extend(r.cells for r in recs)
-        sheet.rows.append([NOTE])
-        sheet.widths = {"B": 36, "C": 30}
-        emit(ctx, recs, path.name, sheet.name, first)
-        write_xlsx(path, [sheet])
-
-
-def _parcels(ctx: Ctx, j: int) -> list[tuple[int, str, float, str, int, float | None]]:
-    """(firm, parcel id, area 亩, tenure, lessor firm or -1, share or None) for year index j."""
-    pop = ctx.pop
-    rng = ctx.rng
-    out: list[tuple[int, str, float, str, int, float | None]] = []
-    lessees: dict[int, list[int]] = {}
-    for i in range(pop.n):
-        if pop.active[i, j] and pop.lessor[i] >= 0:
-            lessees.setdefault(int(pop.lessor[i]), []).append(i)
-    for i in range(pop.n):
-        if not pop.active[i, j]:
-            continue
-        base = f"360{pop.county_code[i][3:]}{i:05d}"
-        if pop.lessor[i] >= 0:
-            lid = f"360{pop.county_code[int(pop.lessor[i])][3:]}{int(pop.lessor[i]):05d}Z{i:04d}"
-            out.append((i, lid, float(pop.land[i]), "leased", int(pop.lessor[i]), None))
-            continue
-        k = 1 + int(rng.poisson(0.7 if pop.above[i] else 0.15))
-        parts = rng.dirichlet([3.0] * k) * pop.land[i]
-        for p, a in enumerate(parts):
-            out.append((i, f"{base}{p + 1:02d}", round(float(a), 2) or 0.01, "own", -1, None))
-        for r in lessees.get(i, []):
-            lid = f"360{pop.county_code[i][3:]}{i:05d}Z{r:04d}"
-            out.append((i, lid, float(pop.land[r]), "own", -1, None))
-        if pop.construction[i] > 0:
-            area = float(pop.construction[i])
-            out.append((i, f"{base}J1", area, "construction", -1, None))
-    # Shared parcels: two neighbouring firms split one parcel.
-    for i, partner, share, area in pop.shared:
-        if pop.active[i, j] and pop.active[partner, j]:
-            pid = f"360{pop.county_code[i][3:]}{i:05d}G1"
-            out.append((i, pid, area, "own", -1, share))
-            out.append((partner, pid, area, "own", -1, round(1 - share, 2)))
-    out.sort(key=lambda t: (t[0], t[1]))
-    return out
-
-
-def write_land(ctx: Ctx) -> None:
-    """One workbook per year: parcels in 亩, 平方米 or 公顷 (unit column), merged firm cells."""
-    pop = ctx.pop
-    head = [
-        "宗地编号",
-        "统一社会信用代码",
-        "企业名称",
-        "宗地面积",
-        "面积单位",
-        "权属类型",
-        "出租方统一社会信用代码",
-        "分摊比例",
-    ]
-    tenure_zh = {
-        "own": ("出让", "自有", "划拨"),
-        "leased": ("租赁", "租用"),
-        "construction": ("在建",),
-    }
-    area_f = UNIT_TABLES["area"]
-    for j, y in enumerate(pop.years):
-        path = ctx.path("land", f"自然资源局_{y}年度工业企业用地核实表.xlsx")
-        sheet = Sheet("用地核实")
-        _title(sheet, f"萍乡市{y}年度工业企业用地核实表（{MARK}）", len(head))
-        sheet.rows.append(head)
-        first = sheet.next_row
-        recs: list[Rec] = []
-        parcels = _parcels(ctx, j)
-        for i, pid, area, tenure, lessor, share in parcels:
-            u = ctx.rng.random()
-            if u < 0.12:
-                unit, written = "平方米", round(area / area_f["平方米"], 2)
-            elif u < 0.16:
-                unit, written = "公顷", round(area / 15.0, 4)
-            else:
-                unit, written = "亩", area
-            value = written * area_f[unit]
-            names = tenure_zh[tenure]
-            cells: list[object] = [
-                pid,
-                pop.codes[i],
-                pop.names[i],
-                written,
-                unit,
-                names[int(ctx.rng.integers(len(names)))],
-                pop.codes[lessor] if lessor >= 0 else None,
-                None,
-            ]
-            contrib = []
-            if share is not None:
-                pct = f"{share * 100:g}"
-                cells[7] = f"{pct}%" if i % 2 else share
-                value *= float(pct) / 100.0 if i % 2 else share
-            field = {"own": "land_own", "construction": "land_own", "leased": "land_leased_in"}[
-                tenure
-            ]
-            contrib.append((pop.codes[i], y, field, value))
-            if lessor >= 0:
-                contrib.append((pop.codes[lessor], y, "land_leased_out", value))
-            rec = Rec(cells, contrib, i)
-            if unit != "亩":
-                rec.notes.append(
-                    dict(
-                        kind="unit",
-                        outcome="repaired",
-                        column="宗地面积",
-                        year=y,
-                        credit_code=pop.codes[i],
-                        field=field,
-                        detail=f"面积单位为{unit}",
-                    )
-                )
-            recs.append(rec)
-        # A firm's several parcels: its code and name cells are merged vertically.
-        k = 0
-        while k < len(recs):
-            e = k
-            while e + 1 < len(recs) and recs[e + 1].firm == recs[k].firm:
-                e += 1
-            if e > k:
-                for col in (2, 3):
-                    sheet.merges.append((first + k, col, first + e, col))
-                for r in recs[k + 1 : e + 1]:
-                    r.cells[1] = r.cells[2] = None
-            k = e + 1
-        sheet.rows.extend(r.cells for r in recs)
-        sheet.rows.append(["合计", None, None, round(sum(p[2] for p in parcels), 2), "亩"])
-        sheet.rows.append([NOTE])
-        emit(ctx, recs, path.name, sheet.name, first)
-        write_xlsx(path, [sheet])
+__all__ = ["write_conflict", "write_energy", "write_environment", "write_science", "write_stats"]
 
 
 def write_stats(ctx: Ctx) -> None:
@@ -261,7 +27,7 @@ def write_stats(ctx: Ctx) -> None:
         unit = "万元" if j == 1 else "千元"
         div = money[unit]
         sheet = Sheet(f"{y}年")
-        _title(sheet, f"萍乡市{y}年规模以上工业企业主要经济指标（{MARK}）", 8)
+        title(sheet, f"萍乡市{y}年规模以上工业企业主要经济指标（{MARK}）", 8)
         sheet.rows.append([f"单位：{unit}"])
         r0 = sheet.next_row
         sheet.rows.append(
@@ -469,7 +235,7 @@ def write_environment(ctx: Ctx) -> None:
                 written = round(t * 1000, 1) if kg else round(t, 3)
                 cells.append(f"{written:.1f}" if kg else f"{written:.3f}")
                 contrib.append((c, y, f, written * (1e-3 if kg else 1.0)))
-            cells.append(_YES[acc])
+            cells.append(YES[acc])
             rec = Rec(cells, contrib, i)
             if kg and i not in no_data:
                 rec.notes.append(
@@ -497,19 +263,20 @@ def write_environment(ctx: Ctx) -> None:
 
 
 def write_science(ctx: Ctx) -> None:
-    """One workbook per year: R&D (万元), invention patents, high-tech status."""
+    """One workbook per year: R&D (万元; one year in 元), invention patents, high-tech status."""
     pop = ctx.pop
-    head = [
-        "统一社会信用代码",
-        "企业名称",
-        "研发经费支出(万元)",
-        "有效发明专利数(件)",
-        "是否高新技术企业",
-    ]
     for j, y in enumerate(pop.years):
+        yuan = j == 1
+        head = [
+            "统一社会信用代码",
+            "企业名称",
+            "研发经费支出(元)" if yuan else "研发经费支出(万元)",
+            "有效发明专利数(件)",
+            "是否高新技术企业",
+        ]
         path = ctx.path("science", f"科技局_{y}年企业研发投入与知识产权.xlsx")
         sheet = Sheet("研发投入")
-        _title(sheet, f"萍乡市{y}年企业研发投入与知识产权情况（{MARK}）", len(head))
+        title(sheet, f"萍乡市{y}年企业研发投入与知识产权情况（{MARK}）", len(head))
         sheet.rows.append(head)
         first = sheet.next_row
         recs = []
@@ -517,14 +284,16 @@ def write_science(ctx: Ctx) -> None:
             if not (pop.active[i, j] and (pop.above[i] or pop.tech_growth[i])):
                 continue
             c = pop.codes[i]
-            rd = round(pop.values["rd"][i, j] / 1e4, 4)
+            rd = (
+                round(pop.values["rd"][i, j], 2) if yuan else round(pop.values["rd"][i, j] / 1e4, 4)
+            )
             pat = int(pop.values["patents"][i, j])
             ht = bool(pop.high_tech[i])
             recs.append(
                 Rec(
-                    [c, pop.names[i], rd, pat, _YES[ht]],
+                    [c, pop.names[i], rd, pat, YES[ht]],
                     [
-                        (c, y, "rd_expense", rd * 1e4),
+                        (c, y, "rd_expense", rd if yuan else rd * 1e4),
                         (c, y, "invention_patents", float(pat)),
                         (c, y, "high_tech", float(ht)),
                     ],
@@ -535,6 +304,15 @@ def write_science(ctx: Ctx) -> None:
         sheet.rows.append([NOTE])
         emit(ctx, recs, path.name, sheet.name, first)
         write_xlsx(path, [sheet])
+        if yuan:
+            ctx.ledger.fault_file(
+                path.name,
+                "unit",
+                "研发经费以元计（其他年份为万元）",
+                sheet=sheet.name,
+                field="rd_expense",
+                column=head[2],
+            )
 
 
 def write_conflict(ctx: Ctx) -> None:

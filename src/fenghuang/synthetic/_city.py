@@ -17,16 +17,16 @@ from fenghuang.synthetic._annual import (
     write_conflict,
     write_energy,
     write_environment,
-    write_land,
-    write_register,
     write_science,
     write_stats,
 )
 from fenghuang.synthetic._calibration import SOURCE, TARGETS
 from fenghuang.synthetic._context import MARK, Ctx
+from fenghuang.synthetic._land import write_land
 from fenghuang.synthetic._ledger import Ledger
 from fenghuang.synthetic._monthly import write_power, write_social, write_tax
 from fenghuang.synthetic._population import Population, make_population
+from fenghuang.synthetic._register import write_register
 
 __all__ = ["CITIES", "CityManifest", "generate_city", "truth_schema"]
 

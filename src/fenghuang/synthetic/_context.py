@@ -9,14 +9,16 @@ from typing import Any
 import numpy as np
 
 from fenghuang.sources import CHARSET, normalize_name
+from fenghuang.synthetic._files import Sheet
 from fenghuang.synthetic._ledger import Fault, Ledger
 from fenghuang.synthetic._population import Population
 
-__all__ = ["MARK", "Ctx", "Rec", "bad_check", "emit", "name_variant"]
+__all__ = ["MARK", "NOTE", "YES", "Ctx", "Rec", "bad_check", "emit", "name_variant", "title"]
 
 #: The label every generated file carries.
 MARK = "模拟数据"
 NOTE = "注：本表为凤凰平台生成的模拟数据（synthetic data），不代表任何真实企业。"
+YES = {True: "是", False: "否"}
 
 
 @dataclass
@@ -105,3 +107,9 @@ def name_variant(name: str, rng: np.random.Generator) -> str:
     key = normalize_name(name)
     good = [o for o in options if normalize_name(o) == key and o != name]
     return good[int(rng.integers(len(good)))]
+
+
+def title(sheet: Sheet, text: str, width: int) -> None:
+    """Append a title row merged across ``width`` columns."""
+    sheet.rows.append([text])
+    sheet.merges.append((sheet.next_row - 1, 1, sheet.next_row - 1, width))
