@@ -134,3 +134,21 @@ def test_summary_docx_converts_to_pdf_and_renders(store_path: Path, tmp_path: Pa
     artifacts = Path(__file__).parents[1] / "_artifacts" / "reports"
     artifacts.mkdir(parents=True, exist_ok=True)
     shutil.copy(pages[0], artifacts / "summary_page1.png")
+
+
+def test_class_counts_per_pool_not_rated_last() -> None:
+    import pyarrow as pa
+
+    from fenghuang.cli._evaluate import class_counts
+
+    t = pa.table(
+        {
+            "pool_name": ["规下企业", None, "规上企业", "规上企业", "规下企业"],
+            "class_final": ["A", "参照B", "B", "B", None],
+        }
+    )
+    counts = class_counts(t)
+    assert list(counts) == ["规上企业", "规下企业", "不参评 not rated"]
+    assert counts["规上企业"] == {"B": 2}
+    assert counts["规下企业"] == {"A": 1, "不定级": 1}
+    assert counts["不参评 not rated"] == {"参照B": 1}

@@ -25,6 +25,7 @@ __all__ = [
 ]
 
 CLASSES = ("A", "B", "C", "D")
+_NOT_RATED = "不参评 not rated"
 
 _STORE_HELP = "数据仓库文件 / warehouse file (default $FENGHUANG_STORE or var/fenghuang.duckdb)"
 
@@ -44,8 +45,8 @@ def class_counts(results: pa.Table) -> dict[str, Counter[str]]:
     pools = results.column("pool_name").to_pylist()
     classes = results.column("class_final").to_pylist()
     for pool, cls in zip(pools, classes, strict=True):
-        out[str(pool or "不参评 not rated")][str(cls) if cls else "不定级"] += 1
-    return dict(out)
+        out[str(pool or _NOT_RATED)][str(cls) if cls else "不定级"] += 1
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] == _NOT_RATED, kv[0])))
 
 
 def class_counts_table(results: pa.Table, title: str) -> Table:
