@@ -344,3 +344,27 @@ def test_news_with_plans_ranks_tenths_and_targets_named_after() -> None:
     assert (by[(3.2, "%")].kind, by[(4.5, "%")].kind) == ("level", "target")
     assert by[(4.5, "%")].indicator_code == "unemployment"
     assert by[(1500.0, "万人次")].place_name == "修武县"
+
+
+YICHUN_WORK_REPORT = """伊春市2024年政府工作报告
+（测试用例：虚构数据）
+过去五年，全市森林蓄积量由3.3亿立方米增加到3.7亿立方米，森林覆盖率提高到83.8%。
+2023年，全市接待游客2100万人次，同比增长45.6%；旅游收入达到230亿元，增长58.3%。
+全市规上工业企业营业收入同比增长-2.3%。
+全市第三产业增加值占地区生产总值的比重提高到52.1%。
+"""
+
+
+def test_work_report_title_year_is_the_delivery_year() -> None:
+    from fenghuang.monitor import extract_text
+
+    obs = extract_text(YICHUN_WORK_REPORT)
+    by = {(o.value, o.unit): o for o in obs}
+    # 过去五年 in a report delivered in 2024: 2019-2023; the title's 2024 is not their period
+    assert by[(3.7, "亿立方米")].period == "2019-2023"
+    assert by[(83.8, "%")].kind == "level" and by[(83.8, "%")].period == "2019-2023"
+    assert by[(45.6, "%")].period == "2023"
+    # a figure written with a minus sign; no period of its own, and the title does not give one
+    minus = by[(-2.3, "%")]
+    assert (minus.kind, minus.indicator, minus.period) == ("growth", "规上工业企业营业收入", None)
+    assert by[(52.1, "%")].indicator_code == "tertiary_share"

@@ -129,6 +129,11 @@ class Extractor:
             p for p in (find_periods(title.text, report_year=year) if title else []) if p.year
         ]
         title_period = title_periods[0] if title_periods else None
+        if title is not None and title_period is not None and _WORK_REPORT.search(title.text):
+            # "2024年政府工作报告" is delivered in 2024 and reviews 2023: its year is the
+            # report's date, not the period its figures are for
+            year = year or title_period.year
+            title_period = None
         ref_year = title_period.year if title_period else year
         if subject is None:
             subject = self.places.most_frequent(report.text)
@@ -323,6 +328,7 @@ class Extractor:
         )
 
 
+_WORK_REPORT = re.compile(r"工作报告|施政报告")
 _SHARE_PHRASE = re.compile(r"占.*(比重|比例|份额)|占比")
 _SHARE_UNITS = frozenset({"%", "‰"})
 _FULL_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

@@ -138,6 +138,16 @@ def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
             continue  # 亿元以上技改项目: a threshold modifying a noun
         if _in_quotes(text, a):
             continue
+        if a >= 1 and text[a - 1] in "-－−" and (a < 2 or not text[a - 2].isdigit()):
+            # 增长-2.3%: a negative figure (a dash between numbers is a range instead)
+            a -= 1
+            q = replace(
+                q,
+                value=-q.value,
+                value_norm=-q.value_norm,
+                value_high=None if q.value_high is None else -q.value_high,
+                value_high_norm=None if q.value_high_norm is None else -q.value_high_norm,
+            )
         figs.append(_Fig(a, b, q, names_target=names_target))
     for m in FRACTION_RE.finditer(text):
         a, b = m.start(), m.end()

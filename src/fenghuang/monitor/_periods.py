@@ -38,6 +38,7 @@ _PERIOD_RE = re.compile(
     rf"|(?:(?P<ymo>{_Y})\s*年)?(?P<mo>{_CNM})\s*月(?P<mosuf>末|底|份)"
     rf"|(?P<y>{_Y})\s*年(?P<ysuf>底|末|初|以来|来)?"
     rf"|(?P<ref>年末|年底|年初)"
+    rf"|过去的?(?P<pastn>[二两三四五六七八九十]|\d{{1,2}})年"
     rf"|(?P<rel>今年|去年|上年|明年|前年|过去一年|过去的一年|上一年)(?P<relsuf>以来)?"
     rf"|(?P<now>截至目前|截止目前|目前|如今|当前)"
     rf"|“?十(?P<plan>[一二三四五六七八九])五”?(?P<plansuf>以来|期间|时期|末)?"
@@ -104,6 +105,12 @@ def _label(
         if g["ysuf"] in {"以来", "来"} and report_year and report_year > y:
             return f"{y}-{report_year}", report_year
         return str(y), y
+    if g["pastn"]:
+        n = cn_number(g["pastn"])
+        if n is None or report_year is None or n < 1:
+            return None
+        a, b = report_year - int(n), report_year - 1  # 过去五年 in a 2024 report: 2019-2023
+        return f"{a}-{b}", b
     if g["rel"]:
         y = _rel_year(g["rel"], report_year)
         if y is None:
