@@ -196,3 +196,44 @@ def test_firm_diagnostic_and_word_report(tmp_path: Path) -> None:
     assert f"上年度：得分 {huangyan_below(40.0, 100.0):,.2f}" in text
     assert "三、提升路径" in text
     assert len(doc.inline_shapes) == 1  # item scores against the industry median
+
+
+@pytest.mark.slow
+def test_warehouse_runs_see_last_year_and_a_correction_makes_a_new_version(
+    tmp_path: Path,
+) -> None:
+    from fenghuang.evaluation import class_history
+    from fenghuang.synthetic import generate_city
+    from fenghuang.warehouse import correct_fact, import_files, run_tables
+
+    city = generate_city(tmp_path / "city", firms=30, seed=5, years=(2022, 2023))
+    store = Store(tmp_path / "fh.duckdb")
+    import_files(store, [p for ps in city.department_files.values() for p in ps])
+    r22 = run_evaluation(store, "huangyan-2022", 2022, actor="analyst1")
+    r23 = run_evaluation(store, "huangyan-2022", 2023, actor="analyst1")
+    assert (r22.run_id, r23.run_id) == ("2022-huangyan-2022-v1", "2023-huangyan-2022-v1")
+    assert r22.context_sha256 == ""  # no earlier year in the store
+    stored = run_tables(store, r23.run_id)
+    assert stored["input_previous"].num_rows > 0  # last year's facts were read and kept
+    earlier = stored["earlier_classes"].to_pylist()
+    assert {r["year"] for r in earlier} == {2022}
+    assert {r["run_id"] for r in earlier} == {r22.run_id}
+    # an appeal accepted: one firm's tax corrected, the re-run is v2 with its parent
+    rated = [r for r in r23.results.to_pylist() if r["rated"] and r["score"] is not None]
+    firm = rated[-1]["credit_code"]
+    old_tax = {r["credit_code"]: r["tax_paid"] for r in r23.facts.to_pylist()}[firm]
+    correct_fact(
+        store, firm, 2023, "tax_paid", (old_tax or 0.0) + 5e6, "申诉更正（模拟）", "analyst1"
+    )
+    r23b = run_evaluation(store, "huangyan-2022", 2023, actor="analyst1", parent_run=r23.run_id)
+    assert r23b.run_id == "2023-huangyan-2022-v2" and r23b.parent_run == r23.run_id
+    new_tax = {r["credit_code"]: r["tax_paid"] for r in r23b.facts.to_pylist()}[firm]
+    assert new_tax == pytest.approx((old_tax or 0.0) + 5e6)
+    assert load_run(store, r23.run_id).facts.equals(r23.facts)  # v1 reproducible as it was
+    s_old = by_code(r23.results, "score")[firm]
+    s_new = by_code(r23b.results, "score")[firm]
+    assert s_new is not None and s_old is not None and s_new > s_old
+    hist = class_history(store, firm, method="huangyan-2022", before_year=2023).to_pylist()
+    assert [(h["year"], h["run_id"]) for h in hist] == [(2022, r22.run_id)]
+    # identical re-run of the corrected data: the existing v2
+    assert run_evaluation(store, "huangyan-2022", 2023).run_id == r23b.run_id
