@@ -191,3 +191,13 @@ def test_population_names_codes_and_variants(n: int, seed: int) -> None:
         assert variant != name and normalize_name(variant) == normalize_name(name)
         assert not is_valid_credit_code(bad_check(code))
     assert (pop.values["tax"] >= 0).all() and (pop.land > 0).all()
+
+
+def test_rerun_into_the_same_folder_leaves_no_stale_files(tmp_path: Path) -> None:
+    generate_city(tmp_path, firms=40, seed=1, years=(2021, 2022, 2023))
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    m = generate_city(tmp_path, firms=40, seed=1, years=(2023,))
+    globbed = sorted(p for p in tmp_path.rglob("*") if p.suffix in (".xlsx", ".csv"))
+    assert globbed == sorted(m.files)
+    assert not any("2021" in p.name for p in globbed)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"

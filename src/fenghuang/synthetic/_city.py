@@ -139,6 +139,15 @@ def _truth(pop: Population, ledger: Ledger) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def _clear(out: Path) -> None:
+    """Remove files an earlier run wrote here (only 模拟数据_* files), so none is imported twice."""
+    for folder in (out, out / "parquet", out / "truth"):
+        if folder.is_dir():
+            for p in folder.glob(f"{MARK}_*"):
+                if p.is_file():
+                    p.unlink()
+
+
 def _readme(city: str, firms: int, seed: int, years: tuple[int, ...]) -> str:
     return (
         f"{MARK}（synthetic data）\n"
@@ -169,7 +178,8 @@ def generate_city(
     Parameters
     ----------
     out_dir : str or Path
-        Folder to write into (created).
+        Folder to write into (created). Files an earlier run wrote there
+        (``模拟数据_*``) are removed first; other files are left alone.
     city : {"pingxiang"}
     firms : int
         Number of industrial firms (Pingxiang evaluated 591).
@@ -206,6 +216,7 @@ def generate_city(
             hint_en=f"city one of {', '.join(CITIES)}; at least 30 firms; years ascending",
         )
     out = Path(out_dir)
+    _clear(out)
     (out / "truth").mkdir(parents=True, exist_ok=True)
     pop = make_population(firms, seed, years)
     ctx = Ctx(pop, Ledger(), np.random.default_rng([seed, 2]), out)
