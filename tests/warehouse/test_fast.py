@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fenghuang.errors import FenghuangError
 from fenghuang.sources import FastPlan, credit_code_problem, make_credit_code, plan_columns
 from fenghuang.warehouse import Store, fact_lineage, firm_facts, import_files
 
@@ -207,7 +208,13 @@ def test_fast_path_equals_general_path_property(
     lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)"]
     lines += [f"{r['code']},{r['name']},{r['period']},{r['amount']}" for r in rows]
     power = _write(tmp, lines, "供电.csv")
-    general, fast = _both(tmp, [reg, power])
+    try:
+        general, fast = _both(tmp, [reg, power])
+    except FenghuangError as exc:  # the file as a whole is refused: by both paths alike
+        with Store(tmp / "again.duckdb") as s, pytest.raises(FenghuangError) as again:
+            import_files(s, [reg, power], fast=True)
+        assert again.value.code == exc.code
+        return
     assert fast == general
 
 
@@ -256,3 +263,12 @@ def test_fast_reimport_is_a_noop(tmp_path: Path) -> None:
         again = import_files(s, [tax], fast=True)
         assert [f.skipped for f in again.files] == [True]
         assert _tables(s) == before
+
+
+def test_quoted_header_alone_keeps_the_fast_path(tmp_path: Path) -> None:
+    lines = ['"统一社会信用代码","企业名称","所属期","用电量(千瓦时)"']
+    lines += [f"{A},甲,2023-{m:02d},{m}" for m in range(1, 13)]
+    path = _write(tmp_path, lines, "供电.csv")
+    general, fast = _both(tmp_path, [path])
+    assert fast == general
+    assert sorted(r[2] for r in fast["source_values"]) == list(range(2, 14))

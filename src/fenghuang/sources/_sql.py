@@ -170,8 +170,6 @@ def _period_sql(plan: ColumnPlan, fname: str, namer: Callable[[int], str]) -> st
 CODE_FORMAT_RE = "[0-9A-HJ-NP-RT-UW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RT-UW-Y]{10}"
 _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_SPACE = "[\\s\\p{Z}\\x{0B}\\x{1C}-\\x{1F}\\x{85}]"
-_PLAIN_SHORT = "[\\p{Han}0-9A-Za-z（）()]+"
 _PERIOD_RE = "^(\\d{4})(?:[-/.]|年)?(\\d{1,2})月?$"
 _YEAR_RE = "^(\\d{4})(?:年度?)?$"
 _MONTH_RE = "^(\\d{1,2})(?:月份?)?$"
@@ -202,26 +200,36 @@ def check_char_sql(code: str) -> str:
 class FastPlan:
     """SQL that converts the *clean* rows of a large file; Python converts the rest.
 
-    A row is clean when every cell has the plain form the SQL converts
-    exactly as :func:`~fenghuang.sources.read_source` would (a well-formed
-    credit code, ``2023-01``/``202301``/``2023年1月`` periods, plain
-    non-negative numbers within the mapping's limit, text without
-    whitespace or blank tokens, no 合计/注 rows). Any other row is *dirty*:
-    the caller hands its raw cells to :meth:`convert`, which runs the
-    general converter on them, so rejects carry the same codes and reasons.
-    The check character is not in :attr:`ok`: the caller tests it once per
-    distinct code with :func:`check_char_sql`.
+    A row is clean when its code, period and number cells have the plain
+    form the SQL converts exactly as :func:`~fenghuang.sources.read_source`
+    would (an 18-character code in upper case, ``2023-01``/``202301``/
+    ``2023年1月`` periods, plain non-negative numbers within the mapping's
+    limit) and it is no 合计/注 row. Any other row is *dirty*: the caller
+    hands its raw cells to :meth:`convert`, which runs the general
+    converter on them, so rejects carry the same codes and reasons.
+
+    Two checks are left to the caller because they are cheaper per distinct
+    value than per row: the check character (:meth:`check_char_sql`; a clean
+    row whose only fault it is gets the reject of :meth:`check_reject`) and
+    text cells, which are cleaned by :meth:`clean_text` per distinct value.
 
     Attributes
     ----------
     plan : ColumnPlan
+    layers : tuple of tuple of (str, str)
+        SELECT layers over the raw cells ``c0 … cN``, each adding (alias,
+        SQL) columns that later layers use (so every cell is parsed once).
     columns : tuple of (str, str, str)
-        Canonical output columns: (name, SQL expression, SQL type), in the
-        order of ``mapping.output_fields()``.
+        Last layer, canonical output columns: (name, SQL over cells and
+        aliases, SQL type), in the order of ``mapping.output_fields()``.
     ok : str
-        SQL boolean: the row is clean.
+        SQL boolean over cells and aliases: the row is clean.
     code : str
         SQL expression of the raw credit-code cell.
+    code_header : str
+        Header of the credit-code column (for :meth:`check_reject`).
+    text_fields : tuple of str
+        Canonical text columns, taken raw; clean them with :meth:`clean_text`.
     units : dict of str to str
         The unit each numeric column was written in.
     value_fields : tuple of str
@@ -229,9 +237,12 @@ class FastPlan:
     """
 
     plan: ColumnPlan
+    layers: tuple[tuple[tuple[str, str], ...], ...]
     columns: tuple[tuple[str, str, str], ...]
     ok: str
     code: str
+    code_header: str
+    text_fields: tuple[str, ...]
     units: dict[str, str]
     value_fields: tuple[str, ...]
 
@@ -244,6 +255,30 @@ class FastPlan:
     def check_char_sql(code: str) -> str:
         """SQL boolean: the check character of a well-formed code is right."""
         return check_char_sql(code)
+
+    def check_reject(self, rows: np.ndarray, codes: list[str], *, file: str) -> pa.Table:
+        """Rejects of otherwise clean rows whose check character is wrong.
+
+        They are what the general converter gives for such a row: one
+        ``E-ROW-CREDIT-CODE-CHECK`` on the code column with the code as raw value.
+        """
+        rej = Rejects(file=file, sheet="", numbers=np.asarray(rows, dtype=np.int64))
+        rej.add(
+            np.ones(len(codes), dtype=bool),
+            "E-ROW-CREDIT-CODE-CHECK",
+            self.code_header,
+            "credit_code",
+            pa.array(codes, pa.string()),
+        )
+        return rej.table()
+
+    @staticmethod
+    def clean_text(values: pa.Array) -> pa.Array:
+        """Text cells as the general converter keeps them (trimmed; blanks and dashes null)."""
+        from fenghuang.sources._values import clean_text
+
+        out: pa.Array = clean_text(values)
+        return out
 
     def convert(self, columns: list[pa.Array], numbers: np.ndarray, *, file: str) -> Converted:
         """Convert raw cells of (dirty) rows with the general converter, no duplicate check.
@@ -272,17 +307,11 @@ class FastPlan:
         return kept, rej.table()
 
 
-def _text_ok(cell: str) -> str:
-    tokens = _in(tuple(t for t in MISSING_TOKENS if t))
-    return (
-        f"({cell} IS NULL OR {cell} = '' OR (NOT regexp_matches({cell}, '{_SPACE}') AND "
-        f"(length({cell}) > 5 OR (lower({cell}) NOT IN {tokens} AND "
-        f"regexp_full_match({cell}, '{_PLAIN_SHORT}')))))"
-    )
-
-
 def fast_plan(
-    plan: ColumnPlan, cell: Callable[[int], str], numeric: frozenset[int] = frozenset()
+    plan: ColumnPlan,
+    cell: Callable[[int], str],
+    numeric: frozenset[int] = frozenset(),
+    line: str | None = None,
 ) -> FastPlan | None:
     """The fast-path SQL of a plan, or None when the file needs the general path.
 
@@ -295,6 +324,9 @@ def fast_plan(
         the row is short).
     numeric : frozenset of int
         Positions whose raw cells are typed numbers (Parquet), not text.
+    line : str, optional
+        SQL expression of the whole raw line (CSV): the 合计/注 test then
+        looks at the line once instead of at each of the first cells.
 
     Returns
     -------
@@ -310,10 +342,13 @@ def fast_plan(
     fields = plan.fields()
     if "credit_code" not in fields:
         return None
+    parsed: list[tuple[str, str]] = []
+    derived: list[tuple[str, str]] = []
     ok: list[str] = []
     exprs: dict[str, str] = {}
     units: dict[str, str] = {}
     value_fields: list[str] = []
+    texts: list[str] = []
     for fname, c in fields.items():
         spec = m.fields.get(fname)
         if spec is None:
@@ -321,24 +356,18 @@ def fast_plan(
         src = cell(c.index)
         typed = c.index in numeric
         q = spec.quantity
+        if typed and (fname in ("credit_code", "period", "year", "month") or q == "text"):
+            return None
         if fname == "credit_code":
-            if typed:
-                return None
             exprs[fname] = src
-            ok.append(f"({src} IS NOT NULL AND regexp_full_match({src}, '{CODE_FORMAT_RE}'))")
+            ok.append(f"coalesce({FastPlan.code_format_sql(src)}, false)")
         elif fname in ("period", "year", "month"):
-            if typed:
-                return None
             continue
-        elif q == "text" and not spec.values:
-            if typed:
-                return None
-            exprs[fname] = f"nullif({src}, '')"
-            ok.append(_text_ok(src))
-            if spec.required:
-                ok.append(f"nullif({src}, '') IS NOT NULL")
+        elif q == "text" and not spec.values and not spec.required:
+            exprs[fname] = src
+            texts.append(fname)
         elif q in UNIT_TABLES and FIRM_YEAR_FIELDS.get(fname) is not None:
-            if FIRM_YEAR_FIELDS[fname].dtype != "float64" or (q == "ratio"):
+            if FIRM_YEAR_FIELDS[fname].dtype != "float64" or q == "ratio":
                 return None
             pc_ = hp.column_of(fname)
             got = _factor_for(spec, pc_, hp) if pc_ is not None else None
@@ -347,15 +376,15 @@ def fast_plan(
             factor, unit = got
             units[fname] = unit
             value_fields.append(fname)
+            alias = f"_v{c.index}"
             if typed:
-                value = f"CAST({src} AS DOUBLE)"
-                good = f"({src} IS NULL OR isfinite(CAST({src} AS DOUBLE)))"
+                parsed.append((alias, f"CAST({src} AS DOUBLE)"))
+                good = f"({src} IS NULL OR isfinite({alias}))"
             else:
-                pattern = _NUMBER_RE if spec.nonnegative else "-?" + _NUMBER_RE
-                value = f"TRY_CAST({src} AS DOUBLE)"
-                good = f"({src} IS NULL OR {src} = '' OR regexp_full_match({src}, '{pattern}'))"
-            if factor != 1.0:
-                value = f"({value} * {factor!r})"
+                parsed.append((alias, f"TRY_CAST({src} AS DOUBLE)"))
+                # plain digits (a sign, spaces, separators, exponents … go the general way)
+                good = f"({src} IS NULL OR {src} = '' OR regexp_full_match({src}, '{_NUMBER_RE}'))"
+            value = alias if factor == 1.0 else f"({alias} * {factor!r})"
             exprs[fname] = value
             ok.append(good)
             if spec.nonnegative:
@@ -366,21 +395,21 @@ def fast_plan(
                 ok.append(f"{value} IS NOT NULL")
         else:
             return None
-    year, month = _fast_periods(plan, cell, ok)
+    year, month = _fast_periods(plan, cell, parsed, derived, ok)
     exprs["year"], exprs["month"] = year, month
     ok.append(f"{year} IS NOT NULL")
     if m.kind == "monthly":
         ok.append(f"{month} IS NOT NULL")
     width = len(plan.columns)
-    for i in range(min(width, 4)):  # 合计/小计/总计 rows and notes go the general way
+    if line is not None:  # 合计/小计/总计 rows and notes go the general way
+        ok += [f"strpos({line}, {x}) = 0" for x in ("'计'", "'注'", "':'", "'：'")]
+    for i in range(min(width, 4) if line is None else 0):
         if i in numeric:
             continue
-        ok.append(f"NOT coalesce(contains({cell(i)}, '计'), false)")
-        if i < 3:
-            ok.append(
-                f"NOT coalesce(contains({cell(i)}, '注') OR contains({cell(i)}, ':') "
-                f"OR contains({cell(i)}, '：'), false)"
-            )
+        marks = ["'计'"] + (["'注'", "':'", "'：'"] if i < 3 else [])
+        ok.append(
+            "NOT coalesce(" + " OR ".join(f"contains({cell(i)}, {x})" for x in marks) + ", false)"
+        )
     out = []
     for fname in m.output_fields():
         typ = "BIGINT" if fname in ("year", "month") else _SQL_TYPES[_dtype(arrow_type(fname))]
@@ -388,9 +417,12 @@ def fast_plan(
         out.append((fname, f"CAST({expr} AS {typ})", typ))
     return FastPlan(
         plan=plan,
+        layers=(tuple(parsed), tuple(derived)),
         columns=tuple(out),
         ok="(" + " AND ".join(ok) + ")",
         code=exprs["credit_code"],
+        code_header=fields["credit_code"].header,
+        text_fields=tuple(texts),
         units=units,
         value_fields=tuple(value_fields),
     )
@@ -408,28 +440,41 @@ def _dtype(t: pa.DataType) -> str:
     return "string"
 
 
-def _fast_periods(plan: ColumnPlan, cell: Callable[[int], str], ok: list[str]) -> tuple[str, str]:
+def _fast_periods(
+    plan: ColumnPlan,
+    cell: Callable[[int], str],
+    parsed: list[tuple[str, str]],
+    derived: list[tuple[str, str]],
+    ok: list[str],
+) -> tuple[str, str]:
     """Year and month SQL (plain forms only; anything else makes the row dirty)."""
     fields = plan.fields()
     years: list[str] = []
     months: list[str] = []
 
-    def parsed(index: int, pattern: str, group: int, lo: int, hi: int) -> str:
+    def parse(index: int, pattern: str, groups: dict[str, tuple[int, int]]) -> list[str]:
         src = cell(index)
-        value = f"TRY_CAST(nullif(regexp_extract({src}, '{pattern}', {group}), '') AS BIGINT)"
-        ok.append(
-            f"({src} IS NULL OR {src} = '' OR coalesce({value} BETWEEN {lo} AND {hi}, false))"
-        )
-        return value
+        alias = f"_p{index}"
+        names = ", ".join(f"'{g}'" for g in groups)
+        parsed.append((alias, f"regexp_extract({src}, '{pattern}', [{names}])"))
+        out = []
+        for g, (lo, hi) in groups.items():
+            value = f"{alias}{g}"
+            derived.append((value, f"TRY_CAST(nullif({alias}.{g}, '') AS BIGINT)"))
+            ok.append(
+                f"({src} IS NULL OR {src} = '' OR coalesce({value} BETWEEN {lo} AND {hi}, false))"
+            )
+            out.append(value)
+        return out
 
     if "period" in fields:
-        i = fields["period"].index
-        years.append(parsed(i, _PERIOD_RE, 1, 1900, 2100))
-        months.append(parsed(i, _PERIOD_RE, 2, 1, 12))
+        y, mo = parse(fields["period"].index, _PERIOD_RE, {"y": (1900, 2100), "m": (1, 12)})
+        years.append(y)
+        months.append(mo)
     if "year" in fields:
-        years.append(parsed(fields["year"].index, _YEAR_RE, 1, 1900, 2100))
+        years += parse(fields["year"].index, _YEAR_RE, {"y": (1900, 2100)})
     if "month" in fields:
-        months.append(parsed(fields["month"].index, _MONTH_RE, 1, 1, 12))
+        months += parse(fields["month"].index, _MONTH_RE, {"m": (1, 12)})
     if plan.year_hint is not None:
         years.append(str(int(plan.year_hint)))
     if plan.month_hint is not None:

@@ -41,6 +41,7 @@ from fenghuang.sources import (
     fast_plan,
     normalize_name,
     plan_columns,
+    source_error,
 )
 from fenghuang.warehouse._store import Store
 
@@ -93,14 +94,22 @@ class Staged:
         return self.fp.plan.kind
 
 
-def _probe(path: Path) -> tuple[str, bool]:
-    """sha256 of the file and whether it contains a double quote."""
+def _probe(path: Path, skip_lines: int) -> tuple[str, bool]:
+    """sha256 of the file and whether a double quote occurs below the first ``skip_lines`` lines."""
     h = hashlib.sha256()
     quote = False
+    skip = skip_lines
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             h.update(chunk)
-            quote = quote or b'"' in chunk
+            start = 0
+            while skip and start < len(chunk):
+                nl = chunk.find(b"\n", start)
+                if nl < 0:
+                    start = len(chunk)
+                    break
+                start, skip = nl + 1, skip - 1
+            quote = quote or chunk.find(b'"', start) >= 0
     return h.hexdigest(), quote
 
 
@@ -148,7 +157,7 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
     if plan.format == "csv":
         if plan.encoding not in _UTF8 or len(plan.delimiter) != 1:
             return None
-        fp = fast_plan(plan, lambda i: f"c{i}")
+        fp = fast_plan(plan, lambda i: f"c{i}", line="line")
     elif plan.format == "parquet":
         numeric, ok = _parquet_numeric(p)
         if not ok:
@@ -158,7 +167,7 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
         return None
     if fp is None:
         return None
-    digest, quote = _probe(p)
+    digest, quote = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
     if quote and plan.format == "csv" and digest not in done:
         return None
     return Staged(path=p, file_name=p.name, digest=digest, fp=fp)
@@ -197,33 +206,88 @@ def stage_file(store: Store, scratch: str, st: Staged, k: int) -> None:
     ------
     duckdb.Error
         When DuckDB cannot read the file (the caller falls back to the general path).
+    fenghuang.errors.SourceError
+        ``E-SOURCE-EMPTY`` when no row is left (as on the general path).
     """
     con = store.con
     fp = st.fp
     plan = fp.plan
     width = len(plan.columns)
-    src = _source_sql(st)
-    bad = f"{scratch}.bad_{k}"
     st.table = f"{scratch}.stage_{k}"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {bad} AS SELECT code FROM (SELECT DISTINCT {fp.code} AS code "
-        f"FROM ({src}) WHERE {fp.code_format_sql(fp.code)}) WHERE NOT {fp.check_char_sql('code')}"
-    )
+    cells = ", ".join(f"c{i}" for i in range(width))
+    inner = f"({_source_sql(st)})"
+    for layer in fp.layers:
+        if layer:
+            added = ", ".join(f"{expr} AS {alias}" for alias, expr in layer)
+            inner = f"(SELECT *, {added} FROM {inner})"
     canon = ", ".join(f'{expr} AS "{name}"' for name, expr, _ in fp.columns)
+    names = ", ".join(f'"{name}"' for name, _, _ in fp.columns)
     raw = (
         "CASE WHEN _ok THEN NULL ELSE line END AS line"
         if plan.format == "csv"
         else ", ".join(f"CASE WHEN _ok THEN NULL ELSE c{i} END AS raw{i}" for i in range(width))
     )
-    names = ", ".join(f'"{name}"' for name, _, _ in fp.columns)
     con.execute(
-        f"CREATE OR REPLACE TABLE {st.table} AS SELECT row_no, {names}, "
-        f"NULL::VARCHAR AS nkey, NOT _ok AS dirty, {raw} FROM (SELECT row_no, {canon}, "
-        f"coalesce({fp.ok} AND {fp.code} NOT IN (SELECT code FROM {bad}), false) AS _ok, "
-        f"{', '.join(f'c{i}' for i in range(width))}, line FROM ({src}))"
+        f"CREATE OR REPLACE TABLE {st.table} AS SELECT row_no, {names}, NULL::VARCHAR AS nkey, "
+        f"NOT _ok AS dirty, {raw} FROM (SELECT row_no, {canon}, coalesce({fp.ok}, false) AS _ok, "
+        f"{cells}, line FROM {inner})"
     )
+    _clean_texts(store, st)
+    _check_chars(store, st)
     _convert_dirty(store, st, width)
     _dedup(store, st)
+    if st.n_accepted == 0 and st.rejects.num_rows == 0:
+        raise source_error("E-SOURCE-EMPTY", file=st.file_name)
+
+
+def _clean_texts(store: Store, st: Staged) -> None:
+    """Text cells of clean rows as the general path keeps them, per distinct value."""
+    con = store.con
+    for f in st.fp.text_fields:
+        raw = con.sql(
+            f'SELECT DISTINCT "{f}" AS raw FROM {st.table} WHERE NOT dirty'
+        ).to_arrow_table()
+        values = raw.column("raw").combine_chunks()
+        clean = st.fp.clean_text(values)
+        changed = pc.fill_null(
+            pc.and_(pc.is_valid(values), pc.or_(pc.is_null(clean), pc.not_equal(clean, values))),
+            False,
+        )
+        if not pc.any(changed).as_py():
+            continue
+        fix = pa.table({"raw": values.filter(changed), "clean": clean.filter(changed)})
+        con.register("_fh_text", fix)
+        try:
+            con.execute(
+                f'UPDATE {st.table} SET "{f}" = t.clean FROM _fh_text t '
+                f'WHERE {st.table}."{f}" = t.raw AND NOT {st.table}.dirty'
+            )
+        finally:
+            con.unregister("_fh_text")
+
+
+def _check_chars(store: Store, st: Staged) -> None:
+    """GB 32100-2015 check character, once per distinct code of the clean rows."""
+    con = store.con
+    fp = st.fp
+    bad = st.table + "_bad"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {bad} AS SELECT code FROM (SELECT DISTINCT credit_code AS code "
+        f"FROM {st.table} WHERE NOT dirty) WHERE NOT {fp.check_char_sql('code')}"
+    )
+    hits = con.sql(
+        f"SELECT row_no, credit_code FROM {st.table} WHERE NOT dirty AND credit_code IN "
+        f"(SELECT code FROM {bad}) ORDER BY row_no"
+    ).to_arrow_table()
+    if hits.num_rows == 0:
+        return
+    rejects = fp.check_reject(
+        hits.column("row_no").to_numpy(), hits.column("credit_code").to_pylist(), file=st.file_name
+    )
+    st.rejects = pa.concat_tables([st.rejects, rejects])
+    con.execute(
+        f"DELETE FROM {st.table} WHERE NOT dirty AND credit_code IN (SELECT code FROM {bad})"
+    )
 
 
 def _convert_dirty(store: Store, st: Staged, width: int) -> None:
@@ -250,7 +314,7 @@ def _convert_dirty(store: Store, st: Staged, width: int) -> None:
     if len(numbers) == 0:
         return
     conv = st.fp.convert(columns, numbers, file=st.file_name)
-    st.rejects = conv.rejects
+    st.rejects = pa.concat_tables([st.rejects, conv.rejects])
     rows = conv.rows
     if rows.num_rows == 0:
         return
