@@ -179,3 +179,19 @@ def test_pingxiang_591_imports_to_its_truth(tmp_path: Path) -> None:
         achieved = pool_averages(firm_facts(store, year).to_pylist())
     for key in TARGETS:
         assert achieved[key] == pytest.approx(expected(key, year, year), rel=0.05), key
+
+
+@pytest.mark.parametrize(("seed", "years"), [(2, (2023,)), (3, (2022, 2023))])
+def test_other_seeds_and_years_import_to_their_truth(
+    tmp_path: Path, seed: int, years: tuple[int, ...]
+) -> None:
+    m = generate_city(tmp_path / "city", firms=45, seed=seed, years=years)
+    faults = load_faults(m.faults)
+    with Store(tmp_path / "fh.duckdb") as store:
+        import_files(store, m.files)
+        got = {
+            (r["file"], r["sheet"], r["row_no"], r["code"]) for r in quarantine(store).to_pylist()
+        }
+        problems = _mismatches(store, m, _flagged(faults))
+    assert got == {(f.file, f.sheet, f.row, f.code) for f in faults if f.outcome == "quarantined"}
+    assert not problems, "\n".join(problems[:20])

@@ -118,18 +118,24 @@ def write_land(ctx: Ctx) -> None:
                     )
                 )
             recs.append(rec)
-        # A firm's several parcels: its code and name cells are merged vertically.
+        # A firm's several parcels: code and name merged vertically, then a 小计 row.
+        grouped: list[Rec] = []
         k = 0
         while k < len(recs):
             e = k
             while e + 1 < len(recs) and recs[e + 1].firm == recs[k].firm:
                 e += 1
+            top = first + len(grouped)
+            grouped.extend(recs[k : e + 1])
             if e > k:
                 for col in (2, 3):
-                    sheet.merges.append((first + k, col, first + e, col))
+                    sheet.merges.append((top, col, top + e - k, col))
                 for r in recs[k + 1 : e + 1]:
                     r.cells[1] = r.cells[2] = None
+                mu = sum(p[2] for p in parcels[k : e + 1])
+                grouped.append(Rec(["小计", None, None, round(mu, 2), "亩"]))
             k = e + 1
+        recs = grouped
         sheet.rows.extend(r.cells for r in recs)
         sheet.rows.append(["合计", None, None, round(sum(p[2] for p in parcels), 2), "亩"])
         sheet.rows.append([NOTE])
