@@ -123,3 +123,23 @@ def test_city_page_shows_counties_parks_and_comparisons(tmp_path: Path, registry
     county = city_page(st, "510411", registry)
     assert [f.display for fs in county.indicators.values() for f in fs] == ["48.2亿元"]
     st.close()
+
+
+def test_charts_keep_synthetic_and_extracted_points_apart(tmp_path: Path, registry) -> None:
+    from fenghuang.web.services.cities import series_charts
+
+    st = Store(tmp_path / "s.duckdb")
+    seed_demo(st, synthetic=True)
+    page = city_page(st, "360300", registry)
+    charts = series_charts(page)
+    key = "emerging_share:share"  # synthetic 2021-2023, extracted 34.3% for 2024
+    assert page.series_origin[key]["2024"] == "report"
+    assert page.series_origin[key]["2023"] == "synthetic"
+    chart = charts[key]
+    by_name = {s["name"]: s["data"] for s in chart["series"]}
+    years = chart["xAxis"]["data"]
+    assert by_name["抽取/统计数据"][years.index("2024")] == pytest.approx(34.3)
+    assert by_name["抽取/统计数据"][years.index("2023")] is None
+    assert by_name["模拟数据"][years.index("2024")] is None
+    assert chart["title"]["subtext"] == "含模拟数据" and chart["legend"]["show"] is True
+    st.close()

@@ -87,6 +87,8 @@ class CityPage:
     index: dict[str, Any] | None
     missing: list[str] = field(default_factory=list)
     synthetic: bool = False  # some figures are 模拟数据
+    # indicator code:kind -> period -> origin of that point ("report", "yearbook", "synthetic")
+    series_origin: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _num(x: float) -> str:
@@ -274,6 +276,7 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
     )
     indicators: dict[str, list[FigureView]] = {}
     series: dict[str, list[tuple[str, float]]] = {}
+    series_origin: dict[str, dict[str, str]] = {}
     for r in rows:
         view = _figure(r, own)
         name = (
@@ -284,9 +287,9 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
         heading = f"{name}（{_KIND_ZH.get(r['kind'], r['kind'])}）"
         indicators.setdefault(heading, []).append(view)
         if r["indicator_code"] and r["period"] and not view.place:  # charts: the city's own
-            series.setdefault(f"{r['indicator_code']}:{r['kind']}", []).append(
-                (r["period"], r["value_norm"])
-            )
+            key = f"{r['indicator_code']}:{r['kind']}"
+            series.setdefault(key, []).append((r["period"], r["value_norm"]))
+            series_origin.setdefault(key, {})[r["period"]] = r.get("origin") or ""
     res = _index_or_none(store)
     score = res.by_code(code) if res else None
     peers: list[dict[str, Any]] = []
@@ -328,6 +331,7 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
         },
         missing=list(score.missing) if score else [],
         synthetic=any(r.get("origin") == "synthetic" for r in rows),
+        series_origin=series_origin,
     )
 
 

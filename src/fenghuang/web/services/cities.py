@@ -136,17 +136,32 @@ def series_charts(page: CityPage, *, limit: int = 12) -> dict[str, dict[str, Any
             continue
         code, kind = key.split(":")
         last = {p: v for p, v in pts if p in periods}
+        origin = page.series_origin.get(key, {})
         name = (cat[code].zh if code in cat else code) + f"（{_KIND_ZH.get(kind, kind)}）"
+        # synthetic points and extracted/yearbook figures are drawn apart, never as one line
+        series = []
+        for label, is_synthetic in (("模拟数据", True), ("抽取/统计数据", False)):
+            data = [
+                last[p] if (origin.get(p) == "synthetic") == is_synthetic else None for p in periods
+            ]
+            if any(v is not None for v in data):
+                series.append(
+                    {"type": "line", "data": data, "name": label, "connectNulls": False}
+                    | ({"lineStyle": {"type": "dashed"}} if is_synthetic else {})
+                )
+        mixed = len(series) > 1
+        has_synthetic = any(s["name"] == "模拟数据" for s in series)
         out[key] = {
             "title": {
                 "text": name,
-                "subtext": "模拟数据" if page.synthetic else "",
+                "subtext": "含模拟数据" if has_synthetic else "",
                 "textStyle": {"fontSize": 14},
             },
             "tooltip": {"trigger": "axis"},
+            "legend": {"show": mixed, "bottom": 0},
             "xAxis": {"type": "category", "data": periods},
             "yAxis": {"type": "value", "scale": True},
-            "series": [{"type": "line", "data": [last[p] for p in periods], "name": name}],
+            "series": series,
         }
     return out
 
