@@ -291,3 +291,17 @@ def test_large_city_is_vectorised(example_policies: PolicySet) -> None:
     assert elec.num_rows == expect.size
     assert np.allclose(elec["amount"].to_numpy(), expect, rtol=0, atol=0.005)
     assert math.isclose(float(pa.compute.sum(elec["amount"]).as_py()), expect.sum(), rel_tol=1e-12)
+
+
+def test_facts_in_any_order_give_the_same_bill(
+    firms: tuple[pa.Table, pa.Table], example_policies: PolicySet
+) -> None:
+    results, facts = firms
+    same = compute_bills(results, facts, example_policies)  # facts in the firms' order
+    shuffled = facts.take([3, 0, 4, 2, 1])
+    other = pa.table(
+        {"credit_code": ["ZZ"], "electricity_kwh": [1.0], "water_m3": [2.0], "gas_m3": [3.0]}
+    )
+    extra = pa.concat_tables([shuffled, other])  # a firm not evaluated: ignored
+    assert compute_bills(results, shuffled, example_policies).equals(same)
+    assert compute_bills(results, extra, example_policies).equals(same)

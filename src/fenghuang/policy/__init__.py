@@ -35,8 +35,8 @@ from fenghuang.policy._store import (
 
 __all__ = [
     "BILLS_SCHEMA",
-    "Escalation",
     "MEASURES_SCHEMA",
+    "Escalation",
     "Measure",
     "PolicyClasses",
     "PolicySet",

@@ -7,6 +7,7 @@ over firms: a country's million firms cost a few array passes per item.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,60 +50,94 @@ def _num(x: float) -> str:
     return f"{head}.{tail.ljust(2, '0')}"
 
 
-def facts_column(
-    codes: pa.Array, facts: pa.Table, field: str
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """One numeric fact per firm of ``codes`` (NaN where absent) and whether the firm is in facts.
+def _match(codes: pa.Array, fcodes: pa.Array) -> pa.Array:
+    """Per firm of ``codes``, its row in ``fcodes`` (null if absent); one hash join.
+
+    Raises ``E-POLICY-FACTS`` when a firm has more than one row in the facts.
+    """
+    n = len(codes)
+    left = pa.table({"credit_code": codes.cast(pa.string()), "_i": np.arange(n)})
+    right = pa.table({"credit_code": fcodes.cast(pa.string()), "_j": np.arange(len(fcodes))})
+    joined = left.join(right, "credit_code", join_type="inner", use_threads=True)
+    i = joined.column("_i").to_numpy()
+    j = joined.column("_j").to_numpy()
+    if i.size:
+        counts = np.bincount(i, minlength=n)
+        if counts.max() > 1:
+            dup = codes.take(pa.array(np.flatnonzero(counts > 1)[:3])).to_pylist()
+            raise InputError(
+                "E-POLICY-FACTS",
+                zh="企业年度数据中同一企业出现多行",
+                en="facts list a firm more than once",
+                firm=", ".join(str(d) for d in dup),
+                hint_zh="每企业每年一行（warehouse.firm_facts 的输出）",
+                hint_en="one row per firm and year (as warehouse.firm_facts returns)",
+            )
+    idx = np.full(n, -1, dtype=np.int64)
+    idx[i] = j
+    return pa.array(idx, mask=idx < 0)
+
+
+class _Aligned:
+    """Facts aligned to the firms of ``codes``: one index pass, then any field by ``take``."""
+
+    def __init__(self, codes: pa.Array, facts: pa.Table) -> None:
+        if "credit_code" not in facts.column_names:
+            raise InputError(
+                "E-POLICY-FACTS",
+                zh="企业年度数据缺少 credit_code 列",
+                en="facts have no credit_code column",
+                field="credit_code",
+            )
+        self.facts = facts
+        fcodes = as_string_array(facts.column("credit_code"), name="facts.credit_code")
+        self.idx: pa.Array | None = None  # None: the facts are in the firms' order
+        if not (len(fcodes) == len(codes) and fcodes.equals(codes)):
+            self.idx = _match(codes, fcodes)
+        self.n = len(codes)
+
+    def column(self, field: str) -> npt.NDArray[np.float64]:
+        """The field per firm as float64, NaN where missing (or the field is absent)."""
+        if field not in self.facts.column_names:
+            return np.full(self.n, np.nan)
+        col = self.facts.column(field)
+        if not (pa.types.is_floating(col.type) or pa.types.is_integer(col.type)):
+            raise InputError(
+                "E-POLICY-FACTS",
+                zh=f"计费依据字段 {field} 须为数值，实际为 {col.type}",
+                en=f"basis field {field} must be numeric, got {col.type}",
+                field=field,
+            )
+        vals = col.cast(pa.float64())
+        if self.idx is not None:
+            vals = pc.take(vals, self.idx)
+        out = pc.fill_null(vals, np.nan).to_numpy(zero_copy_only=False)
+        return np.asarray(out, dtype=np.float64)
+
+
+def facts_column(codes: object, facts: pa.Table, field: str) -> npt.NDArray[np.float64]:
+    """One numeric fact per firm of ``codes`` (NaN where absent).
 
     Raises
     ------
     fenghuang.errors.InputError
-        ``E-POLICY-FACTS`` when facts have no ``credit_code`` or a firm twice.
+        ``E-POLICY-FACTS`` when facts have no ``credit_code``, a firm twice,
+        or a non-numeric field.
     """
-    if "credit_code" not in facts.column_names:
-        raise InputError(
-            "E-POLICY-FACTS",
-            zh="企业年度数据缺少 credit_code 列",
-            en="facts have no credit_code column",
-            field="credit_code",
-        )
-    fcodes = as_string_array(facts.column("credit_code"), name="facts.credit_code")
-    if pc.count_distinct(fcodes).as_py() != len(fcodes):
-        counts = pc.value_counts(fcodes)
-        dup = [v["values"] for v in counts.to_pylist() if v["counts"] > 1][:3]
-        raise InputError(
-            "E-POLICY-FACTS",
-            zh="企业年度数据中同一企业出现多行",
-            en="facts list a firm more than once",
-            firm=", ".join(str(d) for d in dup),
-            hint_zh="每企业每年一行（warehouse.firm_facts 的输出）",
-            hint_en="one row per firm and year (as warehouse.firm_facts returns)",
-        )
-    idx = pc.index_in(codes, value_set=fcodes)
-    found = pc.is_valid(idx).to_numpy(zero_copy_only=False).astype(bool)
-    if field not in facts.column_names:
-        return np.full(len(codes), np.nan), found
-    col = facts.column(field)
-    if not (pa.types.is_floating(col.type) or pa.types.is_integer(col.type)):
-        raise InputError(
-            "E-POLICY-FACTS",
-            zh=f"计费依据字段 {field} 须为数值，实际为 {col.type}",
-            en=f"basis field {field} must be numeric, got {col.type}",
-            field=field,
-        )
-    taken = pc.take(col.cast(pa.float64()), idx)
-    vals = pc.fill_null(taken, np.nan).to_numpy(zero_copy_only=False)
-    return np.asarray(vals, dtype=np.float64), found
+    return _Aligned(as_string_array(codes, name="codes"), facts).column(field)
 
 
 def _one_item(
-    item: str,
     s: Surcharge,
     pcl: PolicyClasses,
     years: npt.NDArray[np.int64],
     basis_all: npt.NDArray[np.float64],
-) -> tuple[npt.NDArray[np.int64], dict[str, object]] | None:
-    """Rows of one surcharge item: (firm indices, column arrays), None if no firm pays it."""
+) -> dict[str, Any] | None:
+    """One surcharge item's lines as numpy arrays (None if no firm pays it).
+
+    ``text`` indexes ``zh`` / ``en`` / ``pct``, built once per distinct
+    (class group, consecutive years, flag).
+    """
     esc = s.escalation
     k = len(esc.schedule) if esc is not None else 0
     group_rate = np.full(len(pcl.label), np.nan)
@@ -113,7 +148,6 @@ def _one_item(
                 group_rate[g] = r
     rate = group_rate[pcl.group]
     is_esc = np.zeros(len(rate), dtype=bool)
-    step = np.zeros(len(rate), dtype=np.int64)
     if esc is not None:
         is_esc = pcl.groups_of([esc.label])
         step = np.where(is_esc, np.clip(years, 1, k), 0)
@@ -131,36 +165,31 @@ def _one_item(
     safe = np.where(ok, basis, 0.0)
     amount = np.round(safe * rate, 2) + 0.0  # + 0.0: no -0.0
     flag = np.where(missing, 1, np.where(bad, 2, 0))
-
-    # texts per distinct (class group, consecutive years, flag); firms take them by index
+    group = pcl.group[rows]
     span = int(yrs.max()) + 1
-    key = (pcl.group[rows] * span + yrs) * 3 + flag
+    key = (group * span + yrs) * 3 + flag
     uniq, inv = np.unique(key, return_inverse=True)
     zh, en, pct = [], [], []
     for kv in uniq.tolist():
-        g, y, fl = kv // 3 // span, kv // 3 % span, kv % 3
-        texts = _reason(s, pcl, g, y, fl)
+        texts = _reason(s, pcl, kv // 3 // span, kv // 3 % span, kv % 3)
         zh.append(texts[0])
         en.append(texts[1])
-        pct.append(texts[2])
-    take = pa.array(inv.ravel())
-    cols: dict[str, object] = {
-        "item": item,
-        "item_zh": s.name_zh,
-        "item_en": s.name_en,
-        "basis": pa.array(safe, pa.float64(), mask=~ok),
-        "unit": s.unit,
-        "rate": pa.array(rate, pa.float64()),
-        "percent": pa.array(pct, pa.float64()).take(take),
-        "consecutive_years": pa.array(yrs, pa.int64(), mask=~is_esc),
-        "amount": pa.array(amount, pa.float64()),
-        "missing": pa.array(~ok),
-        "flag": pa.array(["", "数据缺失", "数据异常"]).take(pa.array(flag)),
-        "reason_zh": pa.array(zh, pa.string()).take(take),
-        "reason_en": pa.array(en, pa.string()).take(take),
-        "source": s.source.label(),
+        pct.append(np.nan if texts[2] is None else texts[2])
+    return {
+        "rows": rows,
+        "group": group,
+        "basis": safe,
+        "ok": ok,
+        "rate": rate,
+        "is_esc": is_esc,
+        "years": yrs,
+        "amount": amount,
+        "flag": flag,
+        "text": inv.ravel().astype(np.int64),
+        "zh": zh,
+        "en": en,
+        "pct": np.array(pct, dtype=np.float64),
     }
-    return rows, cols
 
 
 def _reason(
@@ -291,41 +320,72 @@ def compute_bills(
     n = len(codes)
     pcl = policy_classes(results, policies)
     by_label = _years_by_label(consecutive_d, n)
-    parts: list[pa.Table] = []
-    order: list[npt.NDArray[np.int64]] = []
+    aligned = _Aligned(codes, facts)
     cache: dict[str, npt.NDArray[np.float64]] = {}
-    own = pa.array(pcl.original, pa.string())
-    eff = pa.array(pcl.label, pa.string())
+    items: list[tuple[int, str, Surcharge, dict[str, Any]]] = []
     for pos, (item, s) in enumerate(policies.surcharges.items()):
         if s.basis not in cache:
-            cache[s.basis] = facts_column(codes, facts, s.basis)[0]
+            cache[s.basis] = aligned.column(s.basis)
         label = s.escalation.label if s.escalation is not None else ""
         years = by_label.get(label, by_label.get("*", np.ones(n, dtype=np.int64)))
-        got = _one_item(item, s, pcl, years, cache[s.basis])
-        if got is None:
-            continue
-        rows, cols = got
-        m = rows.size
-        idx = pa.array(rows)
-        gidx = pa.array(pcl.group[rows])
-        arrays = []
-        for f in BILLS_SCHEMA:
-            if f.name == "credit_code":
-                arrays.append(codes.take(idx))
-            elif f.name == "class_final":
-                arrays.append(own.take(gidx))
-            elif f.name == "policy_class":
-                arrays.append(eff.take(gidx))
-            else:
-                v = cols[f.name]
-                arrays.append(pa.repeat(pa.scalar(v, f.type), m) if isinstance(v, str) else v)
-        parts.append(pa.Table.from_arrays(arrays, schema=BILLS_SCHEMA))
-        order.append(rows * (len(policies.surcharges) + 1) + pos)
-    if not parts:
+        got = _one_item(s, pcl, years, cache[s.basis])
+        if got is not None:
+            items.append((pos, item, s, got))
+    if not items:
         return BILLS_SCHEMA.empty_table()
-    table = pa.concat_tables(parts)
-    keys = np.concatenate(order)
-    return table.take(pa.array(np.argsort(keys, kind="stable")))
+    return _assemble(codes, pcl, items, len(policies.surcharges))
+
+
+def _assemble(
+    codes: pa.Array,
+    pcl: PolicyClasses,
+    items: list[tuple[int, str, Surcharge, dict[str, Any]]],
+    n_items: int,
+) -> pa.Table:
+    """One table from the items' arrays, sorted by firm then item, with one take per column."""
+
+    def cat(key: str) -> npt.NDArray[Any]:
+        return np.concatenate([d[key] for *_, d in items])
+
+    rows = cat("rows")
+    pos = np.concatenate([np.full(d["rows"].size, j) for j, (*_, d) in enumerate(items)])
+    offsets = np.cumsum([0] + [len(d["zh"]) for *_, d in items])
+    text = np.concatenate([d["text"] + offsets[j] for j, (*_, d) in enumerate(items)])
+    order = np.argsort(rows * (n_items + 1) + np.array([p for p, *_ in items])[pos], kind="stable")
+    rows, pos, text = rows[order], pos[order], text[order]
+    group = cat("group")[order]
+    ok = cat("ok")[order]
+    is_esc = cat("is_esc")[order]
+    zh = [t for *_, d in items for t in d["zh"]]
+    en = [t for *_, d in items for t in d["en"]]
+    pct = np.concatenate([d["pct"] for *_, d in items])[text]
+    gidx, pidx, tidx = pa.array(group), pa.array(pos), pa.array(text)
+
+    def per_item(values: list[str]) -> pa.Array:
+        return pa.array(values, pa.string()).take(pidx)
+
+    arrays = {
+        "credit_code": codes.take(pa.array(rows)),
+        "class_final": pa.array(pcl.original, pa.string()).take(gidx),
+        "policy_class": pa.array(pcl.label, pa.string()).take(gidx),
+        "item": per_item([i for _, i, _, _ in items]),
+        "item_zh": per_item([s.name_zh for _, _, s, _ in items]),
+        "item_en": per_item([s.name_en for _, _, s, _ in items]),
+        "basis": pa.array(cat("basis")[order], pa.float64(), mask=~ok),
+        "unit": per_item([s.unit for _, _, s, _ in items]),
+        "rate": pa.array(cat("rate")[order], pa.float64()),
+        "percent": pa.array(pct, pa.float64(), mask=np.isnan(pct)),
+        "consecutive_years": pa.array(cat("years")[order], pa.int64(), mask=~is_esc),
+        "amount": pa.array(cat("amount")[order], pa.float64()),
+        "missing": pa.array(~ok),
+        "flag": pa.array(["", "数据缺失", "数据异常"], pa.string()).take(
+            pa.array(cat("flag")[order])
+        ),
+        "reason_zh": pa.array(zh, pa.string()).take(tidx),
+        "reason_en": pa.array(en, pa.string()).take(tidx),
+        "source": per_item([s.source.label() for _, _, s, _ in items]),
+    }
+    return pa.Table.from_arrays([arrays[f.name] for f in BILLS_SCHEMA], schema=BILLS_SCHEMA)
 
 
 def bill_summary(bills: pa.Table) -> pa.Table:

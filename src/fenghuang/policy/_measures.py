@@ -129,51 +129,38 @@ def compute_measures(results: pa.Table, policies: PolicySet) -> pa.Table:
         ]
         entries.append((kind, "", m.source.label(), per))
 
-    parts: list[pa.Table] = []
-    order: list[npt.NDArray[np.int64]] = []
-    for pos, (kind, topic, source, per) in enumerate(entries):
-        in_group = np.array([e is not None for e in per], dtype=bool)
-        if not in_group.any():
+    # one lookup row per (entry, group): every column is then one take by that index
+    n_ent = len(entries)
+    look: list[tuple[object, ...]] = []
+    hit = np.zeros((n_ent, n_groups), dtype=bool)
+    for j, (kind, topic, source, per) in enumerate(entries):
+        for g, e in enumerate(per):
+            if e is None:
+                look.append((kind, topic, None, None, None, None, None, None, source))
+                continue
+            hit[j, g] = True
+            pz = f"{pcl.prefix_zh[g]}：" if pcl.prefix_zh[g] else ""
+            pe = f"{pcl.prefix_en[g]}: " if pcl.prefix_en[g] else ""
+            look.append((kind, topic, *e[:4], f"{pz}{e[4]}", f"{pe}{e[5]}", source))
+    rows_l: list[npt.NDArray[np.int64]] = []
+    keys_l: list[npt.NDArray[np.int64]] = []
+    for j in range(n_ent):
+        if not hit[j].any():
             continue
-        rows = np.flatnonzero(in_group[pcl.group])
-        if rows.size == 0:
-            continue
-        gidx = pa.array(pcl.group[rows])
-        filled = [e if e is not None else (None,) * 6 for e in per]
-        cols = list(zip(*filled, strict=True))
-        zh_prefix = [
-            f"{pcl.prefix_zh[g]}：" if pcl.prefix_zh[g] and e is not None else ""
-            for g, e in enumerate(per)
-        ]
-        en_prefix = [
-            f"{pcl.prefix_en[g]}: " if pcl.prefix_en[g] and e is not None else ""
-            for g, e in enumerate(per)
-        ]
-        text_zh = [
-            f"{a}{b}" if b is not None else None for a, b in zip(zh_prefix, cols[4], strict=True)
-        ]
-        text_en = [
-            f"{a}{b}" if b is not None else None for a, b in zip(en_prefix, cols[5], strict=True)
-        ]
-        size = rows.size
-        arrays = [
-            codes.take(pa.array(rows)),
-            own.take(gidx),
-            eff.take(gidx),
-            pa.repeat(pa.scalar(kind, pa.string()), size),
-            pa.repeat(pa.scalar(topic, pa.string()), size),
-            pa.array(cols[0], pa.int64()).take(gidx),
-            pa.array(cols[1], pa.bool_()).take(gidx),
-            pa.array(cols[2], pa.float64()).take(gidx),
-            pa.array(cols[3], pa.float64()).take(gidx),
-            pa.array(text_zh, pa.string()).take(gidx),
-            pa.array(text_en, pa.string()).take(gidx),
-            pa.repeat(pa.scalar(source, pa.string()), size),
-        ]
-        parts.append(pa.Table.from_arrays(arrays, schema=MEASURES_SCHEMA))
-        order.append(rows * (len(entries) + 1) + pos)
-    if not parts:
+        rows = np.flatnonzero(hit[j][pcl.group])
+        rows_l.append(rows)
+        keys_l.append(j * n_groups + pcl.group[rows])
+    if not rows_l:
         return MEASURES_SCHEMA.empty_table()
-    table = pa.concat_tables(parts)
-    keys = np.concatenate(order)
-    return table.take(pa.array(np.argsort(keys, kind="stable")))
+    rows = np.concatenate(rows_l)
+    key = np.concatenate(keys_l)
+    order = np.argsort(rows * (n_ent + 1) + key // max(n_groups, 1), kind="stable")
+    rows, key = rows[order], key[order]
+    kidx = pa.array(key)
+    gidx = pa.array(key % n_groups)
+    cols = list(zip(*look, strict=True))
+    types = [pa.string(), pa.string(), pa.int64(), pa.bool_(), pa.float64(), pa.float64()]
+    types += [pa.string(), pa.string(), pa.string()]
+    looked = [pa.array(list(c), t).take(kidx) for c, t in zip(cols, types, strict=True)]
+    arrays = [codes.take(pa.array(rows)), own.take(gidx), eff.take(gidx), *looked]
+    return pa.Table.from_arrays(arrays, schema=MEASURES_SCHEMA)
