@@ -54,13 +54,33 @@ EXTRA_KINDS: dict[str, Kind] = {"class_last_year": "str"}
 _ZH_TYPES = {
     "missing": "缺少必填项",
     "extra_forbidden": "未知的键（方法文件不允许多余的键）",
-    "literal_error": "取值不在允许范围内",
-    "string_pattern_mismatch": "格式不符合要求",
-    "greater_than": "必须大于下限",
-    "greater_than_equal": "不得小于下限",
-    "less_than_equal": "不得大于上限",
-    "too_short": "至少需要一项",
+    "literal_error": "取值应为 {expected} 之一",
+    "string_pattern_mismatch": "格式不符合要求（{pattern}）",
+    "greater_than": "必须大于 {gt}",
+    "greater_than_equal": "不得小于 {ge}",
+    "less_than_equal": "不得大于 {le}",
+    "too_short": "至少需要 {min_length} 项",
+    "float_parsing": "应为数值",
+    "float_type": "应为数值",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为字符串",
+    "list_type": "应为数组",
+    "model_type": "应为表（TOML table）",
+    "dict_type": "应为表（TOML table）",
 }
+
+
+def _zh_message(e: Mapping[str, Any]) -> str:
+    template = _ZH_TYPES.get(str(e["type"]))
+    if template is None:
+        return f"取值无效：{e['msg']}"
+    try:
+        return template.format(**(e.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
 
 
 def _data_dir() -> Path:
@@ -208,8 +228,7 @@ def _schema_errors(col: _Collector, data: dict[str, Any]) -> Method | None:
             if key in seen:
                 continue
             seen.add(key)
-            zh = _ZH_TYPES.get(e["type"], "取值无效")
-            col.add(path, f"{zh}：{e['msg']}", str(e["msg"]))
+            col.add(path, _zh_message(e), str(e["msg"]))
         return None
 
 
