@@ -318,3 +318,41 @@ def test_huaian_item_without_any_data_is_missing_not_an_error() -> None:
     with pytest.raises(EvaluationError) as ei:
         evaluate(cur2, load_method("huaian"), previous=prev)
     assert ei.value.code == "E-EVAL-BENCHMARK" and ei.value.context["indicator"] == "revenue_per_mu"
+
+
+def test_kaihua_combines_firms_sharing_a_parcel() -> None:
+    common = {"above_scale": False, "revenue": 1e7, "electricity_kwh": 1e6}
+    rows = [
+        # K1 and K2 share parcel P1 half and half (the warehouse gave each 5 亩)
+        dict(common, credit_code="K1", land_own=5.0, tax_paid=3e5),
+        dict(common, credit_code="K2", land_own=5.0, tax_paid=1e5),
+        dict(common, credit_code="K3", land_own=10.0, tax_paid=2e5),
+    ]
+    parcels = pa.table(
+        {
+            "parcel_id": ["P1", "P1", "P2"],
+            "credit_code": ["K1", "K2", "K3"],
+            "area": [10.0, 10.0, 10.0],
+            "share": [0.5, 0.5, None],
+        }
+    )
+    m = load_method("kaihua-2014")
+    assert m.combine_shared_parcels
+    ev = evaluate(facts(rows), m, parcels=parcels)
+    r = res(ev)
+    # the unit K1+K2: (3e5 + 1e5) / (5 + 5) = 40,000 元/亩 = 4 万元/亩, like K3 (2e5 / 10 = 2)?
+    assert item(ev, "K1", "taxfee_per_mu")["value"] == pytest.approx(4.0)
+    assert item(ev, "K2", "taxfee_per_mu")["value"] == pytest.approx(4.0)
+    assert item(ev, "K3", "taxfee_per_mu")["value"] == pytest.approx(2.0)
+    assert r["K1"]["score"] == r["K2"]["score"]
+    # benchmark over the three rows: (4 + 4 + 2)/3; K3: 70 × 2 / (10/3) = 42
+    assert item(ev, "K3", "taxfee_per_mu")["item_score"] == pytest.approx(70 * 2 / (10 / 3))
+    assert "合并计算" in r["K1"]["flags"] and "合并计算" not in r["K3"]["flags"]
+    assert {e["credit_code"] for e in ev.events.to_pylist() if e["kind"] == "combined"} == {
+        "K1",
+        "K2",
+    }
+    # without the parcels every firm is scored alone, and the log says why
+    alone = evaluate(facts(rows), m)
+    assert item(alone, "K1", "taxfee_per_mu")["value"] == pytest.approx(6.0)
+    assert {"step": "combine_shared_parcels", "skipped": "no parcels given"} in alone.log

@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from fenghuang.engine import rank_within_groups
 from fenghuang.evaluation._classes import Events, apply_rules, classify_pool
+from fenghuang.evaluation._combine import combine_shared_parcels
 from fenghuang.evaluation._frame import Array, build_frame
 from fenghuang.evaluation._model import (
     BOUNDARIES_SCHEMA,
@@ -46,7 +47,7 @@ from fenghuang.methods import Method
 
 __all__ = ["evaluate"]
 
-FLAG_ORDER = ("数据缺失", "不参评", "暂定等级", "定档", "提档", "降档", "一票否决")
+FLAG_ORDER = ("数据缺失", "合并计算", "不参评", "暂定等级", "定档", "提档", "降档", "一票否决")
 _NO_POOL = (
     "no_pool",
     "不属于方法规定的任何评价组，不参加评价（T类）",
@@ -200,6 +201,7 @@ def evaluate(
     *,
     previous: pa.Table | None = None,
     earlier_classes: pa.Table | None = None,
+    parcels: pa.Table | None = None,
 ) -> Evaluation:
     """Evaluate every firm of one year under a method.
 
@@ -216,6 +218,10 @@ def evaluate(
     earlier_classes : pyarrow.Table, optional
         Earlier results (``credit_code``, ``year``, ``class_final``); the
         previous year's class is ``class_last_year`` in rules.
+    parcels : pyarrow.Table, optional
+        The year's parcels (``credit_code``, ``parcel_id``, ``share``), for a
+        method with ``combine_shared_parcels = true`` (see :mod:`._combine`);
+        without them such a method scores every firm alone and logs so.
 
     Returns
     -------
@@ -252,6 +258,12 @@ def evaluate(
         }
     )
     prev_frame = build_frame(previous, method) if previous is not None else None
+    unit = np.full(facts.num_rows, -1, dtype=np.intp)
+    if method.combine_shared_parcels:
+        if parcels is None:
+            log.append({"step": "combine_shared_parcels", "skipped": "no parcels given"})
+        else:
+            facts, unit = combine_shared_parcels(facts, parcels, log)
     extra = {}
     if earlier_classes is not None and earlier_classes.num_rows:
         codes0 = np.asarray(
@@ -269,6 +281,15 @@ def evaluate(
         }
     )
     events = Events()
+    combined = unit >= 0
+    if combined.any():
+        events.add(
+            np.flatnonzero(combined),
+            "combined",
+            "combine_shared_parcels",
+            "与共用宗地的企业合并计算",
+            "scored together with the firms sharing its parcel",
+        )
     t_code = int(events.label_codes(["T"])[0])
     nr_code = np.zeros(n, dtype=np.intp)  # label code of a not-rated firm
     for i, r in enumerate(method.not_rated):
@@ -336,6 +357,7 @@ def evaluate(
     masks = apply_rules(method, frame, final, rated, events, log)
     class_final = label_codes(final)
     masks["数据缺失"] = missing_any
+    masks["合并计算"] = combined
     masks["不参评"] = ~rated
     pool_key = np.where(rated, frame.pool, -1)
     scored = np.where(rated, score, np.nan)

@@ -190,6 +190,8 @@ class Method(_Frozen):
     meta, derived, indicators, pools, classes, not_rated, provisional, vetoes,
     adjustments, policies
         The file's tables.
+    combine_shared_parcels : bool
+        Score firms that share a parcel as one unit (needs the parcels).
     text : str
         The file's text as loaded (stored with a run).
     sha256 : str
@@ -205,6 +207,7 @@ class Method(_Frozen):
     provisional: list[Provisional] = []
     vetoes: list[Veto] = []
     adjustments: list[Adjustment] = []
+    combine_shared_parcels: bool = False  # firms sharing a parcel are scored as one unit
     policies: PolicySet = PolicySet()
 
     _formulas: dict[str, Formula] = PrivateAttr(default_factory=dict)
