@@ -116,7 +116,8 @@ def _share_classes(
         codes = codes[valid]
     m = good.shape[0]
     cut_good = np.full((G, K), np.nan)
-    cls: npt.NDArray[np.integer] = np.full(m, K - 1, dtype=np.int8 if K < 127 else np.intp)
+    # only m = 0 keeps this; otherwise every unit's class is written below
+    cls: npt.NDArray[np.integer] = np.empty(0, dtype=np.int8 if K < 127 else np.intp)
     if m:
         if not all_valid:
             lo = float(good.min())
