@@ -97,5 +97,5 @@ def test_run_bills_match_a_firm_by_firm_computation(city: tuple[Path, list[str]]
         assert all(b["synthetic"] for b in firm_bill(store, run.run_id, code))
         measures = run_measures(store, run.run_id)
         assert firm_measures(store, run.run_id, code) == [
-            r["text_zh"] for r in measures.to_pylist() if r["credit_code"] == code
+            r["text_zh"] + "（示例）" for r in measures.to_pylist() if r["credit_code"] == code
         ]

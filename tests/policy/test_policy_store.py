@@ -149,7 +149,8 @@ def test_firm_bill_from_a_stored_run(stored: tuple[Store, str]) -> None:
         "water": 12_300.0,
         "sewage": 4_000.0,
     }
-    assert c01["electricity"]["item"] == "差别化电价"
+    # the display name says the rates are examples (the file labels them so)
+    assert c01["electricity"]["item"] == "差别化电价（示例）"
     assert c01["electricity"]["rate_unit"] == "元/kWh"
     assert c01["water"]["reason"].startswith("C类企业，差别化水价：加价15%")
 
@@ -201,13 +202,17 @@ def test_run_bills_equal_the_pure_computation(stored: tuple[Store, str]) -> None
 def test_firm_measures(stored: tuple[Store, str]) -> None:
     store, run_id = stored
     a = firm_measures(store, run_id, CODES[0])
-    assert a[0] == "用地供应：优先保障新增用地指标"
-    assert "排污权：优先配置排污权" in a
+    assert a[0] == "用地供应：优先保障新增用地指标（示例）"
+    assert "排污权：优先配置排污权（示例）" in a
     d = firm_measures(store, run_id, CODES[2])
-    assert d[:2] == ["用地供应：不予新增用地", "用能指标：不予新增用能指标，实施有序用电时优先限制"]
-    assert firm_measures(store, run_id, CODES[2], lang="en")[0] == "Land supply: no new land"
+    assert d[:2] == [
+        "用地供应：不予新增用地（示例）",
+        "用能指标：不予新增用能指标，实施有序用电时优先限制（示例）",
+    ]
+    en = firm_measures(store, run_id, CODES[2], lang="en")
+    assert en[0] == "Land supply: no new land (example)"
     x = firm_measures(store, run_id, CODES[4])
-    assert x[0] == "不定等级，参照B类：用地供应：适当保障新增用地"
+    assert x[0] == "不定等级，参照B类：用地供应：适当保障新增用地（示例）"
     assert run_measures(store, run_id).num_rows == sum(
         len(firm_measures(store, run_id, c)) for c in CODES
     )

@@ -81,6 +81,11 @@ def run_consecutive(
     return {lab: consecutive_d_years(current, by_year, year=run.year, label=lab) for lab in labels}
 
 
+def _tag(status: str) -> str:
+    """What a bill line's display name says about its numbers' standing."""
+    return {"official": "", "example": "（示例）", "reconstruction": "（重构）"}[status]
+
+
 def _one_firm(run: Run, code: str) -> pa.Table:
     res = run.results.filter(pc.equal(run.results.column("credit_code"), code))
     if res.num_rows == 0:
@@ -139,7 +144,8 @@ def firm_bill(
     Returns
     -------
     list of dict
-        Keys ``item`` (zh name, as the web page shows it), ``item_en``,
+        Keys ``item`` (zh name as pages and reports show it, with ``（示例）``
+        or ``（重构）`` when the file labels the rates so), ``item_en``,
         ``item_code``, ``basis``, ``unit``, ``rate`` (元 per unit),
         ``rate_unit``, ``percent``, ``consecutive_years``, ``amount`` (元),
         ``missing``, ``flag``, ``reason`` (zh), ``reason_en``, ``source``,
@@ -155,11 +161,12 @@ def firm_bill(
     policies = run_policies(run)
     years = run_consecutive(store, run, policies, res)
     bills = compute_bills(res, run.facts, policies, consecutive_d=years)
+    tags = {k: _tag(s.source.status) for k, s in policies.surcharges.items()}
     out = []
     for r in bills.to_pylist():
         out.append(
             {
-                "item": r["item_zh"],
+                "item": r["item_zh"] + tags[r["item"]],
                 "item_en": r["item_en"],
                 "item_code": r["item"],
                 "basis": r["basis"],
@@ -197,7 +204,9 @@ def firm_measures(
     Returns
     -------
     list of str
-        Priorities first, then rewards, then other measures (file order).
+        Priorities first, then rewards, then other measures (file order);
+        a line whose policy the file labels an example or a reconstruction
+        ends in ``（示例）`` / ``（重构）``.
 
     Raises
     ------
@@ -208,4 +217,11 @@ def firm_measures(
     res = _one_firm(run, code)
     t = compute_measures(res, run_policies(run))
     col = "text_en" if lang == "en" else "text_zh"
-    return [str(x) for x in t.column(col).to_pylist()]
+    tag = {"示例": " (example)", "重构": " (reconstruction)"} if lang == "en" else {}
+    out = []
+    for text, source in zip(t.column(col).to_pylist(), t.column("source").to_pylist(), strict=True):
+        head = str(source).split("（", 1)[0]
+        if head in ("示例", "重构"):
+            text = f"{text}{tag.get(head, f'（{head}）')}"
+        out.append(str(text))
+    return out
