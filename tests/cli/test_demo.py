@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -46,14 +52,55 @@ def test_demo_no_serve_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
         users = {u.username: u for u in list_users(store)}
         assert {"admin", "analyst", "leader", "tax", "firm"} <= set(users)
         assert users["firm"].credit_code in run.results.column("credit_code").to_pylist()
-    # a second demo on the same store is idempotent: files skipped, runs reused
-    assert main(args) == 0
-    again = " ".join(capsys.readouterr().out.split())
+    # a second demo on the same store, now serving: idempotent (files skipped, runs
+    # reused), and the web app answers on the printed address
+    again = _serve_demo(store_path)
     assert "跳过已导入 skipped 22" in again
     with Store(store_path, read_only=True) as store:
         assert sorted(
             r["run_id"] for r in list_runs(store).to_pylist() if r["method"] == method
         ) == [f"{y}-{method}-v1" for y in (2021, 2022, 2023)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve_demo(store_path: Path) -> str:
+    """Run ``fenghuang demo`` serving on a free port; GET /login; stop it. Returns its output."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "fenghuang", "demo", "--store", str(store_path)]
+    cmd += ["--firms", "40", "--port", str(port)]
+    env = {**os.environ, "COLUMNS": "200"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline().decode("utf-8", "replace")
+            if not line and proc.poll() is not None:
+                break
+            lines.append(line)
+            if "网页地址 web address" in line:
+                break
+        assert f"http://127.0.0.1:{port}/" in "".join(lines), "".join(lines)
+        body = ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
+                    assert r.status == 200
+                    body = r.read().decode("utf-8")
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert "login" in body.lower() or "登录" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return " ".join("".join(lines).split())
 
 
 def _tables(store: Store, run_id: str) -> list[str]:
