@@ -183,6 +183,8 @@ def test_population_names_codes_and_variants(n: int, seed: int) -> None:
     assert len(set(pop.codes)) == n and all(is_valid_credit_code(c) for c in pop.codes)
     keys = [normalize_name(x) for x in pop.names]
     assert len(set(keys)) == n
+    former = [normalize_name(x) for x in pop.former if x]
+    assert former and len(set(former)) == len(former) and not set(former) & set(keys)
     import numpy as np
 
     rng = np.random.default_rng(seed)

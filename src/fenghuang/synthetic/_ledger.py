@@ -97,6 +97,16 @@ class Ledger:
 
 
 def load_faults(path: str | Path) -> list[Fault]:
-    """The fault list written by :func:`fenghuang.synthetic.generate_city` (``faults`` path)."""
+    """The fault list written by :func:`fenghuang.synthetic.generate_city`.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``CityManifest.faults`` (JSON).
+
+    Returns
+    -------
+    list of Fault
+    """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return [Fault(**d) for d in data]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fenghuang.sources import CHARSET, make_credit_code
+from fenghuang.sources import CHARSET, make_credit_code, normalize_name
 from fenghuang.synthetic._calibration import TARGETS, trend
 from fenghuang.synthetic._places import CHAINS, COUNTIES, COUNTY_WEIGHTS, EXEMPT_KINDS, NAME_CHARS
 
@@ -166,10 +166,15 @@ def make_population(n: int, seed: int, years: tuple[int, ...]) -> Population:
     names = _names(rng, n, county, word)
     codes = org_codes(np.arange(n), county_code)
     former = [""] * n
+    taken = {normalize_name(x) for x in names}
     for i in rng.choice(n, max(2, round(n * 0.06)), replace=False).tolist():
-        former[i] = names[i].replace("萍乡市", "萍乡县", 1) if "萍乡市" in names[i] else ""
-        if not former[i]:
-            former[i] = "萍乡" + names[i][2:4][::-1] + names[i][4:]
+        old = names[i].replace("萍乡市", "萍乡县", 1) if "萍乡市" in names[i] else ""
+        for candidate in (old, "萍乡" + names[i][2:4][::-1] + names[i][4:], names[i] + "（原厂）"):
+            key = normalize_name(candidate)
+            if candidate and key not in taken:  # a former name must point to one firm only
+                former[i] = candidate
+                taken.add(key)
+                break
     above = rng.random(n) < 0.6
     # Founding dates: most long-established; about 9% within the last three years.
     young = rng.random(n) < 0.09
