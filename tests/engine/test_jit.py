@@ -145,3 +145,17 @@ def test_small_runs_and_the_cli_never_import_numba() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_classify_compiled_edge_cases() -> None:
+    for bad in ([1.0, np.inf, 2.0], [np.nan, -np.inf, 1.0]):
+        with pytest.raises(EngineInputError) as ei:
+            classify_shares(bad, SHARES, "ABCD", kernel="compiled")
+        assert ei.value.code == "E-ENGINE-NONFINITE" and ei.value.context["unit"] == 1
+    assert classify_shares([np.nan, np.nan], SHARES, "ABCD", kernel="compiled").tolist() == ["", ""]
+    assert classify_shares([], SHARES, "ABCD", kernel="compiled").tolist() == []
+    got = classify_shares([3.0, 3.0, 3.0, np.nan], (0.5, 0.5), "AB", kernel="compiled")
+    assert got.tolist() == ["A", "A", "A", ""]  # all tied: all reach the better class
+    s = np.r_[np.arange(10.0)[::-1], np.nan]
+    got = classify_shares(s, SHARES, "ABCD", kernel="compiled")
+    assert got.tolist() == ["A", "A", "B", "B", "B", "B", "C", "C", "C", "C", ""]

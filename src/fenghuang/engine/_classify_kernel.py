@@ -13,7 +13,7 @@ import numpy.typing as npt
 from fenghuang.errors import EngineInputError
 
 from ._checks_wm import FloatArray
-from ._jit import share_bin_kernels
+from ._jit import score_range_kernel, share_bin_kernels
 
 __all__: list[str] = []
 
@@ -107,9 +107,13 @@ def _share_classes(
     G = keys.size
     codes_all = codes
     good = s if higher_is_better else -s
-    # min/max propagate NaN, so one reduction tells whether any score is missing
-    lo = float(good.min()) if n else 0.0
-    all_valid = not np.isnan(lo)
+    hi = np.nan
+    if compiled and n:  # min, max and NaN count in one compiled pass
+        lo, hi, n_nan = score_range_kernel()(good)
+        all_valid = n_nan == 0
+    else:  # min/max propagate NaN, so one reduction tells whether any score is missing
+        lo = float(good.min()) if n else 0.0
+        all_valid = not np.isnan(lo)
     valid = None if all_valid else ~np.isnan(s)
     if valid is not None:
         good = good[valid]
@@ -121,7 +125,8 @@ def _share_classes(
     if m:
         if not all_valid:
             lo = float(good.min())
-        hi = float(good.max())
+        if not (compiled and all_valid):
+            hi = float(good.max())
         if np.isinf(lo) or np.isinf(hi):
             raise_infinite(s)
         B = int(max(1, min(_BINS, m // (4 * G))))

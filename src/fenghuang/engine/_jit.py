@@ -222,3 +222,25 @@ def share_bin_kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
             out[i] = bin_cls[codes[i] * B + b]
 
     return count, assign
+
+
+@functools.cache
+def score_range_kernel() -> Callable[[FloatArray], tuple[float, float, int]]:
+    """``f(x) -> (min, max, number of NaN)`` in one pass; min/max skip NaN."""
+
+    @_njit()
+    def score_range(x: FloatArray) -> tuple[float, float, int]:  # pragma: no cover
+        lo = np.inf
+        hi = -np.inf
+        nan = 0
+        for i in range(x.shape[0]):
+            v = x[i]
+            if v < lo:
+                lo = v
+            if v > hi:
+                hi = v
+            if v != v:
+                nan += 1
+        return lo, hi, nan
+
+    return score_range
