@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fenghuang.errors import InputError
 from fenghuang.policy import align_classes, consecutive_d_years
@@ -56,3 +58,26 @@ def test_align_classes_by_credit_code() -> None:
     assert got.to_pylist() == ["C", None, "D"]
     years = consecutive_d_years(["D", "D", "D"], {2022: got}, year=2023)
     assert years.tolist() == [1, 1, 2]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.sampled_from(["A", "C", "D", None]), min_size=n, max_size=n),
+            st.dictionaries(
+                st.integers(2015, 2022),
+                st.lists(st.sampled_from(["A", "C", "D", None]), min_size=n, max_size=n),
+                max_size=6,
+            ),
+        )
+    )
+)
+def test_equals_counting_firm_by_firm(case: tuple[list[str | None], dict[int, list]]) -> None:
+    current, earlier = case
+    got = consecutive_d_years(current, earlier, year=2023).tolist()
+    for i, cls in enumerate(current):
+        want, y = (1, 2022) if cls == "D" else (0, None)
+        while y is not None and y in earlier and earlier[y][i] == "D":
+            want, y = want + 1, y - 1
+        assert got[i] == want

@@ -70,6 +70,8 @@ def run_consecutive(
     res = run.results if results is None else results
     codes = res.column("credit_code")
     earlier = _earlier(store, run)
+    if earlier is not None and results is not None:  # a few firms: only their history
+        earlier = earlier.filter(pc.is_in(earlier.column("credit_code"), value_set=codes))
     by_year: dict[int, pa.Array] = {}
     if earlier is not None and earlier.num_rows:
         for y in sorted(set(earlier.column("year").to_pylist())):
@@ -160,7 +162,8 @@ def firm_bill(
     res = _one_firm(run, code)
     policies = run_policies(run)
     years = run_consecutive(store, run, policies, res)
-    bills = compute_bills(res, run.facts, policies, consecutive_d=years)
+    facts = run.facts.filter(pc.equal(run.facts.column("credit_code"), code))
+    bills = compute_bills(res, facts, policies, consecutive_d=years)
     tags = {k: _tag(s.source.status) for k, s in policies.surcharges.items()}
     out = []
     for r in bills.to_pylist():
