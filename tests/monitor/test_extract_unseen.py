@@ -368,3 +368,33 @@ def test_work_report_title_year_is_the_delivery_year() -> None:
     minus = by[(-2.3, "%")]
     assert (minus.kind, minus.indicator, minus.period) == ("growth", "规上工业企业营业收入", None)
     assert by[(52.1, "%")].indicator_code == "tertiary_share"
+
+
+BAIYIN_BULLETIN = """白银市2023年国民经济和社会发展统计公报
+（测试用例：虚构数据）
+年末全市金融机构人民币各项存款余额1456.3亿元，比年初增加115.6亿元。
+全年全市出生人口1.52万人，出生率为9.3‰。
+全年全市空气质量优良天数比例为86.3%。全年居民消费价格比上年上涨0.3%。
+全市有普通高校3所，在校学生4.2万人。
+平川区、会宁县全年地区生产总值分别为112.3亿元、98.6亿元，分别增长5.1%、6.3%。
+"""
+
+
+def test_bulletin_sections_and_places_listed_before_respectively() -> None:
+    from fenghuang.monitor import extract_text
+
+    obs = extract_text(BAIYIN_BULLETIN)
+    by = {(o.value, o.unit): o for o in obs}
+    assert by[(115.6, "亿元")].indicator == "金融机构人民币各项存款余额增加"  # 比年初 is a base
+    assert (by[(9.3, "‰")].indicator, by[(9.3, "‰")].value_norm) == ("出生率", pytest.approx(0.93))
+    assert (by[(86.3, "%")].indicator_code, by[(86.3, "%")].kind) == ("good_air_days", "share")
+    assert (by[(0.3, "%")].indicator, by[(0.3, "%")].kind) == ("居民消费价格", "growth")
+    assert by[(4.2, "万人")].indicator == "在校学生"
+    # two places, then two 分别: levels and growths paired with the places in order
+    got = {(o.place_name, o.kind): o.value for o in obs if o.indicator_code == "gdp"}
+    assert got == {
+        ("平川区", "level"): 112.3,
+        ("会宁县", "level"): 98.6,
+        ("平川区", "growth"): 5.1,
+        ("会宁县", "growth"): 6.3,
+    }

@@ -33,6 +33,7 @@ _COMPARE_BEFORE = re.compile(
     r"|(?:增速|增幅)(?:比|较)(?P<of2>[^，；]{1,20}?)(?P<dir2>加快|放缓|回落|提高|提升|上升|下降)了?$"
 )
 _COMPARE_AFTER = re.compile(r"(增速|增幅)?(?P<dir>高|低|快|慢)于(?P<of>[^，；]{1,20}?)$")
+_LIST_GAP = re.compile(r"[、和及与]|以及")
 _COMPARE_DOWN = {"低", "慢", "放缓", "回落", "下降"}
 _YOY_BASES = {"上年", "去年", "上年末", "上年同期", "去年同期", "同期", "上年底", "去年底"}
 
@@ -126,6 +127,16 @@ def classify(
             fig.kind, fig.of = prev.kind, prev.of  # 比重由…的60%下降至35%
         elif not fig.of and fig.kind == prev.kind:
             fig.of = prev.of
+    gap = text[prev.end : fig.start] if prev is not None and prev.end <= fig.start else None
+    if (
+        prev is not None
+        and gap is not None
+        and _LIST_GAP.fullmatch(gap)
+        and fig.q.quantity == prev.q.quantity
+    ):
+        # 分别增长5.1%、6.3% / 下降5%和3%: a figure listed right after another is of its kind
+        fig.indicator = fig.indicator or prev.indicator
+        fig.kind, fig.of, fig.sign = prev.kind, prev.of, prev.sign
     if len(fig.indicator) > _MAX_PHRASE:
         fig.indicator = ""
     if target and fig.kind in {"level", "growth", "count", "share"}:

@@ -30,7 +30,7 @@ _N = r"[一二两三四五六七八九十\d]+"
 _LEAD = re.compile(
     rf"^(近{_N}年(?:来|以来|间)?|{_N}年(?:来|以来|间)|连续{_N}年|"
     r"同期|其中|数据显示|据统计|统计显示|同时|此外|另外|与此同时|截至|截止|到|至|目前|如今|当前|已经|已|共计|共|累计|"
-    r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成|新建|拥有|有(?![色机效线限序关])|达到|达|为|是|在|的|底|末|以来|间|"
+    r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成|新建|拥有|有(?![色机效线限序关])|达到|达|为|是|在(?![校读建岗职册营线])|的|底|末|以来|间|"
     r"(?:比|较|与)(?:上年末|上年同期|去年同期|上年|去年|年初|上月|上季度|同期)|，|、|和|及|与)+"
 )
 _TRAIL = re.compile(
@@ -167,16 +167,25 @@ def respectively(
 ) -> dict[int, Mention]:
     """东山区、兴山区分别完成投资3.2亿元和1.5亿元: the n-th place gets the n-th figure."""
     out: dict[int, Mention] = {}
+    last: list[Mention] = []
     for m in re.finditer("分别", text):
         at = m.start()
         places: list[Mention] = []
         for men in reversed([x for x in mentions if x.end <= at and x.kind != "anaphora"]):
             gap = text[men.end : places[-1].start if places else at]
-            if not re.fullmatch(r"[、和及与]?", gap):
+            # between places: 、/和; between the last place and 分别: its indicator phrase
+            # (平川区、会宁县全年地区生产总值分别为…), no clause break
+            between = r"[、和及与]?" if places else r"[^，。；：]{0,20}"
+            if not re.fullmatch(between, gap):
                 break
             places.append(men)
         places.reverse()
-        end = min([e for e in (text.find("；", at), text.find("。", at)) if e >= 0] or [len(text)])
+        if len(places) < 2 and last:
+            places = last  # …分别为112.3亿元、98.6亿元，分别增长5.1%、6.3%: the same places
+        last = places if len(places) >= 2 else last
+        nxt = text.find("分别", at + 2)
+        ends = (text.find("；", at), text.find("。", at), nxt)
+        end = min([e for e in ends if e >= 0] or [len(text)])
         after = [f for f in figs if at < f.start < end]
         if len(places) >= 2 and len(after) == len(places):
             for f, men in zip(after, places, strict=True):
