@@ -142,3 +142,30 @@ def test_vetoed_and_not_rated() -> None:
     d = diagnose(ev, JINGDE, "EX")
     assert not d["rated"] and d["counterfactuals"] == [] and d["class_final"] == "参照B"
     assert d["events"][0]["kind"] == "not_rated"
+
+
+def test_applying_the_counterfactual_reaches_the_class() -> None:
+    rows = [
+        {
+            "credit_code": f"F{i:02d}",
+            "above_scale": False,
+            "land_own": 10.0,
+            "tax_paid": (20 - i) * 1e5,
+            "electricity_kwh": 1e9,
+        }
+        for i in range(20)
+    ]
+    f = facts(rows)
+    ev = evaluate(f, HUANGYAN)
+    d = diagnose(ev, HUANGYAN, "F10", facts=f)  # class B → A
+    cf = {c["indicator"]: c for c in d["counterfactuals"]}["tax_per_mu"]
+    rows[10]["tax_paid"] += cf["lever_change"] * (1 + 1e-9)
+    after = {r["credit_code"]: r for r in evaluate(facts(rows), HUANGYAN).results.to_pylist()}
+    assert after["F10"]["class_raw"] == "A"
+    assert after["F10"]["score"] >= d["next_class"]["min_score"]
+    # a vetoed firm gets the counterfactuals and a note that the veto caps its class
+    rows[10]["tax_paid"] = 10 * 1e5  # back to class B, now with an accident
+    rows[10]["accident_safety"] = True
+    ev = evaluate(facts(rows), HUANGYAN)
+    d = diagnose(ev, HUANGYAN, "F10")
+    assert "一票否决" in d["counterfactual_note"]

@@ -405,4 +405,10 @@ def _counterfactuals(
         en += f", to reach class {target}'s threshold {_fmt(nxt['min_score'])} (others and pool statistics fixed)."
         entry["sentence_zh"], entry["sentence_en"] = zh, en
         out.append(entry)
-    return out, ""
+    note = ""
+    if "一票否决" in (r["flags"] or []):
+        note = (
+            f"该企业被一票否决，分数达到分数线后最终等级仍为 {r['class_final']} "
+            f"/ vetoed: reaching the line does not lift the final class {r['class_final']}"
+        )
+    return out, note
