@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import fenghuang.policy as policy
 from fenghuang.methods import _policy as model
-from fenghuang.policy import _bills, _classes, _history, _measures, _store
+from fenghuang.policy import _bills, _classes, _history, _measures, _reasons, _store
 
-MODULES = [_bills, _classes, _history, _measures, _store]
+MODULES = [_bills, _classes, _history, _measures, _reasons, _store]
+HELPERS = {"as_string_array", "facts_column", "priority_text", "bill_reason", "rate_text"}
 
 
 def test_exports() -> None:
     for mod in MODULES:
         for name in mod.__all__:
-            if name in ("as_string_array", "facts_column", "priority_text"):
+            if name in HELPERS:
                 continue  # helpers shared between modules, not public
             assert name in policy.__all__, name
             assert getattr(policy, name) is getattr(mod, name)

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from fenghuang.errors import InputError
 from fenghuang.methods._policy import PolicySet, Surcharge
 from fenghuang.policy._classes import PolicyClasses, as_string_array, policy_classes
+from fenghuang.policy._reasons import bill_reason
 
 __all__ = ["BILLS_SCHEMA", "bill_summary", "compute_bills", "facts_column"]
 
@@ -41,13 +42,6 @@ BILLS_SCHEMA = pa.schema(
         ("source", pa.string()),
     ]
 )
-
-
-def _num(x: float) -> str:
-    """A rate as text without float noise: 0.1 → '0.10', 0.615 → '0.615', 2 → '2.00'."""
-    s = f"{x:.6f}".rstrip("0")
-    head, _, tail = s.partition(".")
-    return f"{head}.{tail.ljust(2, '0')}"
 
 
 def _match(codes: pa.Array, fcodes: pa.Array) -> pa.Array:
@@ -171,7 +165,7 @@ def _one_item(
     uniq, inv = np.unique(key, return_inverse=True)
     zh, en, pct = [], [], []
     for kv in uniq.tolist():
-        texts = _reason(s, pcl, kv // 3 // span, kv // 3 % span, kv % 3)
+        texts = bill_reason(s, pcl, kv // 3 // span, kv // 3 % span, kv % 3)
         zh.append(texts[0])
         en.append(texts[1])
         pct.append(np.nan if texts[2] is None else texts[2])
@@ -190,58 +184,6 @@ def _one_item(
         "en": en,
         "pct": np.array(pct, dtype=np.float64),
     }
-
-
-def _reason(
-    s: Surcharge, pcl: PolicyClasses, g: int, years: int, flag: int
-) -> tuple[str, str, float | None]:
-    """The zh and en reason of one bill line, and its percent (percent mode)."""
-    lab = pcl.label[g]
-    unit = s.unit
-    esc = s.escalation
-    if years and esc is not None:
-        raw = esc.rate_for(years)
-        k = len(esc.schedule)
-        head_zh = f"连续{years}年{lab}类"
-        head_en = f"class {lab} for {years} consecutive year(s)"
-        if k == 1:
-            head_zh, head_en = f"{lab}类企业", f"class {lab}"
-        elif years > k:
-            head_zh += f"（按第{k}年及以后标准）"
-            head_en += f" (the rate from year {k} on)"
-    else:
-        raw = s.rates[lab]
-        head_zh, head_en = f"{lab}类企业", f"class {lab}"
-    percent: float | None = None
-    if s.mode == "percent":
-        assert s.base_price is not None
-        percent = float(raw)
-        yuan = s.base_price * raw / 100.0
-        what_zh = (
-            f"{s.name_zh}：加价{raw:g}%（基准价{_num(s.base_price)}元/{unit}，"
-            f"即{_num(yuan)}元/{unit}）"
-        )
-        what_en = (
-            f"{s.name_en} +{raw:g}% of {_num(s.base_price)} yuan/{unit} = {_num(yuan)} yuan/{unit}"
-        )
-    else:
-        what_zh = f"{s.name_zh}：加价{_num(raw)}元/{unit}"
-        what_en = f"{s.name_en} +{_num(raw)} yuan/{unit}"
-    if s.basis_factor != 1.0:
-        what_zh += f"，计费量=用量×{s.basis_factor:g}"
-        what_en += f", charged on use × {s.basis_factor:g}"
-    zh = f"{head_zh}，{what_zh}"
-    en = f"{head_en}: {what_en}"
-    if pcl.prefix_zh[g]:
-        zh = f"{pcl.prefix_zh[g]}；{zh}"
-        en = f"{pcl.prefix_en[g]}; {en}"
-    if flag == 1:
-        zh += f"。计费依据（{s.basis}）缺失，未计加价（数据缺失）"
-        en += f". Basis ({s.basis}) missing: not charged (data missing)"
-    elif flag == 2:
-        zh += f"。计费依据（{s.basis}）为负数，未计加价（数据异常）"
-        en += f". Basis ({s.basis}) negative: not charged (invalid data)"
-    return zh, en, percent
 
 
 def _years_by_label(consecutive_d: object | None, n: int) -> dict[str, npt.NDArray[np.int64]]:
