@@ -139,3 +139,13 @@ def test_veto_to_d_and_class_last_year() -> None:
     assert [(e["credit_code"], e["class_before"], e["class_after"]) for e in veto] == [
         ("B0", "A", "D")
     ]
+
+
+def test_fact_of_the_wrong_type_is_a_clear_error() -> None:
+    from fenghuang.errors import EvaluationError
+
+    m = parse_method(CITY, file="test-city.toml")
+    bad = pa.table({"credit_code": ["X"], "year": [2023], "land_own": ["十亩"], "tax_paid": [1.0]})
+    with pytest.raises(EvaluationError) as ei:
+        evaluate(bad, m)
+    assert ei.value.code == "E-EVAL-FACT-TYPE" and ei.value.context["field"] == "land_own"

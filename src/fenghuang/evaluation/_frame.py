@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from fenghuang.errors import EvaluationError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.methods import Method
 from fenghuang.methods._formula import condition
@@ -40,7 +41,18 @@ class Columns(Mapping[str, Array]):
         if name not in self._cache:
             if name not in self._spec:
                 raise KeyError(name)
-            self._cache[name] = _column(self._table, name, self._spec[name].dtype, self._n)
+            try:
+                self._cache[name] = _column(self._table, name, self._spec[name].dtype, self._n)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError) as exc:
+                raise EvaluationError(
+                    "E-EVAL-FACT-TYPE",
+                    zh=f"企业事实字段 {name} 的类型无法使用（应为 {self._spec[name].dtype}）",
+                    en=f"firm fact {name!r} has an unusable type (expected "
+                    f"{self._spec[name].dtype}): {exc}",
+                    field=name,
+                    hint_zh="请使用 warehouse.firm_facts 的输出或按 facts.py 的类型提供",
+                    hint_en="pass warehouse.firm_facts output or the types of facts.py",
+                ) from exc
         return self._cache[name]
 
     def __setitem__(self, name: str, value: Array) -> None:
