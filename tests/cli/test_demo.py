@@ -107,3 +107,21 @@ def _tables(store: Store, run_id: str) -> list[str]:
     from fenghuang.warehouse import run_tables
 
     return list(run_tables(store, run_id))
+
+
+def test_demo_refuses_a_store_with_real_imports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_path = tmp_path / "real.duckdb"
+    with Store(store_path) as store:  # one real (not synthetic) import
+        store.execute(
+            "insert into imports(import_id, file_name, department) values ('x', '税务.xlsx', 'tax')"
+        )
+    for extra in ([], ["--fresh"]):
+        args = ["demo", "--store", str(store_path), "--firms", "30", "--no-serve", *extra]
+        assert main(args) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert "E-DEMO-REAL-STORE" in err and "真实" in err
+    with Store(store_path, read_only=True) as store:  # untouched, not deleted
+        assert list_imports(store).num_rows == 1 and not is_synthetic(store)
+        assert list_runs(store).num_rows == 0

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from fenghuang.cli import app
-from fenghuang.errors import EvaluationError
+from fenghuang.errors import EvaluationError, InputError
 
 if TYPE_CHECKING:
     from fenghuang.evaluation import Run
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_DEMO_DIR", "DemoResult", "demo", "main_method", "run_demo"]
 
-#: Where the demo keeps its city files and store by default.
+#: Where the demo writes the synthetic city's files.
 DEFAULT_DEMO_DIR = Path("var") / "demo"
 
 _MAIN_METHOD = "pingxiang-4heroes"
@@ -77,6 +77,12 @@ def run_demo(
         The warehouse file (created).
     city_dir : Path
         Where the synthetic city's files are written.
+
+    Raises
+    ------
+    InputError
+        ``E-DEMO-REAL-STORE`` when the store already holds real (not
+        synthetic) imports.
     firms, seed : int
         Passed to :func:`fenghuang.synthetic.generate_city`.
     fresh : bool
@@ -96,6 +102,9 @@ def run_demo(
     from fenghuang.web.services.demo import mark_synthetic
 
     con = console or Console()
+    if store_path.exists():
+        with Store(store_path) as old:
+            _refuse_real_data(old)  # never add to, or delete, a store with real imports
     if fresh:
         for p in (store_path, store_path.with_suffix(store_path.suffix + ".wal")):
             p.unlink(missing_ok=True)
@@ -164,6 +173,21 @@ def run_demo(
     return result
 
 
+def _refuse_real_data(store: Store) -> None:
+    """Stop before mixing synthetic data into a store that holds real imports."""
+    from fenghuang.warehouse import is_synthetic, list_imports
+
+    if list_imports(store).num_rows and not is_synthetic(store):
+        raise InputError(
+            "E-DEMO-REAL-STORE",
+            zh="该数据仓库已有真实（非模拟）导入数据，演示不会写入模拟数据",
+            en="this store holds real (non-synthetic) imports; the demo will not add synthetic data",
+            file=store.path,
+            hint_zh="用 --store 指定另一个文件，例如 var/demo/fenghuang.duckdb",
+            hint_en="pass --store with another file, e.g. var/demo/fenghuang.duckdb",
+        )
+
+
 def _evaluate_years(store: Store, method: str, con: Console) -> list[Run]:
     """Evaluate every year of the store with ``method``, oldest first."""
     from fenghuang.evaluation import run_evaluation
@@ -184,7 +208,10 @@ def _evaluate_years(store: Store, method: str, con: Console) -> list[Run]:
 def demo(
     store: Annotated[
         Path | None,
-        typer.Option("--store", help=f"数据仓库文件 / warehouse file (default {DEFAULT_DEMO_DIR})"),
+        typer.Option(
+            "--store",
+            help="数据仓库文件 / warehouse file (default $FENGHUANG_STORE or var/fenghuang.duckdb)",
+        ),
     ] = None,
     firms: Annotated[int, typer.Option("--firms", help="模拟企业数 / synthetic firms")] = 591,
     seed: Annotated[int, typer.Option("--seed", help="随机种子 / seed")] = 1,
@@ -199,10 +226,11 @@ def demo(
 ) -> None:
     """端到端演示（模拟数据）：生成、导入、评价、启动网页 / The end-to-end demo on synthetic data."""
     from fenghuang.cli._web import print_accounts
+    from fenghuang.warehouse import default_store_path
 
     console = Console()
-    store_path = store or DEFAULT_DEMO_DIR / "fenghuang.duckdb"
-    city_dir = store_path.parent / f"city-{firms}-seed{seed}"
+    store_path = store or default_store_path()
+    city_dir = DEFAULT_DEMO_DIR / f"city-{firms}-seed{seed}"
     console.print(
         "[bold]凤凰 Fenghuang 演示 demo[/] — 以下全部为模拟数据 / everything below is synthetic data",
         highlight=False,
