@@ -152,6 +152,25 @@ def test_policyset_is_frozen(example_policies: PolicySet) -> None:
             "treat_as.T points to X",
         ),
         ({"surchages": {}}, "policies.surchages", "Extra inputs"),
+        (
+            {"surcharges": {"electricity": {"source": EX}}},
+            "policies.surcharges.electricity",
+            "sets no rate",
+        ),
+        (
+            {
+                "priorities": {
+                    "land": {"classes": {"D": {"allowed": False, "level": 4}}, "source": EX}
+                }
+            },
+            "policies.priorities.land.classes.D",
+            "denied",
+        ),
+        (
+            {"priorities": {"land": {"classes": {"A": {"level": 1, "zh": "优先"}}, "source": EX}}},
+            "policies.priorities.land.classes.A",
+            "both zh and en",
+        ),
     ],
 )
 def test_errors_name_the_key_path(data: object, where: str, text: str) -> None:

@@ -223,6 +223,11 @@ class Surcharge(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Surcharge:
+        if not self.rates and self.escalation is None:
+            raise _fail(
+                "加价项未给出任何类别的价格（rates 或 escalation）",
+                "the surcharge sets no rate for any class (rates or escalation)",
+            )
         if self.mode == "percent" and self.base_price is None:
             raise _fail(
                 '按百分比加价（mode = "percent"）须给出基准价 base_price（元/单位）',
@@ -274,6 +279,17 @@ class PriorityLevel(_Frozen):
     quota_pct: float | None = Field(default=None, ge=-100.0, le=1000.0, allow_inf_nan=False)
     zh: str = ""
     en: str = ""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> PriorityLevel:
+        if not self.allowed and (self.level is not None or self.quota_pct is not None):
+            raise _fail(
+                "allowed = false（不予安排）时不能再给 level 或 quota_pct",
+                "allowed = false (denied) cannot also have a level or quota_pct",
+            )
+        if (self.zh == "") != (self.en == ""):
+            raise _fail("zh 与 en 须同时给出或都不写", "give both zh and en, or neither")
+        return self
 
 
 class Priority(_Frozen):
