@@ -43,7 +43,9 @@ def test_demo_data_streams_benchmark_files(
     assert "6,000" in out  # 500 firms × 12 months
     names = sorted(p.name for p in tmp_path.iterdir())
     assert "模拟数据_税务_月报_2023.csv" in names and "模拟数据_供电_月报_2023.parquet" in names
-    assert main([*argv, "--years", "2023", "--format", "parquet"]) == 0
+    assert main([*argv, "--years", "2023", "--format", "parquet", "--fault-rate", "0.01"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "E-ROW-CREDIT-CODE-CHECK 60" in out
 
 
 def test_demo_data_refuses_bad_years(capsys: pytest.CaptureFixture[str]) -> None:

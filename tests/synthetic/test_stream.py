@@ -114,3 +114,19 @@ def test_peak_memory_is_bounded_by_the_chunk_not_the_firms(tmp_path: Path) -> No
     assert pq.read_metadata(next((tmp_path / "big").glob("*税务*.parquet"))).num_rows == rows
     assert big < small + 40, (small, big)  # five times the rows, (almost) the same memory
     assert big - small < size / 4, (small, big, size)  # growth far below the data written
+
+
+def test_stream_faults_are_quarantined_with_their_codes(tmp_path: Path) -> None:
+    m = stream_city(tmp_path / "s", firms=200, chunk=80, fault_rate=0.01)
+    clean = stream_city(tmp_path / "c", firms=200, chunk=80)
+    assert clean.faults["tax"] == {"E-ROW-CREDIT-CODE-CHECK": 0, "E-ROW-DUPLICATE": 0}
+    for source, path in m.csv.items():
+        counts = m.faults[source]
+        n = counts["E-ROW-CREDIT-CODE-CHECK"]
+        assert n == counts["E-ROW-DUPLICATE"] == 10 + 10 + 5  # 1 % of 960, 960 and 480 rows
+        batch = read_source(path)
+        got = batch.rejects.column("code").to_pylist()
+        assert got.count("E-ROW-CREDIT-CODE-CHECK") == n and got.count("E-ROW-DUPLICATE") == n
+        assert len(got) == 2 * n
+        assert batch.n_rows == 2400 - n
+        assert read_source(m.parquet[source]).n_rejected_rows == 2 * n

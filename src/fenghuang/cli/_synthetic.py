@@ -60,6 +60,14 @@ def demo_data(
             "department files, or the monthly benchmark files (streamed)",
         ),
     ] = "auto",
+    fault_rate: Annotated[
+        float,
+        typer.Option(
+            "--fault-rate",
+            help="流式文件中校验位错误与重复行的比例 / share of streamed rows with a wrong check "
+            "character, and of duplicated rows",
+        ),
+    ] = 0.0,
 ) -> None:
     """生成模拟城市的部门数据文件（模拟数据）/ Write a synthetic city's department files."""
     from fenghuang.synthetic import generate_city, load_faults, stream_city
@@ -85,6 +93,7 @@ def demo_data(
                 seed=seed,
                 year=ys[-1],
                 formats=formats,
+                fault_rate=fault_rate,
                 progress=lambda done, total: bar.update(task, completed=done),
             )
         else:
@@ -110,6 +119,14 @@ def demo_data(
                 table.add_row(f"{source} ({kind})", path.name, _size(path))
         console.print(table)
         console.print(f"{sm.firms:,} 家企业 × 12 个月 = 每个来源 {sm.rows:,} 行 / rows per source")
+        if fault_rate:
+            console.print(
+                "注入的数据问题 / injected faults: "
+                + "；".join(
+                    f"{k} " + "，".join(f"{c} {n:,}" for c, n in v.items())
+                    for k, v in sm.faults.items()
+                )
+            )
         console.print(f"输出目录 / folder: {sm.out_dir}")
         return
     for dep, paths in m.department_files.items():

@@ -32,6 +32,10 @@ __all__ = ["MONTHLY_SOURCES", "StreamManifest", "credit_codes", "stream_city"]
 _WEIGHTS = np.asarray([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
 _ALPHABET = np.frombuffer(CHARSET.encode(), dtype=np.uint8)
 _DIGITS = {ch: i for i, ch in enumerate(CHARSET)}
+# ASCII code of a check character → another valid character (a wrong check character).
+_BUMP = np.arange(256, dtype=np.uint8)
+for _i, _ch in enumerate(CHARSET):
+    _BUMP[ord(_ch)] = ord(CHARSET[(_i + 7) % 31])
 
 #: The monthly files: key → (file stem, headers: code, name, period, value).
 MONTHLY_SOURCES: dict[str, tuple[str, tuple[str, str, str, str]]] = {
@@ -64,6 +68,9 @@ class StreamManifest:
         CSV firm register.
     csv, parquet : dict of str to Path
         Monthly files by source (``tax``, ``power``, ``social``).
+    faults : dict of str to dict of str to int
+        Per source, rows injected with each quarantine code (``fault_rate``);
+        duplicates are extra rows, so a source has ``rows`` + duplicates rows.
     """
 
     out_dir: Path
@@ -72,6 +79,31 @@ class StreamManifest:
     register: Path
     csv: dict[str, Path] = field(default_factory=dict)
     parquet: dict[str, Path] = field(default_factory=dict)
+    faults: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _code_matrix(index: np.ndarray, division: np.ndarray) -> np.ndarray:
+    """Credit codes as an (n, 18) uint8 matrix of ASCII characters."""
+    n = len(index)
+    vals = np.zeros((n, 17), dtype=np.int64)
+    vals[:, 0], vals[:, 1] = 9, 1
+    div = np.asarray(division).astype("S6").view(np.uint8).reshape(n, 6)
+    vals[:, 2:8] = div - ord("0")
+    vals[:, 8], vals[:, 9] = _DIGITS["M"], _DIGITS["A"]
+    x = (np.asarray(index, dtype=np.int64) * 7_919 + 104_729) % (31**7)
+    for k in range(16, 9, -1):
+        vals[:, k] = x % 31
+        x //= 31
+    check = (31 - (vals @ _WEIGHTS) % 31) % 31
+    out: np.ndarray = np.ascontiguousarray(
+        _ALPHABET[np.concatenate([vals, check[:, None]], axis=1)]
+    )
+    return out
+
+
+def _as_strings(matrix: np.ndarray) -> pa.Array:
+    raw = np.ascontiguousarray(matrix).view("S18").ravel()
+    return pa.array(raw, pa.binary(18)).cast(pa.string())
 
 
 def credit_codes(index: np.ndarray, division: np.ndarray) -> pa.Array:
@@ -91,20 +123,7 @@ def credit_codes(index: np.ndarray, division: np.ndarray) -> pa.Array:
     -------
     pyarrow.StringArray
     """
-    n = len(index)
-    vals = np.zeros((n, 17), dtype=np.int64)
-    vals[:, 0], vals[:, 1] = 9, 1
-    div = np.asarray(division).astype("S6").view(np.uint8).reshape(n, 6)
-    vals[:, 2:8] = div - ord("0")
-    vals[:, 8], vals[:, 9] = _DIGITS["M"], _DIGITS["A"]
-    x = (np.asarray(index, dtype=np.int64) * 7_919 + 104_729) % (31**7)
-    for k in range(16, 9, -1):
-        vals[:, k] = x % 31
-        x //= 31
-    check = (31 - (vals @ _WEIGHTS) % 31) % 31
-    chars = _ALPHABET[np.concatenate([vals, check[:, None]], axis=1)]
-    raw = np.ascontiguousarray(chars).view("S18").ravel()
-    return pa.array(raw, pa.binary(18)).cast(pa.string())
+    return _as_strings(_code_matrix(index, division))
 
 
 def _writer(path: Path, schema: pa.Schema, header: tuple[str, ...]) -> Any:
@@ -122,6 +141,7 @@ def stream_city(
     year: int = 2023,
     chunk: int = 20_000,
     formats: tuple[str, ...] = ("csv", "parquet"),
+    fault_rate: float = 0.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> StreamManifest:
     """Write the register and the monthly tax, power and social-insurance files.
@@ -136,6 +156,10 @@ def stream_city(
     chunk : int
         Firms per chunk: memory is bounded by it, not by ``firms``.
     formats : tuple of {"csv", "parquet"}
+    fault_rate : float
+        Share of monthly rows given a wrong check character (the import
+        quarantines them as ``E-ROW-CREDIT-CODE-CHECK``), and the same share
+        written twice (``E-ROW-DUPLICATE``). Counts are in ``StreamManifest.faults``.
     progress : callable, optional
         ``progress(firms_done, firms)`` after each chunk.
 
@@ -151,13 +175,14 @@ def stream_city(
     (1200, ['power', 'social', 'tax'])
     """
     bad = [f for f in formats if f not in ("csv", "parquet")]
-    if firms < 1 or chunk < 1 or bad or not formats:
+    if firms < 1 or chunk < 1 or bad or not formats or not 0.0 <= fault_rate <= 0.1:
         raise InputError(
             "E-SYNTHETIC-ARGS",
-            zh=f"流式生成参数无效（企业数 {firms}，分块 {chunk}，格式 {formats}）",
-            en=f"invalid streaming arguments (firms {firms}, chunk {chunk}, formats {formats})",
-            hint_zh="企业数与分块大小须为正数；格式可选 csv、parquet",
-            hint_en="firms and chunk must be positive; formats: csv, parquet",
+            zh=f"流式生成参数无效（企业数 {firms}，分块 {chunk}，格式 {formats}，问题比例 {fault_rate}）",
+            en=f"invalid streaming arguments (firms {firms}, chunk {chunk}, formats {formats}, "
+            f"fault rate {fault_rate})",
+            hint_zh="企业数与分块大小须为正数；格式可选 csv、parquet；问题比例在 0 到 0.1 之间",
+            hint_en="firms and chunk must be positive; formats: csv, parquet; fault rate 0 to 0.1",
         )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -195,12 +220,14 @@ def stream_city(
     reg_fh, reg_w = _writer(reg_path, reg_schema, _REGISTER)
     handles.append(reg_fh)
     tax_mu = TARGETS["below.tax_per_mu"].value * 1e4
+    counts = {k: {"E-ROW-CREDIT-CODE-CHECK": 0, "E-ROW-DUPLICATE": 0} for k in MONTHLY_SOURCES}
     try:
         for start in range(0, firms, chunk):
             n = min(chunk, firms - start)
             idx = np.arange(start, start + n)
             county = rng.choice(len(division), n, p=p_county)
-            codes = credit_codes(idx, division[county])
+            matrix = _code_matrix(idx, division[county])
+            codes = _as_strings(matrix)
             num = pa.array(idx).cast(pa.string())
             names = pa.compute.binary_join_element_wise("萍乡模拟", num, "号工业有限公司", "")
             above = rng.random(n) < 0.6
@@ -230,13 +257,23 @@ def stream_city(
                 "power": np.round(tax[:, None] * season / TARGETS["below.tax_per_kwh"].value),
                 "social": np.round((tax * 0.08)[:, None] * season, 2),
             }
-            rep_codes = codes.take(pa.array(np.repeat(np.arange(n), 12)))
-            rep_names = names.take(pa.array(np.repeat(np.arange(n), 12)))
+            rep = np.repeat(np.arange(n), 12)
+            rep_names = names.take(pa.array(rep))
             per = pa.array(np.tile(periods, n))
             for k, values in monthly.items():
+                rows = np.repeat(matrix, 12, axis=0)
+                n_bad = round(len(rows) * fault_rate)
+                picked = rng.choice(len(rows), 2 * n_bad, replace=False) if n_bad else rep[:0]
+                bad_rows, dup_rows = picked[:n_bad], picked[n_bad:]
+                rows[bad_rows, 17] = _BUMP[rows[bad_rows, 17]]
                 t = pa.table(
-                    [rep_codes, rep_names, per, pa.array(values.ravel())], schema=schemas[k]
+                    [_as_strings(rows), rep_names, per, pa.array(values.ravel())],
+                    schema=schemas[k],
                 )
+                if n_bad:
+                    t = pa.concat_tables([t, t.take(pa.array(np.sort(dup_rows)))])
+                counts[k]["E-ROW-CREDIT-CODE-CHECK"] += n_bad
+                counts[k]["E-ROW-DUPLICATE"] += n_bad
                 if f"csv:{k}" in writers:
                     writers[f"csv:{k}"].write_table(t)
                 if f"pq:{k}" in writers:
@@ -256,4 +293,5 @@ def stream_city(
         register=reg_path,
         csv=csv_paths if "csv" in formats else {},
         parquet=pq_paths if "parquet" in formats else {},
+        faults=counts,
     )
