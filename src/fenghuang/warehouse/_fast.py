@@ -45,10 +45,19 @@ from fenghuang.sources import (
 )
 from fenghuang.warehouse._store import Store
 
-__all__ = ["FAST_MIN_BYTES", "Staged", "fast_candidate", "load_staged", "stage_file"]
+__all__ = [
+    "FAST_MEMORY_LIMIT",
+    "FAST_MIN_BYTES",
+    "Staged",
+    "fast_candidate",
+    "load_staged",
+    "stage_file",
+]
 
 #: Files at least this large take the fast path (when their plan allows it).
 FAST_MIN_BYTES = 1 << 20
+#: DuckDB's memory limit during an import (restored afterwards); beyond it, it spills to disk.
+FAST_MEMORY_LIMIT = "1GB"
 
 _UTF8 = ("utf-8", "utf-8-sig", "ascii")
 

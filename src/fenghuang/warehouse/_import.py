@@ -10,6 +10,7 @@ as ``E-ROW-UNMATCHED``.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,13 @@ import pyarrow.compute as pc
 from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
-from fenghuang.warehouse._fast import Staged, fast_candidate, load_staged, stage_file
+from fenghuang.warehouse._fast import (
+    FAST_MEMORY_LIMIT,
+    Staged,
+    fast_candidate,
+    load_staged,
+    stage_file,
+)
 from fenghuang.warehouse._store import Store
 
 __all__ = ["FileReport", "ImportReport", "import_files"]
@@ -306,13 +313,27 @@ def import_files(
     items: list[SourceBatch | Staged] = []
     with tempfile.TemporaryDirectory(prefix="fh-import-") as tmp:
         scratch = _attach_scratch(store, tmp)
+        (limit, spill), *_ = store.fetch_all(
+            "select current_setting('memory_limit'), current_setting('temp_directory')"
+        )
         try:
+            # bounded memory: DuckDB spills hash tables and sorts to the scratch folder
+            store.execute(f"SET memory_limit = '{FAST_MEMORY_LIMIT}'")
+            _try(store, f"SET temp_directory = '{Path(tmp) / 'spill'}'")
             for p in paths:  # all reading before any writing
                 items.append(_read_one(store, scratch, p, fast, done, len(items)))
             items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
             return _write(store, items, done, progress)
         finally:
             store.execute(f"DETACH DATABASE IF EXISTS {scratch}")
+            store.execute(f"SET memory_limit = '{limit}'")
+            _try(store, f"SET temp_directory = '{spill}'")
+
+
+def _try(store: Store, sql: str) -> None:
+    """A setting DuckDB may refuse (a temp folder already in use): keep the old one."""
+    with contextlib.suppress(duckdb.Error):
+        store.execute(sql)
 
 
 def _attach_scratch(store: Store, tmp: str) -> str:
