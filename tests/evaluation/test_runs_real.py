@@ -174,6 +174,7 @@ def test_firm_diagnostic_and_word_report(tmp_path: Path) -> None:
         f23 = load_facts_file(write_facts(tmp_path / "f23.xlsx"), year=2023)
         run = run_evaluation(store, "huangyan-2022", 2023, facts=f23)
         d = firm_diagnostic(store, run.run_id, CODES[1])
+        assert firm_diagnostic(store, run.run_id, CODES[1], run=run) == d
         with pytest.raises(NotFoundError):
             firm_diagnostic(store, run.run_id, "91360300MA0000099X")
     assert d["run_id"] == "2023-huangyan-2022-v1"

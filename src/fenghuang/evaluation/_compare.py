@@ -198,21 +198,24 @@ def class_history(
     return t.select(["year", "run_id", "method", "pool", "score", "class_final", "rated"])
 
 
-def firm_diagnostic(store: Store, run_id: str, code: str) -> dict[str, Any]:
+def firm_diagnostic(
+    store: Store, run_id: str, code: str, *, run: Run | None = None
+) -> dict[str, Any]:
     """One firm's diagnostic (体检) in a run, against last year's run of the same method.
 
     Wraps :func:`fenghuang.evaluation.diagnose` with the method as the run
     stored it, the run's input snapshot as ``facts`` (so counterfactuals name
     the lever field, e.g. 实缴税金 +x 元) and, as ``previous``, the newest run
     of the same method for the year before (if any). Adds ``run_id`` and
-    ``previous_run_id``.
+    ``previous_run_id``. Pass ``run`` (the loaded run ``run_id``) to save
+    reloading it.
 
     Raises
     ------
     NotFoundError
         When the run does not exist or the firm is not in it.
     """
-    run = load_run(store, run_id)
+    run = run if run is not None and run.run_id == run_id else load_run(store, run_id)
     codes = set(run.results.column("credit_code").to_pylist())
     if code not in codes:
         raise NotFoundError(
