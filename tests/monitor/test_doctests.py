@@ -17,6 +17,7 @@ MODULES = [
     "_periods",
     "_registry",
     "_seed",
+    "_text",
 ]
 
 

@@ -398,3 +398,53 @@ def test_bulletin_sections_and_places_listed_before_respectively() -> None:
         ("平川区", "growth"): 5.1,
         ("会宁县", "growth"): 6.3,
     }
+
+
+def _table_rows() -> list[list[str]]:
+    return [
+        ["指标", "数值", "比上年增长（%）"],
+        ["地区生产总值（亿元）", "856.2", "5.1"],
+        ["规模以上工业增加值", "—", "6.0"],
+        ["原煤产量（万吨）", "6,500", "-2.3"],
+    ]
+
+
+def _expect_table(obs: list[Observation]) -> None:
+    got = {(o.indicator_code, o.kind): (o.value, o.unit) for o in obs}
+    assert got == {
+        ("gdp", "level"): (856.2, "亿元"),
+        ("gdp", "growth"): (5.1, "%"),
+        ("industry_va", "growth"): (6.0, "%"),
+        ("coal_output", "level"): (6500.0, "万吨"),
+        ("coal_output", "growth"): (-2.3, "%"),
+    }
+    assert {o.place_name for o in obs} == {"阳泉市"} and {o.period for o in obs} == {"2023"}
+
+
+def test_tables_in_html_and_docx(tmp_path: Path) -> None:
+    import docx
+
+    from fenghuang.monitor import report_from_bytes
+
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in _table_rows()
+    )
+    html = (
+        "<html><body><h1>阳泉市2023年主要经济指标</h1><p>2024年2月1日</p>"
+        f"<table>{cells}</table><script>var x = 1;</script></body></html>"
+    )
+    report = report_from_bytes(html.encode("utf-8"), "table.html")
+    obs = Extractor().extract(report)
+    _expect_table(obs)
+    gdp = next(o for o in obs if o.kind == "level" and o.indicator_code == "gdp")
+    assert report.text[gdp.span_start : gdp.span_end] == "856.2亿元"  # the row as read
+    doc = docx.Document()
+    doc.add_heading("阳泉市2023年主要经济指标", level=1)
+    rows = _table_rows()
+    table = doc.add_table(rows=len(rows), cols=3)
+    for i, row in enumerate(rows):
+        for j, c in enumerate(row):
+            table.cell(i, j).text = c
+    path = tmp_path / "table.docx"
+    doc.save(path)
+    _expect_table(Extractor().extract(read_report(path)))

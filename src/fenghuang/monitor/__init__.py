@@ -88,6 +88,7 @@ from fenghuang.monitor._text import (
     report_from_bytes,
     report_from_text,
     split_blocks,
+    table_sentences,
 )
 from fenghuang.monitor._views import (
     SEED_CITIES,
@@ -172,6 +173,7 @@ __all__ = [
     "source_view",
     "split_blocks",
     "synthetic_panel",
+    "table_sentences",
     "unresolved_places",
     "write_observations",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "report_from_bytes",
     "report_from_text",
     "split_blocks",
+    "table_sentences",
 ]
 
 _END = "。！？!?"
@@ -105,12 +106,20 @@ class _HTMLText(HTMLParser):
         self._skip = 0
         self.title = ""
         self._in_title = False
+        self._rows: list[list[str]] | None = None  # inside a <table>
+        self._cell: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style"}:
             self._skip += 1
         elif tag == "title":
             self._in_title = True
+        elif tag == "table":
+            self._rows = []
+        elif self._rows is not None and tag == "tr":
+            self._rows.append([])
+        elif self._rows is not None and tag in {"td", "th"}:
+            self._cell = []
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
@@ -119,14 +128,73 @@ class _HTMLText(HTMLParser):
             self._skip = max(0, self._skip - 1)
         elif tag == "title":
             self._in_title = False
-        elif tag in self._BLOCK:
+        elif tag == "table" and self._rows is not None:
+            self.parts.append("\n" + "\n".join(table_sentences(self._rows)) + "\n")
+            self._rows = self._cell = None
+        elif self._rows is not None and tag in {"td", "th"} and self._cell is not None:
+            if not self._rows:
+                self._rows.append([])
+            self._rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif self._rows is None and tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title += data
-        elif not self._skip:
+        elif self._skip:
+            return
+        elif self._cell is not None:
+            self._cell.append(data)
+        elif self._rows is None:
             self.parts.append(data)
+
+
+_UNIT_IN_LABEL = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+_NUMERIC = re.compile(r"^[-－−]?\d+(?:,\d{3})*(?:\.\d+)?\s*[%％‰]?$")
+_GROWTH_COL = re.compile(r"增长|增速|增幅|同比|比上年|±")
+
+
+def table_sentences(rows: list[list[str]]) -> list[str]:
+    """A statistical table as one sentence per row, so the text rules read it.
+
+    The first row is the header when it has no number. Each later row reads
+    ``label`` + its figures: a value column takes the unit written in the
+    label or header (``地区生产总值（亿元）`` | ``856.2`` → ``856.2亿元``); a
+    growth column (``比上年增长%``) reads ``增长5.1%``. Rows without a
+    number are kept as they are, cells joined by ``，``.
+
+    >>> table_sentences([["指标", "数值", "比上年增长（%）"], ["地区生产总值（亿元）", "856.2", "5.1"]])
+    ['指标，数值，比上年增长（%）。', '地区生产总值856.2亿元，增长5.1%。']
+    """
+    rows = [[c.replace("\n", "").strip() for c in r] for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    header = rows[0] if not any(_NUMERIC.match(c) for c in rows[0]) else None
+    out = ["，".join(c for c in header if c) + "。"] if header else []
+    for row in rows[1:] if header else rows:
+        if not any(_NUMERIC.match(c) for c in row[1:]):
+            out.append("，".join(c for c in row if c) + "。")
+            continue
+        label = row[0]
+        m = _UNIT_IN_LABEL.search(label)
+        unit = m.group(1) if m else ""
+        label = label[: m.start()] if m else label
+        pieces = []
+        for j, cell in enumerate(row[1:], start=1):
+            if not _NUMERIC.match(cell):
+                continue
+            col = header[j] if header and j < len(header) else ""
+            hm = _UNIT_IN_LABEL.search(col)
+            col_unit = hm.group(1) if hm else ""
+            if _GROWTH_COL.search(col):
+                pct = "" if cell.endswith(("%", "％")) else "%"
+                pieces.append(f"增长{cell}{pct}")
+            else:
+                u = "" if not _NUMERIC.match(cell) or cell[-1] in "%％‰" else (unit or col_unit)
+                pieces.append(f"{cell}{u}")
+        out.append(label + "，".join(pieces) + "。")
+    return out
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -201,8 +269,7 @@ def report_from_bytes(raw: bytes, name: str) -> Report:
             ) from exc
         paras = [para.text for para in doc.paragraphs]
         for table in doc.tables:
-            for row in table.rows:
-                paras.append("，".join(cell.text for cell in row.cells) + "。")
+            paras.extend(table_sentences([[c.text for c in row.cells] for row in table.rows]))
         return Report(text="\n".join(paras), source=p.name)
     if suffix in {".html", ".htm"}:
         parser = _HTMLText()
