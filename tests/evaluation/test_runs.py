@@ -378,3 +378,37 @@ def test_facts_hash_known_value() -> None:
     t = pa.table({"credit_code": ["B", "A"], "tax_paid": [2.5, None]})
     text = b'[["credit_code","string"],["tax_paid","double"]]\n["A",null]\n["B","2.5"]\n'
     assert facts_sha256(t) == hashlib.sha256(text).hexdigest()
+
+
+_maybe_float = st.one_of(
+    st.none(), st.floats(allow_nan=False, allow_infinity=False, width=64), st.just(-0.0)
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    scores=st.lists(_maybe_float, min_size=1, max_size=4),
+    flags=st.lists(st.lists(st.sampled_from(["数据缺失", "一票否决", "提档", ""]), max_size=3)),
+    log_value=st.one_of(st.integers(-(2**40), 2**40), st.text(max_size=8), st.booleans()),
+)
+def test_any_evaluation_round_trips(
+    scores: list[float | None], flags: list[list[str]], log_value: object
+) -> None:
+    base = make_evaluation()
+    n = len(scores)
+    results = base.results.slice(0, n)
+    results = results.set_column(
+        results.column_names.index("score"), "score", pa.array(scores, pa.float64())
+    )
+    fl = [flags[i] if i < len(flags) else [] for i in range(n)]
+    results = results.set_column(
+        results.column_names.index("flags"), "flags", pa.array(fl, pa.list_(pa.string()))
+    )
+    evaluation = Evaluation(
+        **{**base.__dict__, "results": results, "log": [{"step": "x", "v": log_value}]}
+    )
+    with Store(":memory:") as store:
+        run = record_run(store, evaluation, METHOD, make_facts().slice(0, n))
+        again = ev.load_run(store, run.run_id)
+    assert again.evaluation == evaluation
+    assert again.results.column("score").to_pylist() == scores
