@@ -6,9 +6,9 @@ not-rated and provisional rules, vetoes, adjustments and policies. See
 docs/methods.md for the format.
 """
 
+from fenghuang.methods._checks import FIELD_KINDS
 from fenghuang.methods._formula import FUNCTIONS, Formula, compile_formula
 from fenghuang.methods._load import (
-    FIELD_KINDS,
     list_methods,
     load_method,
     method_sha256,
