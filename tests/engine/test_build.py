@@ -254,3 +254,19 @@ def test_asem_india_unit_summary_every_level(asem: IndexBuild) -> None:
     for code, (score, rank) in IND_SUMMARY.items():
         assert asem.scores(code)[i] == pytest.approx(score, abs=0.005), code
         assert asem.ranks(code)[i] == rank, code
+
+
+def test_variant_with_imputation_changed(asem: IndexBuild) -> None:
+    med = asem.variant("impute", method="median", group=None)
+    assert med.log[1] == ("impute", {"method": "median", "group": None})
+    assert asem.log[1] == ("impute", {"method": "group_mean", "group": "EurAsia_group"})
+    raw = med.data["Screened"]
+    # the imputed cells now hold the column medians of the raw data
+    R = asem.data["Denominated"]
+    miss = np.isnan(R)
+    assert miss.any()
+    i, j = np.argwhere(miss)[0]
+    assert raw[i, j] == pytest.approx(np.nanmedian(R[:, j]))
+    assert asem.data["Screened"][i, j] != pytest.approx(raw[i, j])
+    cmp = asem.compare(med)
+    assert len(cmp.units) == 51 and np.any(cmp.change != 0)
