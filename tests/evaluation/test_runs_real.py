@@ -196,6 +196,8 @@ def test_firm_diagnostic_and_word_report(tmp_path: Path) -> None:
     assert f"{huangyan_below(58.0, 100.0):,.2f}" in cells
     assert f"上年度：得分 {huangyan_below(40.0, 100.0):,.2f}" in text
     assert "三、提升路径" in text
+    # small values keep 4 significant digits: 0.58 元/kWh and its benchmark 0.2352
+    assert "0.58" in cells and "0.2352" in cells
     assert len(doc.inline_shapes) == 1  # item scores against the industry median
 
 

@@ -106,6 +106,8 @@ def _fmt(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
+        if 0 < abs(v) < 1:  # e.g. 0.058 元/千瓦时, 0.0302 (R&D share): keep 4 significant digits
+            return f"{v:.4g}"
         return f"{v:,.2f}"
     return str(v)
 
