@@ -41,10 +41,19 @@ from fenghuang.methods import Method
 __all__ = ["diagnose"]
 
 
-def _fmt(v: float | None, unit: str = "") -> str:
+_UNIT_EN = {"元": "yuan", "万元/亩": "10k yuan/mu", "万元/人": "10k yuan/worker",
+            "万元/吨标准煤": "10k yuan/tce", "万元/吨": "10k yuan/t", "元/千瓦时": "yuan/kWh",
+            "吨标准煤": "tce", "吨": "t", "人": "workers", "件": "patents", "比值": ""}  # fmt: skip
+
+
+def _fmt(v: float | None, unit: str = "", *, en: bool = False) -> str:
     if v is None or not math.isfinite(v):
         return "—"
-    if unit == "元" and abs(v) >= 1e4:
+    if en:
+        unit = _UNIT_EN.get(unit, unit)
+        if unit == "yuan":
+            return f"{v:,.0f} yuan"
+    elif unit == "元" and abs(v) >= 1e4:
         return f"{v / 1e4:,.2f} 万元"
     a = abs(v)
     digits = 2 if a >= 1 else 4 if a >= 0.01 else 6
@@ -385,7 +394,7 @@ def _counterfactuals(
         else:
             now_txt = "当前缺失，需补报数据"
         zh = f"{it['name']}需{verb}到 {_fmt(x_new, it['unit'])}（{now_txt}），"
-        en = f"{ind.en} must reach {_fmt(x_new, it['unit'])}"
+        en = f"{ind.en} must reach {_fmt(x_new, it['unit'], en=True)}"
         if facts is not None:
             lev = _lever(method, facts, r["credit_code"], it["indicator"], x_new)
             if lev is not None and ind.lever is not None:
@@ -400,7 +409,7 @@ def _counterfactuals(
                     lever_change=d,
                 )
                 zh += f"即{lz}{'增加' if d >= 0 else '减少'} {_fmt(abs(d), lu)}，"
-                en += f", i.e. {ind.lever} {'+' if d >= 0 else '−'}{_fmt(abs(d), lu)}"
+                en += f", i.e. {ind.lever} {'+' if d >= 0 else '−'}{_fmt(abs(d), lu, en=True)}"
         zh += f"可达到{target}类分数线 {_fmt(nxt['min_score'])} 分（其他指标与本组统计不变）。"
         en += f", to reach class {target}'s threshold {_fmt(nxt['min_score'])} (others and pool statistics fixed)."
         entry["sentence_zh"], entry["sentence_en"] = zh, en
