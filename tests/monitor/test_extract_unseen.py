@@ -448,3 +448,31 @@ def test_tables_in_html_and_docx(tmp_path: Path) -> None:
     path = tmp_path / "table.docx"
     doc.save(path)
     _expect_table(Extractor().extract(read_report(path)))
+
+
+DATONG_NEWS = """大同：从“煤都”到“新能源之都”
+2024年8月2日 来源：测试网（测试用例：虚构数据）
+上半年，大同市实现地区生产总值（GDP）912.6亿元，同比增长5.3%，增速排名全省第一。
+大同市云冈区规上工业企业实现营业收入超百亿元。
+煤炭工业增加值占全市工业比重由2012年的65%下降到2023年的32%。
+2023年全市人均GDP突破1万美元，建成区绿化覆盖率达到42.6%。
+左云县光伏装机达到120万千瓦，年发电量约15亿千瓦时。
+"""
+
+
+def test_glosses_districts_of_a_city_and_share_names() -> None:
+    from fenghuang.monitor import extract_text
+
+    obs = extract_text(DATONG_NEWS)
+    by = {(o.value, o.unit): o for o in obs}
+    gdp = by[(912.6, "亿元")]
+    assert (gdp.indicator, gdp.indicator_code, gdp.period) == ("地区生产总值", "gdp", "2024H1")
+    assert (by[(1.0, "位")].kind, by[(1.0, "位")].of) == ("rank", "全省")
+    hundred = by[(100.0, "亿元")]
+    assert (hundred.place_name, hundred.qualifier) == ("云冈区", "超")
+    # the share's part named with its measure (增加值) still finds the share indicator
+    assert {by[(65.0, "%")].indicator_code, by[(32.0, "%")].indicator_code} == {"mining_share"}
+    assert (by[(65.0, "%")].period, by[(32.0, "%")].period) == ("2012", "2023")
+    assert by[(1.0, "万美元")].indicator_code == "gdp_per_capita"
+    assert by[(42.6, "%")].indicator == "建成区绿化覆盖率"
+    assert by[(15.0, "亿千瓦时")].place_name == "左云县"

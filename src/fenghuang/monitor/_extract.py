@@ -304,6 +304,10 @@ class Extractor:
             ),
             units=_SHARE_UNITS if is_share else None,
         )
+        if code_ind is None and is_share:
+            # 煤炭工业增加值占…比重 ≈ 煤炭工业占…: the part's measure word is not what it names
+            bare = re.sub(r"(增加值|总产值|产值|产量|营业收入)(?=占)", "", fig.indicator)
+            code_ind = self.catalogue.match(bare, units=_SHARE_UNITS) if bare else None
         return Observation(
             place_code=code,
             place_name=name,

@@ -30,7 +30,7 @@ _N = r"[一二两三四五六七八九十\d]+"
 _LEAD = re.compile(
     rf"^(近{_N}年(?:来|以来|间)?|{_N}年(?:来|以来|间)|连续{_N}年|"
     r"同期|其中|数据显示|据统计|统计显示|同时|此外|另外|与此同时|截至|截止|到|至|目前|如今|当前|已经|已|共计|共|累计|"
-    r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成|新建|拥有|有(?![色机效线限序关])|达到|达|为|是|在(?![校读建岗职册营线])|的|底|末|以来|间|"
+    r"全年|并且|并|还|均|分别|实现|完成|实施|开展|建成(?!区)|新建|拥有|有(?![色机效线限序关])|达到|达|为|是|在(?![校读建岗职册营线])|的|底|末|以来|间|"
     r"(?:比|较|与)(?:上年末|上年同期|去年同期|上年|去年|年初|上月|上季度|同期)|，|、|和|及|与)+"
 )
 _TRAIL = re.compile(
@@ -244,6 +244,9 @@ def clean_run(phrase: str) -> str:
         if particle in phrase:
             phrase = phrase.rsplit(particle, 1)[1]
     phrase = _MEASURE_LEAD.sub("", phrase)
+    # a trailing gloss: 地区生产总值（GDP）, or its opening half when the figure follows it
+    glossless = re.sub(r"[（(][^（）()]{0,12}[）)]?$", "", phrase)
+    phrase = glossless or phrase
     phrase = re.sub(r"(?<=.)(实现|完成)(?=.)", "", phrase)  # 企业实现营业收入 → 企业营业收入
     phrase = re.sub(r"的(比重|比例|份额)$", r"\1", phrase)  # …增加值的比重 → …增加值比重
     return phrase.strip("“”\"'（）() ")
