@@ -315,7 +315,8 @@ def test_compare_names_the_item_that_changed(tmp_path: Path) -> None:
     row = moved[CODES[3]]
     # item score 5e4/2e5×100 = 25 → 3e5/2e5×100 = 150 (capped): +125
     assert row["indicator"] == "tax_per_mu" and row["item_delta"] == pytest.approx(125.0)
-    assert row["reason_zh"] == "亩均税收得分+125.00（指标值 5e+04 → 3e+05）"
+    assert row["reason_zh"] == "亩均税收得分+125.00（指标值 50,000 → 300,000 元/亩）"
+    assert row["reason_en"] == "tax_per_mu item score +125.00 (value 50,000 → 300,000 元/亩)"
     assert row["score_a"] == 25.0 and row["score_b"] == 150.0 and row["move"] == "up"
 
 

@@ -63,6 +63,18 @@ def _events(run: Run) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
     return out
 
 
+def _num(v: Any, missing: str) -> str:
+    """A value as people read it: 50,000 / 12.35 / 0.0302."""
+    if v is None:
+        return missing
+    x = float(v)
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 1 or x == 0:
+        return f"{x:,.2f}"
+    return f"{x:.4g}"
+
+
 def _reason(
     code: str,
     items_a: dict[str, dict[str, dict[str, Any]]],
@@ -100,11 +112,11 @@ def _reason(
     va = (ia.get(ind) or {}).get("value")
     vb = (ib.get(ind) or {}).get("value")
 
-    def fmt(v: Any) -> str:
-        return "缺失" if v is None else f"{float(v):,.4g}"
-
-    zh = f"{name}得分{d:+.2f}（指标值 {fmt(va)} → {fmt(vb)}）"
-    en = f"{ind} item score {d:+.2f} (value {fmt(va)} → {fmt(vb)})"
+    unit = str(row.get("unit") or "")
+    zh = (
+        f"{name}得分{d:+.2f}（指标值 {_num(va, '缺失')} → {_num(vb, '缺失')}{unit and ' ' + unit}）"
+    )
+    en = f"{ind} item score {d:+.2f} (value {_num(va, 'missing')} → {_num(vb, 'missing')}{unit and ' ' + unit})"
     return ind, d, zh, en
 
 
