@@ -122,3 +122,23 @@ def test_formula_functions_not_allowed() -> None:
         parse_method(text)
     (e,) = ei.value.errors
     assert e["path"] == "indicators[0].formula" and "not allowed" in e["en"]
+
+
+def test_inline_table_and_nested_table_positions() -> None:
+    text = method_text("pingxiang-4heroes")
+    text = text.replace(
+        'indicator = "va_per_mu"\nweight = 10\nbenchmark = { statistic = "mean" }',
+        'indicator = "va_per_mu"\nweight = 10\nbenchmark = { statistic = "meen" }',
+        1,
+    )
+    text = text.replace("min_group = 10", "min_group = 0", 1)
+    with pytest.raises(MethodError) as ei:
+        parse_method(text, file="p.toml")
+    by_path = {e["path"]: e for e in ei.value.errors}
+    stat = by_path["pools[0].items[1].benchmark.statistic"]
+    line = _line_of(text, '{ statistic = "meen" }')
+    assert stat["line"] == line
+    assert stat["column"] == text.splitlines()[line - 1].index("statistic") + 1
+    assert "mean" in stat["en"]
+    mg = by_path["pools[0].classes.min_group"]
+    assert mg["line"] == _line_of(text, "min_group = 0") and "不得小于 1" in mg["zh"]
