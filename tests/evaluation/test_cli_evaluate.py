@@ -152,3 +152,18 @@ def test_class_counts_per_pool_not_rated_last() -> None:
     assert counts["规上企业"] == {"B": 2}
     assert counts["规下企业"] == {"A": 1, "不定级": 1}
     assert counts["不参评 not rated"] == {"参照B": 1}
+
+
+def test_publicity_order_puts_not_rated_last() -> None:
+    import pyarrow as pa
+
+    from fenghuang.cli._evaluate import publicity_order
+
+    t = pa.table(
+        {
+            "credit_code": ["a", "b", "c", "d"],
+            "pool_name": ["", "规下企业", "规上企业", "规上企业"],
+            "rank_in_pool": [None, 1, 2, 1],
+        }
+    )
+    assert publicity_order(t).column("credit_code").to_pylist() == ["d", "c", "b", "a"]

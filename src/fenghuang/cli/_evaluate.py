@@ -19,6 +19,7 @@ __all__ = [
     "class_counts",
     "class_counts_table",
     "evaluate",
+    "publicity_order",
     "results",
     "runs",
     "synthetic_label",
@@ -66,6 +67,21 @@ def class_counts_table(results: pa.Table, title: str) -> Table:
         "合计 Total", *(str(total.get(k, 0)) for k in (*CLASSES, *others)), str(total.total())
     )
     return table
+
+
+def publicity_order(results: pa.Table) -> pa.Table:
+    """Rows by pool name and rank in pool; firms outside every pool (not rated) last."""
+    rows = results.to_pylist()
+    order = sorted(
+        range(len(rows)),
+        key=lambda i: (
+            not rows[i].get("pool_name"),
+            str(rows[i].get("pool_name") or ""),
+            rows[i].get("rank_in_pool") or 10**9,
+            str(rows[i]["credit_code"]),
+        ),
+    )
+    return results.take(pa.array(order, pa.int64()))
 
 
 def open_store(store: Path | None) -> Any:
@@ -151,7 +167,7 @@ def results(
     with open_store(store) as st:
         run = load_run(st, run_id)
     label = synthetic_label(run.synthetic)
-    res = run.results.sort_by([("pool_name", "ascending"), ("rank_in_pool", "ascending")])
+    res = publicity_order(run.results)
     if fmt == "xlsx":
         path = write_publicity_workbook(res, run_info(run), out or Path(f"{run_id}-公示名单.xlsx"))
         console.print(f"公示名单 publicity list{label}: {path}", highlight=False)

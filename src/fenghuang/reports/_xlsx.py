@@ -98,7 +98,10 @@ def _rows(results: pa.Table, pool_names: Mapping[str, str]) -> list[dict[str, An
         r["remark"] = "；".join(dict.fromkeys(notes))
         if isinstance(r.get("score"), float):
             r["score"] = round(r["score"], 2)
-    rows.sort(key=lambda r: (str(r["pool_name"]), r.get("rank_in_pool") or 10**9))
+    # by pool and rank; firms outside every pool (not rated) last
+    rows.sort(
+        key=lambda r: (not r["pool_name"], str(r["pool_name"]), r.get("rank_in_pool") or 10**9)
+    )
     return rows
 
 
