@@ -240,3 +240,25 @@ def test_warehouse_runs_see_last_year_and_a_correction_makes_a_new_version(
     assert [(h["year"], h["run_id"]) for h in hist] == [(2022, r22.run_id)]
     # identical re-run of the corrected data: the existing v2
     assert run_evaluation(store, "huangyan-2022", 2023).run_id == r23b.run_id
+
+
+def test_an_edited_method_file_is_a_new_version(tmp_path: Path) -> None:
+    from importlib import resources
+
+    text = (resources.files("fenghuang.methods") / "data" / "huangyan-2022.toml").read_text(
+        encoding="utf-8"
+    )
+    assert "benchmark = 11.5932" in text
+    edited = tmp_path / "huangyan-2022.toml"  # the 规下 tax benchmark halved
+    edited.write_text(text.replace("benchmark = 11.5932", "benchmark = 5.7966"), encoding="utf-8")
+    store = Store(tmp_path / "fh.duckdb")
+    facts = load_facts_file(write_facts(tmp_path / "f.xlsx"), year=2023)
+    v1 = run_evaluation(store, "huangyan-2022", 2023, facts=facts)
+    v2 = run_evaluation(store, edited, 2023, facts=facts)
+    assert (v1.run_id, v2.run_id) == ("2023-huangyan-2022-v1", "2023-huangyan-2022-v2")
+    assert v1.input_sha256 == v2.input_sha256 and v1.method_sha256 != v2.method_sha256
+    assert "benchmark = 5.7966" in v2.method_text
+    # firm 0: 11.6 万元/亩 / 5.7966 × 50 + 1.16 元/kWh / 0.2352 × 50
+    s2 = by_code(v2.results, "score")[CODES[0]]
+    assert s2 == pytest.approx(11.6 / 5.7966 * 50 + 1.16 / 0.2352 * 50)
+    assert run_evaluation(store, edited, 2023, facts=facts).run_id == v2.run_id
