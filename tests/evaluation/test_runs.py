@@ -413,3 +413,11 @@ def test_any_evaluation_round_trips(
         again = ev.load_run(store, run.run_id)
     assert again.evaluation == evaluation
     assert again.results.column("score").to_pylist() == scores
+
+
+def test_a_store_marked_synthetic_later_labels_its_runs(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fh.duckdb")
+    run = record_run(store, make_evaluation(), METHOD, make_facts())
+    assert not run.synthetic
+    store.execute("insert into web_meta values ('synthetic', '1')")
+    assert ev.load_run(store, run.run_id).synthetic

@@ -108,6 +108,8 @@ class Run:
         returned an existing identical run.
     info : dict
         Further facts (``synthetic``, ``source`` of the facts, …).
+        ``synthetic`` is true when the input was synthetic or the store is
+        now marked as holding synthetic data (labels are never dropped).
     """
 
     run_id: str
@@ -189,7 +191,7 @@ def _run_from(store: Store, rec: RunRecord, *, created: bool = False) -> Run:
         parent_run=rec.parent_run,
         code_version=rec.code_version,
         created=created,
-        info=dict(rec.info),
+        info={**rec.info, "synthetic": bool(rec.info.get("synthetic")) or is_synthetic(store)},
     )
 
 
