@@ -141,7 +141,29 @@ def test_unknown_normaliser_is_a_method_error(tmp_path: Path) -> None:
     path.write_text(SMALL.replace('score = "warning"', 'score = "warning"\nnormalise = "n_magic"'))
     with pytest.raises(MethodError) as err:
         load_index_method(path)
-    assert "normalise" in str(err.value.context)
+    assert ": normalise:" in str(err.value)
+
+
+def test_packaged_methods_carry_firm_style_meta(tmp_path: Path) -> None:
+    for variant in ("pressure-capacity", "four-dimension"):
+        m = load_index_method(variant=variant)
+        assert m.meta is not None and m.meta.name == m.code
+        assert m.meta.reconstruction is True  # our index, not an official method
+        assert m.meta.source.document == "国发〔2013〕45号"
+    # the [meta] block is validated with the firm methods' model: a missing source is named
+    path = tmp_path / "meta.toml"
+    path.write_text(
+        SMALL.replace(
+            "[[pillar]]",
+            '[meta]\nname = "small"\ntitle_zh = "小例"\ntitle_en = "small"\n'
+            "year = 2023\nreconstruction = true\n\n[[pillar]]",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(MethodError) as err:
+        load_index_method(path)
+    assert "meta.source" in str(err.value)
 
 
 def test_packaged_methods_validate_and_run_on_a_store(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fenghuang.engine import a_amean, n_minmax, n_percentile, rank_within_groups
 from fenghuang.errors import MethodError
+from fenghuang.methods import Meta
 from fenghuang.monitor._catalogue import Catalogue, load_catalogue
 from fenghuang.monitor._panel import fetch_observations
 from fenghuang.monitor._registry import Registry, load_registry
@@ -91,6 +92,7 @@ class IndexMethod(_Frozen):
     aggregate: Literal["a_amean"] = "a_amean"
     score: Literal["warning", "mean"] = "warning"
     min_cities: int = 2
+    meta: Meta | None = None  # identity and provenance, as in the firm methods
     pillar: tuple[Pillar, ...]
 
 
