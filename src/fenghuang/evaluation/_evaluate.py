@@ -83,8 +83,9 @@ def _year(facts: pa.Table, method: Method) -> int:
     return method.meta.year
 
 
-def _last_classes(earlier: pa.Table | None, year: int, codes: Array) -> Array:
-    out = np.full(codes.size, None, dtype=object)
+def _last_classes(earlier: pa.Table | None, year: int, codes: pa.Array) -> Array:
+    """Each firm's class in ``year - 1`` from earlier results (None if none)."""
+    out = np.full(len(codes), None, dtype=object)
     if earlier is None or earlier.num_rows == 0:
         return out
     t = earlier
@@ -93,14 +94,13 @@ def _last_classes(earlier: pa.Table | None, year: int, codes: Array) -> Array:
     col = "class_final" if "class_final" in t.column_names else "class"
     if t.num_rows == 0 or col not in t.column_names:
         return out
-    src = np.asarray(t.column("credit_code").to_numpy(zero_copy_only=False), dtype=object)
+    src = t.column("credit_code").combine_chunks().cast(pa.string())
+    pos = pa.compute.index_in(codes, value_set=src)
+    found = np.asarray(pos.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    idx = np.asarray(pos.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.intp)
     val = np.asarray(t.column(col).to_numpy(zero_copy_only=False), dtype=object)
-    src_s = src.astype(str)
-    order = np.argsort(src_s, kind="stable")
-    cur = np.asarray(codes, dtype=object).astype(str)
-    pos = np.minimum(np.searchsorted(src_s[order], cur), src_s.size - 1)
-    idx = order[pos]
-    return np.asarray(np.where(src_s[idx] == cur, val[idx], np.asarray(None, dtype=object)))
+    out[found] = val[idx[found]]
+    return out
 
 
 def _items_table(
@@ -266,9 +266,7 @@ def evaluate(
             facts, unit = combine_shared_parcels(facts, parcels, log)
     extra = {}
     if earlier_classes is not None and earlier_classes.num_rows:
-        codes0 = np.asarray(
-            facts.column("credit_code").to_numpy(zero_copy_only=False), dtype=object
-        )
+        codes0 = facts.column("credit_code").combine_chunks().cast(pa.string())
         extra["class_last_year"] = _last_classes(earlier_classes, year, codes0)
     frame = build_frame(facts, method, prev=prev_frame, extra=extra)
     n = frame.n

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fenghuang.errors import EvaluationError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
@@ -152,7 +153,7 @@ def build_frame(
     cols["class_last_year"] = np.full(n, None, dtype=object)
     for k, v in (extra or {}).items():
         cols[k] = v
-    prev_cols = _align(prev, cols["credit_code"]) if prev is not None else None
+    prev_cols = _align(prev, cols.arrow("credit_code", pa.string())) if prev is not None else None
     for d in method.derived:
         cols[d.name] = method.formula(f"derived.{d.name}").evaluate(cols, n=n, prev=prev_cols)
     base: dict[str, Array] = {}
@@ -202,14 +203,13 @@ class _Aligned(Mapping[str, Array]):
         return len(self._prev)
 
 
-def _align(prev: Frame, codes: Array) -> Mapping[str, Array]:
-    """The previous year's columns aligned to this year's firms by credit code."""
-    pc = np.asarray(prev.cols["credit_code"], dtype=object).astype(str)
-    cur = np.asarray(codes, dtype=object).astype(str)
-    if pc.size == 0:
-        return _Aligned(prev.cols, np.zeros(cur.size, np.intp), np.zeros(cur.size, bool))
-    order = np.argsort(pc, kind="stable")
-    pos = np.minimum(np.searchsorted(pc[order], cur), pc.size - 1)
-    idx = order[pos]
-    found = (pc[idx] == cur) & (cur != "")
+def _align(prev: Frame, codes: pa.Array) -> Mapping[str, Array]:
+    """The previous year's columns aligned to this year's firms by credit code (hash join)."""
+    prev_codes = prev.cols.arrow("credit_code", pa.string())
+    if len(prev_codes) == 0:
+        n = len(codes)
+        return _Aligned(prev.cols, np.zeros(n, np.intp), np.zeros(n, bool))
+    pos = pc.index_in(codes, value_set=prev_codes)
+    found = np.asarray(pos.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    idx = np.asarray(pos.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.intp)
     return _Aligned(prev.cols, idx, found)
