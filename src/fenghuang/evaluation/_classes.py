@@ -27,9 +27,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fenghuang.engine import class_boundaries, classify_shares, classify_thresholds
-from fenghuang.evaluation._frame import Array, Frame, factorize
+from fenghuang.evaluation._frame import Array, Frame
 from fenghuang.methods import Method
 from fenghuang.methods._formula import condition
 
@@ -114,8 +116,9 @@ def classify_pool(
     keys: Array = np.asarray([""], dtype=object)
     if rule.group_by is not None:
         key = f"classes.{pool.code}" if pool.classes is not None else "classes.*"
-        g = method.formula(key).evaluate(frame.cols, n=frame.n, prev=frame.prev_cols)[rated]
-        c0, k0 = factorize(g)
+        enc = pc.dictionary_encode(frame.group_keys(method.formula(key)).take(pa.array(rated)))
+        c0 = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+        k0 = np.asarray(enc.dictionary.to_pylist(), dtype=object)
         small = np.bincount(c0, minlength=k0.size) < rule.min_group
         k0 = np.where(small, "", k0)
         keys, remap = np.unique(k0, return_inverse=True)

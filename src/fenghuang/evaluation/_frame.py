@@ -11,7 +11,7 @@ Column conventions (what the method formulas see):
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 from fenghuang.errors import EvaluationError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.methods import Method
-from fenghuang.methods._formula import condition
+from fenghuang.methods._formula import Formula, condition
 
-__all__ = ["Columns", "Frame", "build_frame", "factorize"]
+__all__ = ["Columns", "Frame", "build_frame"]
 
 Array = npt.NDArray[Any]
 
@@ -98,6 +98,25 @@ class Frame:
     not_rated: npt.NDArray[np.intp]
     pool: npt.NDArray[np.intp]
     prev_cols: Mapping[str, Array] | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def group_keys(self, formula: Formula) -> pa.Array:
+        """A grouping formula's value per firm as Arrow strings (null → ''), cached.
+
+        A bare field name (``county_code``) is read from the Arrow table
+        directly; anything else is evaluated and converted once.
+        """
+        text = formula.text.strip()
+        if text not in self.cache:
+            if text in FIRM_FIELDS or text in FIRM_YEAR_FIELDS:
+                arr = self.cols.arrow(text, pa.string())
+            else:
+                v = formula.evaluate(self.cols, n=self.n, prev=self.prev_cols)
+                v = np.where(v == None, "", v).astype(str)  # noqa: E711
+                arr = pa.array(v, pa.string())
+            self.cache[text] = arr.fill_null("")
+        out: pa.Array = self.cache[text]
+        return out
 
 
 def _column(table: pa.Table, name: str, dtype: str, n: int) -> Array:
@@ -117,14 +136,6 @@ def _column(table: pa.Table, name: str, dtype: str, n: int) -> Array:
     return np.asarray(
         col.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False), np.float64
     )
-
-
-def factorize(values: Array) -> tuple[npt.NDArray[np.intp], Array]:
-    """Integer codes and sorted keys of a column (``None`` becomes ``''``)."""
-    v = np.asarray(values, dtype=object)
-    v = np.where(v == None, "", v).astype(str)  # noqa: E711
-    keys, codes = np.unique(v, return_inverse=True)
-    return codes.astype(np.intp), keys
 
 
 def build_frame(

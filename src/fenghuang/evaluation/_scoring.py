@@ -31,10 +31,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fenghuang.engine import n_benchmark, n_minmax
 from fenghuang.errors import EvaluationError
-from fenghuang.evaluation._frame import Array, Frame, factorize
+from fenghuang.evaluation._frame import Array, Frame
 from fenghuang.methods import BenchmarkStat, Item, Method, Pool
 
 __all__ = ["ItemScore", "score_pool"]
@@ -134,15 +136,23 @@ def _benchmark(
     if b.group_by is None:
         log.append(entry)
         return np.full(members.size, overall), overall
-    key = f"benchmark.{pool.code}.{item.indicator}"
-    gf = method.formula(key)
-    src_groups = gf.evaluate(src.cols, n=src.n, prev=src.prev_cols).astype(object)[mask]
-    cur_groups = gf.evaluate(frame.cols, n=frame.n, prev=frame.prev_cols).astype(object)[members]
-    codes, keys = factorize(np.concatenate([src_groups, cur_groups]))
-    sc, cc = codes[: src_groups.size], codes[src_groups.size :]
+    gf = method.formula(f"benchmark.{pool.code}.{item.indicator}")
+    src_keys = src.group_keys(gf).filter(pa.array(mask))
+    cur_keys = frame.group_keys(gf).take(pa.array(members))
+    enc = pc.dictionary_encode(pa.concat_arrays([src_keys, cur_keys]))
+    codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+    keys = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+    sc, cc = codes[: len(src_keys)], codes[len(src_keys) :]
     per = np.full(keys.size, np.nan)
-    for g in np.unique(sc):  # one pass per group (counties), not per firm
-        per[g] = _stat(values[sc == g], b) * b.factor
+    if b.statistic == "mean":  # one pass for all groups
+        ok = ~np.isnan(values)
+        tot = np.bincount(sc[ok], weights=values[ok], minlength=keys.size)
+        cnt = np.bincount(sc[ok], minlength=keys.size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan) * b.factor
+    else:
+        for g in np.unique(sc):  # one pass per group (counties), not per firm
+            per[g] = _stat(values[sc == g], b) * b.factor
     bad = ~(np.isfinite(per) & (per > 0))
     fallback = [str(k) for k in keys[bad] if k in set(keys[cc])]
     per[bad] = overall
