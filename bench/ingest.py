@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -241,7 +242,8 @@ def run(step: str, files: list[Path], tmp: str) -> tuple[float, float, dict[str,
         capture_output=True,
         text=True,
     )
-    tagged = dict(line.split(" ", 1) for line in out.stdout.splitlines() if line.startswith("@@"))
+    # DuckDB's progress bar may share a line with our output: look for the tags anywhere
+    tagged = dict(m.groups() for m in re.finditer(r"(@@[A-Z]+) ([^\r\n]*)", out.stdout))
     # time of the work itself, after the imports (the interpreter compiles
     # pandas/ibis without a bytecode cache here, seconds that are no ingest)
     return float(tagged["@@T"]), int(tagged["@@RSS"]) / 1024, json.loads(tagged["@@OUT"])
@@ -251,7 +253,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--firms", type=int, default=10000)
     ap.add_argument("--formats", default="csv,parquet")
-    ap.add_argument("--dir", default=None, help="where to write the files (default: a temp dir)")
+    ap.add_argument(
+        "--dir", default=None, help="folder for temporary stores (default: system temp)"
+    )
+    ap.add_argument("--data", default=None, help="keep the generated files here and reuse them")
     args = ap.parse_args()
     rows = args.firms * 12 * len(SOURCES)
     print("Fenghuang ingest benchmark — 模拟数据 (synthetic)")
@@ -268,8 +273,18 @@ def main() -> None:
         f"pandas {pandas.__version__}, pyarrow {pa.__version__}"
     )
     with tempfile.TemporaryDirectory(dir=args.dir) as d:
+        data = Path(args.data) if args.data else Path(d)
+        data.mkdir(parents=True, exist_ok=True)
+        done = data / f"done_{args.firms}"
         t0 = time.perf_counter()
-        files = make_files(Path(d), args.firms)
+        if done.exists():  # the same files from an earlier run (--data)
+            files = {
+                f: [data / f"{stem}.{f}" for stem, _, _ in SOURCES] for f in ("csv", "parquet")
+            }
+            print("files from an earlier run: " + str(data))
+        else:
+            files = make_files(data, args.firms)
+            done.write_text("ok")
         size = {f: sum(p.stat().st_size for p in ps) / 1e6 for f, ps in files.items()}
         print(
             f"generated in {time.perf_counter() - t0:.1f} s: "
