@@ -476,3 +476,20 @@ def test_glosses_districts_of_a_city_and_share_names() -> None:
     assert by[(1.0, "万美元")].indicator_code == "gdp_per_capita"
     assert by[(42.6, "%")].indicator == "建成区绿化覆盖率"
     assert by[(15.0, "亿千瓦时")].place_name == "左云县"
+
+
+def test_respectively_with_listed_indicators_and_a_city_before_its_districts() -> None:
+    from fenghuang.monitor import extract_text
+
+    obs = extract_text(
+        "2023年，全市规上工业营业收入、利润总额分别增长8.2%、15.6%。"
+        "萍乡市安源区、湘东区固定资产投资分别增长12%和9%。"
+        "钢铁、煤炭产业去产能分别占全省的50%和20%。",
+        place="萍乡市",
+    )
+    by = {o.value: o for o in obs}
+    assert (by[8.2].indicator, by[15.6].indicator) == ("规上工业营业收入", "利润总额")
+    assert (by[12.0].place_name, by[9.0].place_name) == ("安源区", "湘东区")
+    assert by[12.0].indicator_code == by[9.0].indicator_code == "fixed_investment"
+    # a shared head (…产业去产能) is not split into a bare 钢铁
+    assert by[50.0].indicator == by[20.0].indicator and by[50.0].kind == "share"

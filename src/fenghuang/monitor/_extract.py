@@ -49,6 +49,7 @@ from fenghuang.monitor._grammar import (
     find_figures,
     respectively,
     respectively_indicators,
+    respectively_nouns,
 )
 from fenghuang.monitor._periods import Period, find_periods
 from fenghuang.monitor._places import Mention, PlaceMatcher
@@ -215,6 +216,7 @@ class Extractor:
         same_order = {
             k: v for k, v in respectively_indicators(text, figs).items() if k not in respective
         }
+        listed = respectively_nouns(text, figs, clauses, periods, mentions)
         out: list[Observation] = []
         prev: _Fig | None = None
         items: list[tuple[int, _Fig | re.Match[str]]] = [(f.start, f) for f in figs]
@@ -234,6 +236,8 @@ class Extractor:
                 src = figs[same_order[fig.start]] if fig.start in same_order else None
                 if src is not None and src.indicator and _distinct(figs, same_order):
                     fig.indicator, fig.of = src.indicator, ""
+                elif fig.start in listed:
+                    fig.indicator = listed[fig.start]
                 if not fig.indicator:
                     continue
                 prev = fig

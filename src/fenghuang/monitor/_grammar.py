@@ -175,7 +175,8 @@ def respectively(
             gap = text[men.end : places[-1].start if places else at]
             # between places: 、/和; between the last place and 分别: its indicator phrase
             # (平川区、会宁县全年地区生产总值分别为…), no clause break
-            between = r"[、和及与]?" if places else r"[^，。；：]{0,20}"
+            # (萍乡市安源区、湘东区: the city written before its district is not a third place)
+            between = r"[、和及与]" if places else r"[^，。；：]{0,20}"
             if not re.fullmatch(between, gap):
                 break
             places.append(men)
@@ -212,6 +213,37 @@ def respectively_indicators(text: str, figs: list[_Fig]) -> dict[int, int]:
         if len(after) >= 2 and len(before) >= len(after):
             for f, i in zip(after, before[-len(after) :], strict=True):
                 out[f.start] = i
+    return out
+
+
+def respectively_nouns(
+    text: str,
+    figs: list[_Fig],
+    clauses: list[tuple[int, int]],
+    periods: list[Period],
+    mentions: list[Mention],
+) -> dict[int, str]:
+    """营业收入、利润总额分别增长8.2%、15.6%: the n-th listed indicator gets the n-th figure.
+
+    Only when no figure stands before ``分别`` in its clause and every listed
+    part is a full indicator name (four characters or more), so
+    ``钢铁、煤炭产业去产能分别占…`` (a shared head) stays one indicator.
+    """
+    out: dict[int, str] = {}
+    for m in re.finditer("分别", text):
+        at = m.start()
+        ca = next((a for a, b in clauses if a <= at < b), 0)
+        if any(ca <= f.start < at for f in figs):
+            continue
+        nxt = text.find("分别", at + 2)
+        ends = [e for e in (text.find("；", at), text.find("。", at), nxt) if e >= 0]
+        end = min(ends or [len(text)])
+        after = [f for f in figs if at < f.start < end]
+        phrase = strip_phrase(text, ca, at, periods, mentions)
+        parts = [clean_run(p) for p in re.split(r"[、和及与]", phrase)]
+        if len(after) >= 2 and len(parts) == len(after) and all(len(p) >= 4 for p in parts):
+            for f, part in zip(after, parts, strict=True):
+                out[f.start] = part
     return out
 
 
