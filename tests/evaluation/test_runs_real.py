@@ -129,7 +129,8 @@ def test_facts_file_errors_name_file_row_and_column(tmp_path: Path) -> None:
     e = info.value
     assert e.code == "E-FACTS-CREDIT-CODE" and e.context["row"] == 3
     assert e.context["file"] == str(bad_code) and e.context["column"] == "统一社会信用代码"
-    assert "统一社会信用代码有误" in e.zh and "bad credit code" in e.en
+    assert "统一社会信用代码校验位错误" in e.zh and "wrong check character" in e.en
+    assert "91360300MA0000000X" in e.zh
 
     bad_value = tmp_path / "bad_value.csv"
     bad_value.write_text(f"credit_code,tax_paid\n{CODES[0]},1\n{CODES[1]},很多\n", encoding="gbk")

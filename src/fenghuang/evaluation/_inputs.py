@@ -21,6 +21,7 @@ import pyarrow as pa
 from fenghuang.errors import InputError, RowError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS, Field
 from fenghuang.sources import (
+    ROW_CODES,
     credit_code_problem,
     normalize_credit_code,
     parse_bool,
@@ -228,7 +229,7 @@ def load_facts_file(path: str | Path, *, year: int | None = None) -> pa.Table:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "f.csv"
-    >>> _ = p.write_text("统一社会信用代码,实缴税金（万元）\\n91360300MA35C6AB4T,12\\n", "utf-8")
+    >>> _ = p.write_text("统一社会信用代码,实缴税金（万元）\\n91360300MA00000003,12\\n", "utf-8")
     >>> load_facts_file(p, year=2023).column("tax_paid").to_pylist()
     [120000.0]
     """
@@ -239,6 +240,7 @@ def load_facts_file(path: str | Path, *, year: int | None = None) -> pa.Table:
     if not rows:
         raise InputError("E-FACTS-EMPTY", zh="文件为空", en="the file is empty", file=str(path))
     header = _header(path, rows[0])
+    code_col = next(j for j, name, _ in header if name == "credit_code")
     cols: dict[str, list[Any]] = {name: [] for name in FACTS_COLUMNS}
     seen: dict[str, int] = {}
     for i, raw in enumerate(rows[1:], start=2):
@@ -263,15 +265,18 @@ def load_facts_file(path: str | Path, *, year: int | None = None) -> pa.Table:
         code = rec.get("credit_code")
         if code is not None:
             code = normalize_credit_code(str(code))
-        problem = "缺少信用代码" if not code else credit_code_problem(code)
+        problem = "E-ROW-CREDIT-CODE-FORMAT" if not code else credit_code_problem(code)
         if problem:
+            what = ROW_CODES[problem]
             raise RowError(
                 "E-FACTS-CREDIT-CODE",
-                zh=f"统一社会信用代码有误：{problem}",
-                en=f"bad credit code: {code or '(empty)'}",
+                zh=f"{what.zh}：{code or '（空）'}",
+                en=f"{what.en}: {code or '(empty)'}",
+                hint_zh=what.hint_zh,
+                hint_en=what.hint_en,
                 file=str(path),
                 row=i,
-                column=str(rows[0][header[0][0] - 1]) if header else None,
+                column=str(rows[0][code_col - 1]),
                 field="credit_code",
                 firm=code or None,
             )

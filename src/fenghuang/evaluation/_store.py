@@ -8,8 +8,12 @@ does not depend on row order, on Arrow's chunking or on its IPC format:
   any other columns by name;
 * a header line, the JSON list of ``[name, arrow type]``;
 * one line per row, rows sorted by credit code (then by the whole line),
-  each the compact JSON list of the row's values (floats as Python's
-  shortest round-trip ``repr``, dates in ISO form, null as ``null``).
+  each the compact JSON list of the row's values (floats as text with 12
+  significant digits, ``format(v, ".12g")``, so that the same facts summed
+  in another order hash alike; dates in ISO form; null as ``null``).
+
+The snapshot itself is stored exactly; only its hash is taken over this
+canonical form.
 
 Examples
 --------
@@ -56,7 +60,9 @@ def canonical_columns(names: Sequence[str]) -> list[str]:
 
 def _value(v: Any) -> Any:
     if isinstance(v, float):
-        return repr(v)  # shortest round-trip text; also covers nan/inf
+        # 12 significant digits: a sum that differs only in its last bits (DuckDB adds
+        # monthly values in parallel, in no fixed order) is the same input
+        return format(v, ".12g")
     if isinstance(v, bool | int | str) or v is None:
         return v
     if isinstance(v, list | tuple):
