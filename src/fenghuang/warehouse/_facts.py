@@ -29,16 +29,56 @@ _ARROW = {
 }
 
 
-def firm_year_expr(con: Any, year: int) -> Any:
-    """Ibis expression: one row per firm with facts in ``year`` (no register columns).
+def _one_source_per_fact(con: Any, year: int) -> Any:
+    """``source_values`` of ``year``, each firm's field from one source only.
 
-    ``con`` is any Ibis backend holding the warehouse tables
-    ``source_values``, ``parcels`` and ``fact_history``.
+    Several files may report the same fact (统计局's annual return and a
+    工信局 check list both give revenue). Their values are never added up;
+    the disagreement stays visible in ``fact_checks``. A source is a
+    department for monthly rows (its months and tax items are summed, over
+    as many files as it sent) and one file for annual rows. Precedence, in
+    order: the field's own department (``department`` in
+    :data:`fenghuang.facts.FIRM_YEAR_FIELDS`); monthly over annual; the file
+    with more rows that year (a department's full return over a partial
+    list); the file received first; the import id.
     """
     import ibis
 
     sv = con.table("source_values")
     sv = sv.filter(sv.year == year)
+    imp = con.table("imports").select("import_id", "department", "imported_at")
+    sizes = sv.group_by("import_id").aggregate(_rows=sv.count())
+    sv = sv.inner_join(imp, "import_id").inner_join(sizes, "import_id")
+    homes = {f: spec.department for f, spec in FIRM_YEAR_FIELDS.items() if spec.department}
+    home = sv.field.substitute(homes, else_="")
+    sv = sv.mutate(
+        _pri=ibis.ifelse(sv.department == home, 0, 1),
+        _annual=ibis.ifelse(sv.month.isnull(), 1, 0),
+        _src=ibis.ifelse(sv.month.isnull(), sv.import_id, sv.department),
+    )
+    srcs = sv.group_by(["credit_code", "field", "_src"]).aggregate(
+        _pri=sv._pri.min(),
+        _annual=sv._annual.min(),
+        _rows=sv._rows.max(),
+        _first=sv.imported_at.min(),
+    )
+    order = ibis.row_number().over(
+        group_by=[srcs.credit_code, srcs.field],
+        order_by=[srcs._pri, srcs._annual, srcs._rows.desc(), srcs._first, srcs._src],
+    )
+    chosen = srcs.mutate(_n=order).filter(lambda t: t._n == 0)
+    return sv.semi_join(chosen, ["credit_code", "field", "_src"])
+
+
+def firm_year_expr(con: Any, year: int) -> Any:
+    """Ibis expression: one row per firm with facts in ``year`` (no register columns).
+
+    ``con`` is any Ibis backend holding the warehouse tables
+    ``source_values``, ``imports``, ``parcels`` and ``fact_history``.
+    """
+    import ibis
+
+    sv = _one_source_per_fact(con, year)
     values = sv.group_by("credit_code").aggregate(
         **{f: sv.value.sum(where=sv.field == f) for f in _VALUE_FIELDS}
     )
@@ -98,7 +138,7 @@ def _spark_facts(store: Store, year: int) -> pa.Table:
         )
         session.sparkContext.setLogLevel("ERROR")
         try:
-            for name in ("source_values", "parcels", "fact_history"):
+            for name in ("source_values", "imports", "parcels", "fact_history"):
                 data = store.fetch_arrow(f"select * from {name}")
                 session.createDataFrame(data).createOrReplaceTempView(name)
             out: pa.Table = firm_year_expr(ibis.pyspark.connect(session), year).to_pyarrow()
