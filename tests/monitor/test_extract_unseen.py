@@ -493,3 +493,27 @@ def test_respectively_with_listed_indicators_and_a_city_before_its_districts() -
     assert by[12.0].indicator_code == by[9.0].indicator_code == "fixed_investment"
     # a shared head (…产业去产能) is not split into a bare 钢铁
     assert by[50.0].indicator == by[20.0].indicator and by[50.0].kind == "share"
+
+
+def test_changes_of_a_level_are_not_the_level() -> None:
+    from fenghuang.monitor import extract_text
+
+    obs = extract_text(
+        "攀枝花市2023年统计公报\n"
+        "全年城镇新增就业2.3万人，比上年多增0.2万人。\n"
+        "年末光伏装机容量达到120万千瓦，全年新增光伏装机容量20万千瓦。"
+        "全年光伏装机容量新增20万千瓦。\n"
+    )
+    by = {(o.value, o.sentence[:4]): o for o in obs}
+    jobs, more = by[(2.3, "全年城镇")], by[(0.2, "全年城镇")]
+    assert (jobs.indicator_code, more.indicator, more.indicator_code) == (
+        "new_jobs",
+        "城镇新增就业多增",
+        None,
+    )
+    assert by[(120.0, "年末光伏")].indicator_code == "power_capacity"
+    # the change written after its indicator does not count as the capacity itself
+    after = by[(20.0, "全年光伏")]
+    assert after.indicator == "光伏装机容量新增" and after.indicator_code is None
+    lead = extract_text("全年新增光伏装机容量20万千瓦。新增规上工业企业18户。", place="攀枝花市")
+    assert [o.indicator_code for o in lead] == [None, "industry_firms_new"]

@@ -308,6 +308,17 @@ class Extractor:
             ),
             units=_SHARE_UNITS if is_share else None,
         )
+        tail = _CHANGE_TAIL.search(fig.indicator)
+        head = _CHANGE_HEAD.match(fig.indicator)
+        if code_ind is not None and (tail or head):
+            ind = self.catalogue[code_ind]
+            names = (ind.zh, *ind.synonyms)
+            if not any(
+                (tail and x.endswith(tail.group(1))) or (head and x.startswith(head.group(1)))
+                for x in names
+            ):
+                # 光伏装机容量新增20万千瓦 / 新增高新技术企业35家: a change, not the level
+                code_ind = None
         if code_ind is None and is_share:
             # 煤炭工业增加值占…比重 ≈ 煤炭工业占…: the part's measure word is not what it names
             bare = re.sub(r"(增加值|总产值|产值|产量|营业收入)(?=占)", "", fig.indicator)
@@ -336,6 +347,8 @@ class Extractor:
         )
 
 
+_CHANGE_TAIL = re.compile(r"(新增|净增|增加|减少|净减|多增|少增)$")
+_CHANGE_HEAD = re.compile(r"^(新增|净增|累计新增)")
 _WORK_REPORT = re.compile(r"工作报告|施政报告")
 _SHARE_PHRASE = re.compile(r"占.*(比重|比例|份额)|占比")
 _SHARE_UNITS = frozenset({"%", "‰"})
