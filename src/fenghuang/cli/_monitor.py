@@ -61,9 +61,9 @@ def extract(
     for col in ("地区", "期间", "指标", "类型", "数值", "单位", "来源"):
         table.add_column(col)
     for r in obs.to_pylist()[:200]:
-        value = f"{r['qualifier'] or ''}{round(r['value'], 4):g}"
+        value = f"{r['qualifier'] or ''}{round(r['value'], 2):g}"
         if r["value_high"] is not None:
-            value += f"—{round(r['value_high'], 4):g}"
+            value += f"—{round(r['value_high'], 2):g}"
         table.add_row(
             r["place_name"],
             r["period"] or "",
