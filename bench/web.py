@@ -3,9 +3,11 @@
 Run: ``nice .venv/bin/python bench/web.py [--firms 100000] [--users 50] [--requests 5000] [--duration 60]``
 
 All data are 模拟数据 (synthetic). The script builds a store with ``--firms``
-evaluated firms (through ``fenghuang.synthetic`` / ``warehouse`` /
-``evaluation`` when they provide their public functions; otherwise through
-the contract stand-in of ``tests/web/contract_double.py``, and says so),
+evaluated firms through the real parts: ``fenghuang.synthetic.stream_city``
+(chunked register and monthly tax/power/social files, plus a land parcel
+file written here, since the stream has no land) or, with ``--small``,
+``generate_city`` (every department's files); then
+``warehouse.import_files`` and ``evaluation.run_evaluation``. It
 starts ``uvicorn`` on it in a separate process, logs ``--users`` sessions in
 and lets each browse random firm pages (closed loop, optional think time)
 until ``--requests`` pages or ``--duration`` seconds. It prints p50/p95/p99
@@ -22,6 +24,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,44 +37,124 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-1"
+METHOD = "huangyan-2022"
 
 
-def build(store_path: Path, firms: int) -> dict[str, Any]:
-    """Create the evaluated city and one analyst account per ``users``."""
-    from fenghuang.warehouse import Store
+def land_file(register: Path, out: Path, *, seed: int = 1, year: int = 2023) -> Path:
+    """A 自然资源局 parcel file (one own parcel per firm of ``register``), 模拟数据.
+
+    ``stream_city`` writes the register and the monthly tax, power and social
+    insurance files but no land, and without land no firm is rated; this adds
+    the land bureau's file in the format its reader accepts.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    reg = pacsv.read_csv(register)
+    codes = reg.column("统一社会信用代码")
+    n = len(codes)
+    rng = np.random.default_rng(seed)
+    area = np.round(rng.lognormal(mean=3.2, sigma=0.8, size=n).clip(1, 2000), 2)
+    table = pa.table(
+        {
+            "统一社会信用代码": codes,
+            "企业名称": reg.column("企业名称"),
+            "年度": pa.array(np.full(n, year)),
+            "宗地编号": pa.array([f"PX{year}-{i:07d}" for i in range(n)]),
+            "用地面积": pa.array(area),
+            "权属": pa.array(["自有"] * n),
+        }
+    )
+    pacsv.write_csv(table, out)
+    return out
+
+
+def build(store_path: Path, firms: int, *, small: bool, index: bool = False) -> dict[str, Any]:
+    """The evaluated city, built through the real parts, and one analyst account.
+
+    ``small``: ``fenghuang.synthetic.generate_city`` (every department's files,
+    two years); otherwise ``stream_city`` (register, monthly tax/power/social,
+    Parquet, chunked) plus :func:`land_file`. Both are imported with
+    ``warehouse.import_files`` and evaluated with ``evaluation.run_evaluation``.
+    ``index``: also create an index on ``source_values(credit_code)`` (not
+    part of the warehouse's schema; measures what it would change).
+    """
+    import fenghuang.evaluation as ev
+    import fenghuang.synthetic as syn
+    import fenghuang.warehouse as wh
     from fenghuang.web import create_user
     from fenghuang.web.services.demo import mark_synthetic
 
-    sys.path.insert(0, str(ROOT / "tests" / "web"))
-    import contract_double  # type: ignore[import-not-found]
-
-    store = Store(store_path)
-    mark_synthetic(store)
-    if contract_double.needed():
-        import pytest
-
-        mp = pytest.MonkeyPatch()
-        contract_double.install(mp)
-        codes = contract_double.build_city(store, firms=firms)
-        runs = [contract_double.run_evaluation(store, "pingxiang-2023", y) for y in (2022, 2023)]
-        source = "contract stand-in (tests/web/contract_double.py)"
+    files_dir = store_path.parent / "files"
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    if small:
+        manifest = syn.generate_city(files_dir, firms=firms, seed=1, years=(2022, 2023))
+        files = [p for ps in manifest.department_files.values() for p in ps]
+        source = "fenghuang.synthetic.generate_city (all departments, 2022–2023)"
     else:
-        from city_builder import build_demo_city  # type: ignore[import-not-found]
-
-        info = build_demo_city(store, store_path.parent, firms=firms)
-        codes, runs = info["codes"], info["runs"]
-        source = "fenghuang.synthetic → warehouse.import_files → evaluation.run_evaluation"
+        stream = syn.stream_city(files_dir, firms=firms, seed=1, year=2023, formats=("parquet",))
+        land = land_file(
+            stream.register, files_dir / "模拟数据_自然资源局_2023年度工业企业用地核实表.csv"
+        )
+        files = [stream.register, land, *stream.parquet.values()]
+        source = "fenghuang.synthetic.stream_city (register, monthly tax/power/social, Parquet) + a land parcel file"
+    timings["generate"] = time.perf_counter() - t
+    store = wh.Store(store_path)
+    mark_synthetic(store)
+    t = time.perf_counter()
+    report = wh.import_files(store, files)
+    timings["import"] = time.perf_counter() - t
+    t = time.perf_counter()
+    runs = [ev.run_evaluation(store, METHOD, y, actor="bench").run_id for y in wh.years(store)[-2:]]
+    timings["evaluate"] = time.perf_counter() - t
+    results = ev.load_run(store, runs[-1]).results
+    codes = results.column("credit_code").to_pylist()
+    rated = sum(1 for r in results.column("rated").to_pylist() if r)
     create_user(store, username="bench", password=PASSWORD, role="analyst", replace=True)
+    if index:  # what-if: an index the warehouse does not create (fact_lineage's scan)
+        t = time.perf_counter()
+        store.execute("create index bench_source_values_firm on source_values(credit_code)")
+        timings["index"] = time.perf_counter() - t
     store.close()
-    return {"codes": codes, "runs": runs, "source": source}
+    return {
+        "codes": codes,
+        "runs": runs,
+        "source": source + " → warehouse.import_files → evaluation.run_evaluation",
+        "rows": report.rows_loaded,
+        "rated": rated,
+        "timings": timings,
+    }
+
+
+def reuse(store_path: Path, *, index: bool) -> dict[str, Any]:
+    """A store built earlier by :func:`build` (copied to ``store_path``)."""
+    import fenghuang.evaluation as ev
+    import fenghuang.warehouse as wh
+
+    store = wh.Store(store_path)
+    runs = [str(r) for r in ev.list_runs(store).column("run_id").to_pylist()][::-1]
+    results = ev.load_run(store, runs[-1]).results
+    timings: dict[str, float] = {"generate": 0.0, "import": 0.0, "evaluate": 0.0}
+    if index:
+        t = time.perf_counter()
+        store.execute("create index bench_source_values_firm on source_values(credit_code)")
+        timings["index"] = time.perf_counter() - t
+    rows = store.fetch_all("select count(*) from source_values")[0][0]
+    store.close()
+    return {
+        "codes": results.column("credit_code").to_pylist(),
+        "runs": runs,
+        "source": "a store built earlier by this script (--store), copied",
+        "rows": int(rows),
+        "rated": sum(1 for r in results.column("rated").to_pylist() if r),
+        "timings": timings,
+    }
 
 
 SERVER = """
-import sys
-sys.path.insert(0, {tests!r})
-import contract_double, pytest, uvicorn
-if contract_double.needed():
-    contract_double.install(pytest.MonkeyPatch())
+import uvicorn
 from fenghuang.web import Settings, create_app
 app = create_app(Settings(store_path={store!r}, synthetic=True))
 uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning", access_log=False)
@@ -79,7 +162,7 @@ uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning", access_log=
 
 
 def start_server(store_path: Path, port: int) -> subprocess.Popen[bytes]:
-    code = SERVER.format(tests=str(ROOT / "tests" / "web"), store=str(store_path), port=port)
+    code = SERVER.format(store=str(store_path), port=port)
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
     for _ in range(600):
         try:
@@ -101,6 +184,20 @@ async def _login(client: httpx.AsyncClient) -> None:
     assert r.status_code in (200, 303), r.status_code
 
 
+def warm(base: str, path: str) -> None:
+    """One logged-in request of ``path`` with a long timeout (the run's first load)."""
+    with httpx.Client(base_url=base, timeout=1800, follow_redirects=False) as client:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token
+        client.post(
+            "/login",
+            data={"username": "bench", "password": PASSWORD, "csrf_token": token.group(1)},
+        )
+        r = client.get(path)
+        assert r.status_code == 200, (r.status_code, r.text[:300])
+
+
 async def _user(
     base: str,
     paths: list[str],
@@ -112,10 +209,15 @@ async def _user(
 ) -> None:
     limits = httpx.Limits(max_connections=1)
     async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=30, follow_redirects=False
+        base_url=base, limits=limits, timeout=120, follow_redirects=False
     ) as client:
-        if login:
-            await _login(client)
+        try:
+            if login:
+                await _login(client)
+        except (httpx.HTTPError, AssertionError) as exc:
+            errors.append(f"login {type(exc).__name__}: {exc}")
+            stop["ready"] += 1
+            return
         stop["ready"] += 1
         rng = random.Random(id(client))
         await stop["go"].wait()
@@ -158,6 +260,7 @@ async def load(
     ]
     while stop["ready"] < users:  # every user logs in first (argon2 is slow on purpose)
         await asyncio.sleep(0.05)
+    print(f"  {users} users ready ({len(errors)} failed to log in)", flush=True)
     t0 = time.perf_counter()
     stop["until"] = t0 + duration
     stop["go"].set()
@@ -183,12 +286,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=60.0)
     ap.add_argument("--think", type=float, default=0.0, help="mean think time per user in seconds")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--store", type=Path, help="reuse a store built earlier (copied first)")
+    ap.add_argument(
+        "--index",
+        action="store_true",
+        help="what-if: add an index on source_values(credit_code) before serving",
+    )
+    ap.add_argument(
+        "--small",
+        action="store_true",
+        help="build with generate_city (all departments; slow beyond a few thousand firms)",
+    )
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="fh-bench-web-") as tmp:
         store_path = Path(tmp) / "bench.duckdb"
         t0 = time.perf_counter()
-        city = build(store_path, args.firms)
+        if args.store:
+            shutil.copyfile(args.store, store_path)
+            city = reuse(store_path, index=args.index)
+        else:
+            city = build(store_path, args.firms, small=args.small, index=args.index)
         built = time.perf_counter() - t0
         import socket
 
@@ -200,10 +318,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             run = city["runs"][-1]
             firm_paths = [f"/firms/{c}?run={run}" for c in city["codes"]]
-            # warm the run cache once (a run is loaded once per process)
-            asyncio.run(
-                load(base, firm_paths[:1], users=1, requests=1, duration=60, think=0, login=True)
-            )
+            # warm the run cache once (a run is loaded and indexed once per process)
+            t_warm = time.perf_counter()
+            print("warming the run cache (first firm page) …", flush=True)
+            warm(base, firm_paths[0])
+            city["timings"]["first_page"] = time.perf_counter() - t_warm
             base_res = asyncio.run(
                 load(
                     base,
@@ -232,9 +351,17 @@ def main(argv: list[str] | None = None) -> int:
 
     print("Fenghuang web benchmark — 模拟数据 (synthetic)")
     print(
-        f"{args.firms:,} firms, {args.users} concurrent users, closed loop, think {args.think:g}s, ≤{args.requests} requests or {args.duration:g}s"
+        f"{len(city['codes']):,} firms, {args.users} concurrent users, closed loop, think {args.think:g}s, ≤{args.requests} requests or {args.duration:g}s"
     )
-    print(f"data: {city['source']} (built in {built:.1f}s)")
+    print(f"data: {city['source']}")
+    tm = city["timings"]
+    extra = f", index {tm['index']:.1f}s" if "index" in tm else ""
+    print(
+        f"built in {built:.1f}s (generate {tm['generate']:.1f}s, import {tm['import']:.1f}s,"
+        f" evaluate {tm['evaluate']:.1f}s{extra});"
+        f" first firm page {tm['first_page']:.1f}s (loads and indexes the run); {city['rows']:,} rows imported,"
+        f" {len(city['codes']):,} firms in the run, {city['rated']:,} rated; method {METHOD}"
+    )
     print(
         f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, uvicorn 1 worker, loopback"
     )

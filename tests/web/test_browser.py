@@ -28,9 +28,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     if missing_assets():  # scripts/setup normally copies them from node_modules
         copy_assets()
     work = tmp_path_factory.mktemp("site")
-    mp = pytest.MonkeyPatch()
-    store = Store(work / "demo.duckdb")
-    info = build_demo_city(store, work, firms=120, monkeypatch=mp)
+    city = build_demo_city(work, firms=120)
+    store = Store(city.path)
+    info = {
+        "method": city.method,
+        "runs": list(city.runs),
+        "codes": list(city.codes),
+        "year": city.year,
+        "new_year": city.years[0] - 1,  # generated and imported, not yet evaluated
+    }
     firm_code = info["codes"][7]
     for name, role, extra in (
         ("analyst", "analyst", {}),
@@ -38,14 +44,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         ("leader", "leader", {}),
     ):
         create_user(store, username=name, password=PASSWORD, role=role, **extra)
-    settings = Settings(
-        store_path=work / "demo.duckdb", upload_dir=work / "uploads", city_name="萍乡市"
-    )
+    settings = Settings(store_path=city.path, upload_dir=work / "uploads", city_name="萍乡市")
     app = create_app(settings, store=store)
     with serve(app) as base:
         yield {"base": base, "store": store, "info": info, "firm": firm_code, "app": app}
     store.close()
-    mp.undo()
 
 
 def _assert_offline(offline: Any) -> None:
@@ -78,9 +81,16 @@ def test_analyst_runs_an_evaluation_and_sees_the_overview_map(site):
         browser_login(page, base, "analyst", PASSWORD)
         assert page.url.endswith("/overview")
         page.goto(f"{base}/runs")
-        page.select_option("select[name=year]", str(info["year"]))
+        page.select_option("select[name=method]", info["method"])
+        page.select_option("select[name=year]", str(info["new_year"]))
         page.click("[data-testid=run-form] button[type=submit]")
-        page.wait_for_selector("[data-testid=job-status][data-status=done]", timeout=60000)
+        status = page.wait_for_selector(
+            "[data-testid=job-status][data-status=done], [data-testid=job-status][data-status=failed]",
+            timeout=300000,
+        )
+        assert status.get_attribute("data-status") == "done", status.inner_text()
+        new_run = page.locator("[data-testid=job-run]").get_attribute("href") or ""
+        assert f"{info['new_year']}-{info['method']}-v1" in new_run, new_run
         page.click("[data-testid=job-run]")
         page.wait_for_load_state("networkidle")
         assert "模拟数据" in page.inner_text("[data-testid=synthetic-banner]")

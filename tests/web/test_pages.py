@@ -5,19 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from city_builder import build_demo_city
-from web_helpers import PASSWORD, login
+from web_helpers import login
 
-from fenghuang.web import create_user, list_audit
-
-
-@pytest.fixture()
-def city(store, tmp_path, monkeypatch):
-    info = build_demo_city(store, tmp_path, firms=60, monkeypatch=monkeypatch)
-    create_user(
-        store, username="firm_x", password=PASSWORD, role="firm", credit_code=info["codes"][5]
-    )
-    return info
+from fenghuang.web import list_audit
 
 
 def test_overview_shows_classes_map_and_lists(app_client, city):
@@ -106,9 +96,10 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
     c = app_client()
     token = login(c, "dept_tax")
     page = c.get("/data").text
-    assert ("tax_2023_模拟.xlsx" in page and "power_2023_模拟.xlsx" not in page) or not city[
-        "double"
-    ]
+    tax_files = [p.name for p in city["files"]["tax"]]
+    power_files = [p.name for p in city["files"]["power"]]
+    assert all(name in page for name in tax_files), tax_files
+    assert not any(name in page for name in power_files)
     r = c.post(
         "/data/confirm",
         data={"department": "power", "year": "2023", "status": "confirmed", "csrf_token": token},
@@ -121,27 +112,45 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
     )
     assert r.status_code == 303
     assert any(a.action == "confirm" and a.object == "tax/2023" for a in list_audit(store))
-    csv = "统一社会信用代码,实缴税金\n91360300MA0000001X,100\n".encode()
-    r = c.post(
+    # the confirmation reaches the facts' lineage
+    firm = app_client()
+    login(firm, "firm_x")
+    facts = firm.get(f"/firms/{city['codes'][5]}").text.split('data-testid="facts"')[1]
+    tax_row = next(row for row in facts.split("<tr>") if "实缴税金" in row)
+    assert "已确认" in tax_row
+    power = city["files"]["power"][-1]
+    r = c.post(  # not its department
         "/data/import",
         data={"department": "power", "csrf_token": token},
-        files={"file": ("power.csv", csv, "text/csv")},
+        files={"file": (power.name, power.read_bytes(), "application/octet-stream")},
     )
     assert r.status_code == 403
+    r = c.post(  # a power file sent as tax: refused by its content
+        "/data/import",
+        data={"department": "tax", "csrf_token": token},
+        files={"file": (power.name, power.read_bytes(), "application/octet-stream")},
+    )
+    assert r.status_code == 403 and "E-WEB-IMPORT-DEPARTMENT" in r.text, r.text[:500]
     r = c.post(
         "/data/import",
         data={"department": "tax", "csrf_token": token},
         files={"file": ("tax.xlsx", b"MZ not a workbook", "application/octet-stream")},
     )
     assert r.status_code == 400
+    lines = city["files"]["tax"][-1].read_bytes().splitlines(keepends=True)
+    csv = b"".join(lines[:4])  # title, header and two rows of the tax bureau's own file
     r = c.post(
         "/data/import",
         data={"department": "tax", "csrf_token": token},
-        files={"file": ("税务_2023.csv", csv, "text/csv")},
+        files={"file": ("税务_补报_2023.csv", csv, "text/csv")},
         follow_redirects=True,
     )
-    assert r.status_code == 200 and "税务_2023.csv" in r.text, r.text[-1500:]
-    assert any(a.action == "import" and a.object == "tax/税务_2023.csv" for a in list_audit(store))
+    assert r.status_code == 200 and "税务_补报_2023.csv" in r.text, r.text[-1500:]
+    entry = next(a for a in list_audit(store) if a.action == "import")
+    assert entry.object == "tax/税务_补报_2023.csv" and "rows=2" in entry.detail, entry.detail
+    assert store.fetch_all(
+        "select rows_loaded from imports where file_name = ?", ["税务_补报_2023.csv"]
+    ) == [(2,)]
 
 
 def test_downloads_docx(app_client, city):
@@ -261,3 +270,73 @@ def test_run_cache_loads_a_run_once_under_concurrency(city, store, monkeypatch):
     assert len(calls) == 1 and len({id(g) for g in got}) == 1 and len(got) == 8
     with pytest.raises(NotFoundError):
         cache.get(store, "no-such-run")
+
+
+def test_firm_page_shows_the_real_diagnostic_bill_and_lift(app_client, city, store):
+    """Items, industry medians, the lift and the bill on the page equal what the
+    evaluation and policy parts give for the run (computed here independently)."""
+    import numpy as np
+
+    import fenghuang.evaluation as ev
+    import fenghuang.policy as pol
+    from fenghuang.web._format import fmt_num, fmt_yuan
+
+    run_id = city["runs"][-1]
+    run = ev.load_run(store, run_id)
+    results = run.results.to_pylist()
+    items = run.evaluation.items.to_pylist()
+    bills = {r["credit_code"]: pol.firm_bill(store, run_id, r["credit_code"]) for r in results}
+    # a firm below A, classed by its score alone, that pays a surcharge
+    events = set(run.evaluation.events.column("credit_code").to_pylist())
+    row = next(
+        r
+        for r in results
+        if r["class_final"] in ("B", "C", "D")
+        and r["class_raw"] == r["class_final"]
+        and r["credit_code"] not in events
+        and any(b["amount"] for b in bills[r["credit_code"]])
+    )
+    code = row["credit_code"]
+    c = app_client()
+    login(c, "analyst")
+    html = c.get(f"/firms/{code}?run={run_id}").text
+    table = html.split('data-testid="indicators"')[1].split("</table>")[0]
+    division = {r["credit_code"]: (r["industry_code"] or "")[:2] for r in results}
+    mine = [i for i in items if i["credit_code"] == code]
+    assert mine, "the firm has no scored items"
+    for it in mine:
+        peers = [
+            i["item_score"]
+            for i in items
+            if i["indicator"] == it["indicator"]
+            and division[i["credit_code"]] == division[code]
+            and i["item_score"] is not None
+        ]
+        line = next(tr for tr in table.split("<tr>") if f"<td>{it['name']}</td>" in tr)
+        assert fmt_num(float(np.median(peers))) in line, (it["indicator"], line)
+        if it["item_score"] is not None:
+            assert fmt_num(it["item_score"]) in line
+    better = "ABCD"["ABCD".index(row["class_final"]) - 1]
+    target = next(
+        b["min_score"]
+        for b in run.evaluation.boundaries.to_pylist()
+        if b["pool"] == row["pool"]
+        and b["class_group"] == row["class_group"]
+        and b["class_label"] == better
+    )
+    lift = html.split('data-testid="lift"')[1].split("</ul>")[0]
+    assert f"达到 {target:.2f} 分" in lift and f"升至 {better} 类" in lift, lift
+    assert f"{target - row['score']:.2f} 分" in lift
+    bill = html.split('data-testid="bill"')[1].split("</table>")[0]
+    for b in bills[code]:
+        assert b["item"] in bill and fmt_yuan(b["amount"]) in bill, (b, bill)
+    measures = pol.firm_measures(store, run_id, code)
+    if measures:
+        shown = html.split('data-testid="measures"')[1].split("</ul>")[0]
+        assert all(m in shown for m in measures), (measures, shown)
+    facts = html.split('data-testid="facts"')[1].split("</table>")[0]
+    lineage = __import__("fenghuang.warehouse", fromlist=["x"]).fact_lineage(store, code, run.year)
+    for f in lineage.to_pylist():
+        if f["file"]:
+            assert f["file"] in facts
+    assert "待确认" in facts  # nothing confirmed yet

@@ -133,6 +133,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "firm.appeal": ("对数据提出异议", "Appeal a figure"),
     "firm.indicator": ("指标", "Indicator"),
     "firm.median": ("行业中位数", "Industry median"),
+    "firm.measures": ("差别化配置措施", "Incentives and restrictions"),
+    "firm.sheet": ("工作表", "Sheet"),
+    "firm.row": ("行号", "Row"),
+    "firm.version": ("版本", "Version"),
+    "firm.bill_basis": ("计费依据", "Basis"),
+    "firm.bill_rate": ("加价标准", "Rate"),
+    "common.unit": ("单位", "Unit"),
     "firm.not_evaluated": ("本批次未评价该企业", "Not evaluated in this run"),
     # data
     "data.title": ("数据归集", "Data intake"),

@@ -17,7 +17,7 @@ from fenghuang.facts import FIRM_YEAR_FIELDS
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import AppealPublic, UserPublic
 from fenghuang.web.services import audit, uploads
-from fenghuang.web.services.backend import api, run_id_of
+from fenghuang.web.services.backend import api, call, run_id_of
 from fenghuang.web.services.results import RunCache
 
 __all__ = [
@@ -217,7 +217,16 @@ def decide_appeal(
             f"异议 {appeal_id} 采纳：{reason.strip()}",
             user.username,
         )
-        new_run = run_id_of(api("evaluation", "run_evaluation")(store, method, appeal.year))
+        new_run = run_id_of(
+            call(
+                api("evaluation", "run_evaluation"),
+                store,
+                method,
+                appeal.year,
+                actor=user.username,
+                parent_run=appeal.run_id,
+            )
+        )
         if cache is not None:
             cache.invalidate()
     store.execute(

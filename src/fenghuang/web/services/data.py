@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fenghuang.warehouse as wh
 from fenghuang.errors import AccessDenied, InputError
 from fenghuang.facts import CONFIRMATION_STATUSES, DEPARTMENTS, FIRM_YEAR_FIELDS
+from fenghuang.sources import read_source
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import audit
@@ -77,8 +79,7 @@ def data_page(store: Store, *, user: UserPublic, limit: int = 500) -> DataPage:
             r for r in records(api("warehouse", "confirmation_status")(store)) if _mine(user, r)
         ]
     years = {int(y) for r in page.imports if (y := pick(r, "year")) is not None}
-    if has_api("warehouse", "fact_years"):
-        years |= {int(y) for y in api("warehouse", "fact_years")(store)}
+    years |= {int(y) for y in wh.years(store)}
     page.years = sorted(years, reverse=True)
     return page
 
@@ -188,16 +189,19 @@ def import_department_file(
     )
     target = folder / safe
     target.write_bytes(data)
-    result = call(
-        api("warehouse", "import_files"),
-        store,
-        [target],
-        department=department,
-        actor=user.username,
-    )
-    summaries = records(result)
+    sent = read_source(target).department  # the department the file's content says
+    if sent != department:
+        target.unlink()
+        raise AccessDenied(
+            "E-WEB-IMPORT-DEPARTMENT",
+            zh=f"文件内容属于「{DEPARTMENTS.get(sent, sent)}」，不是所选部门「{DEPARTMENTS[department]}」",
+            en=f"the file holds {sent} data, not {department} data",
+            file=file_name,
+            field=department,
+        )
+    summaries = records(getattr(wh.import_files(store, [target]), "files", []))
     detail = "; ".join(
-        f"{pick(r, 'file_name', default=safe)} rows={pick(r, 'rows_loaded', default='?')} rejected={pick(r, 'rows_rejected', default='?')}"
+        f"{pick(r, 'file_name', default=safe)} rows={pick(r, 'rows_loaded', default='?')} quarantined={pick(r, 'rows_quarantined', 'rows_rejected', default='?')}"
         for r in summaries
     )
     audit.record(

@@ -103,38 +103,47 @@ def _history(store: Store, cache: RunCache, run: RunData, code: str) -> list[dic
     return sorted(out, key=lambda h: h["year"])
 
 
+def _per_firm(run: RunData, key: str, code: str, compute: Any) -> Any:
+    """``compute()`` for one firm, kept with the cached run (a run never changes)."""
+    store_: dict[str, Any] = run.derived.setdefault(key, {})
+    if code not in store_:
+        if len(store_) > 20_000:  # bound the memory of a long-running server
+            store_.clear()
+        store_[code] = compute()
+    return store_[code]
+
+
 def _bill(store: Store, run: RunData, code: str) -> list[dict[str, Any]]:
-    """The firm's surcharge bill (``fenghuang.policy.firm_bill`` on the cached run)."""
+    """The firm's surcharge bill: ``fenghuang.policy.firm_bill`` on the cached run."""
     if not has_api("policy", "firm_bill"):
         return []
-    try:
-        raw = call(api("policy", "firm_bill"), store, run.run_id, code, run=run.run)
-    except NotFoundError:
-        return []
-    out = []
-    for item in raw or []:
-        d = record(item)
-        out.append(
-            {
-                **d,
-                "item": str(pick(d, "item", "name", default="")),
-                "amount": pick(d, "amount", default=None),
-            }
-        )
+
+    def compute() -> list[dict[str, Any]]:
+        try:
+            raw = call(api("policy", "firm_bill"), store, run.run_id, code, run=run.run)
+        except NotFoundError:
+            return []
+        return [{**record(d), "item": str(record(d).get("item") or "")} for d in raw or []]
+
+    out: list[dict[str, Any]] = _per_firm(run, "bills", code, compute)
     return out
 
 
 def _measures(store: Store, run: RunData, code: str, lang: str) -> list[str]:
-    """The firm's incentives and restrictions (``fenghuang.policy.firm_measures``)."""
+    """The firm's incentives and restrictions: ``fenghuang.policy.firm_measures``."""
     if not has_api("policy", "firm_measures"):
         return []
-    try:
-        lines = call(
-            api("policy", "firm_measures"), store, run.run_id, code, lang=lang, run=run.run
-        )
-    except NotFoundError:
-        return []
-    return [str(x) for x in lines or []]
+
+    def compute() -> list[str]:
+        try:
+            fn = api("policy", "firm_measures")
+            lines = call(fn, store, run.run_id, code, lang=lang, run=run.run)
+        except NotFoundError:
+            return []
+        return [str(x) for x in lines or []]
+
+    out: list[str] = _per_firm(run, f"measures_{lang}", code, compute)
+    return out
 
 
 #: Lineage columns with a translated header (others are shown by name).
@@ -153,10 +162,38 @@ FACT_HEADERS = {
 }
 
 
+def _lineage_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Source rows of one field and file taken together (12 monthly rows → one line).
+
+    The value is their sum (monthly flows add up to the year); ``row`` gives
+    the range and number of distinct file rows, ``rows_n`` the values summed.
+    Corrections (version > 0) stay one line each.
+    """
+    out: list[dict[str, Any]] = []
+    index: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:
+        key = (r.get("field"), r.get("file"), r.get("sheet"), r.get("status"), r.get("version"))
+        g = index.get(key)
+        if g is None or r.get("version"):
+            g = {**r, "rows_n": 1, "_rows": [r.get("row")]}
+            index[key] = g
+            out.append(g)
+            continue
+        if r.get("value") is not None:
+            g["value"] = (g.get("value") or 0.0) + float(r["value"])
+        g["rows_n"] += 1
+        g["_rows"].append(r.get("row"))
+    for g in out:
+        nums = sorted({int(x) for x in g.pop("_rows") if x is not None})
+        if len(nums) > 1:  # several rows of the file (one row with 12 month columns stays one)
+            g["row"] = f"{nums[0]}–{nums[-1]}（{len(nums)}）"
+    return out
+
+
 def _facts(store: Store, code: str, year: int) -> tuple[list[dict[str, Any]], list[str]]:
     if not has_api("warehouse", "fact_lineage"):
         return [], []
-    rows = records(api("warehouse", "fact_lineage")(store, code, year))
+    rows = _lineage_groups(records(api("warehouse", "fact_lineage")(store, code, year)))
     cols: list[str] = []
     for r in rows:
         f = FIRM_YEAR_FIELDS.get(str(r.get("field", "")))
@@ -178,7 +215,7 @@ def _facts(store: Store, code: str, year: int) -> tuple[list[dict[str, Any]], li
             if (
                 k not in cols
                 and not k.endswith(("_zh", "_"))
-                and k not in ("label", "label_en", "credit_code", "year")
+                and k not in ("label", "label_en", "credit_code", "year", "rows_n")
             ):
                 cols.append(k)
     return rows, cols

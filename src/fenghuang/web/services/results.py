@@ -32,6 +32,7 @@ def normalise_row(row: dict[str, Any]) -> dict[str, Any]:
     out["industry"] = pick(row, "industry_name", "industry", "industry_code", default="") or ""
     out["industry_code"] = pick(row, "industry_code", default="") or ""
     out["chain"] = pick(row, "chain", default="") or ""
+    out["pool_code"] = str(row.get("pool") or "")  # the method file's pool code
     out["pool"] = pick(row, "pool_name", "pool", default="") or ""
     score = pick(row, "score", "total_score", "score_final")
     out["score"] = float(score) if score is not None else None
@@ -44,13 +45,17 @@ def normalise_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_runs(store: Store) -> list[dict[str, Any]]:
-    """All runs, newest first, as dicts with at least ``run_id``, ``method``, ``year``."""
+    """All runs, newest year first (then newest version), as dicts with ``run_id``, ``method``, ``year``."""
     if not has_api("evaluation", "list_runs"):
         return []  # the evaluation part is not installed: nothing evaluated
     rows = records(table_of(api("evaluation", "list_runs")(store), "runs", "table"))
     for r in rows:
         r.setdefault("created_at", pick(r, "created_at", "started_at", default=""))
-    rows.sort(key=lambda r: str(r.get("created_at") or ""), reverse=True)
+    # newest year first, then its newest version: "the current run" is runs[0]
+    rows.sort(
+        key=lambda r: (int(r.get("year") or 0), int(r.get("version") or 0), str(r["created_at"])),
+        reverse=True,
+    )
     return rows
 
 
@@ -72,6 +77,7 @@ class RunData:
     by_code: dict[str, int] = field(default_factory=dict)
     raw: Any = None
     derived: dict[str, Any] = field(default_factory=dict)
+    run: Any = None  # the loaded run object (``fenghuang.evaluation.Run``)
 
     @property
     def year(self) -> int:
@@ -104,7 +110,9 @@ def _load(store: Store, run_id: str) -> RunData:
                 break
     rows = [normalise_row(r) for r in records(table)]
     by_code = {r["credit_code"]: i for i, r in enumerate(rows)}
-    return RunData(run_id=run_id, info=info, rows=rows, by_code=by_code, raw=table)
+    info.pop("evaluation", None)
+    info.pop("facts", None)
+    return RunData(run_id=run_id, info=info, rows=rows, by_code=by_code, raw=table, run=run)
 
 
 class RunCache:

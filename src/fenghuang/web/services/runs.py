@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import fenghuang.warehouse as wh
 from fenghuang.errors import InputError
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import PublicationPublic, UserPublic
 from fenghuang.web.services import audit, publications
-from fenghuang.web.services.backend import api, has_api, pick, records, run_id_of, table_of
+from fenghuang.web.services.backend import api, call, has_api, pick, records, run_id_of, table_of
 from fenghuang.web.services.jobs import Job, JobRunner
 from fenghuang.web.services.results import CLASSES, RunCache
 
@@ -49,10 +50,7 @@ def runs_page(store: Store, cache: RunCache, *, publicity_days: int) -> RunsPage
             for m in records(raw)
         ]
     years = sorted({int(r["year"]) for r in runs if r.get("year")}, reverse=True)
-    if has_api("warehouse", "fact_years"):
-        years = sorted(
-            set(years) | {int(y) for y in api("warehouse", "fact_years")(store)}, reverse=True
-        )
+    years = sorted(set(years) | {int(y) for y in wh.years(store)}, reverse=True)
     pubs = {p.run_id: p for p in reversed(publications.list_publications(store))}
     return RunsPage(runs, methods, years or [date.today().year - 1], pubs, publicity_days)
 
@@ -77,8 +75,8 @@ def start_run(
 
     def work(progress: Any) -> str:
         progress(0.05, f"{year} · {method}")
-        kwargs = {"progress": progress} if takes_progress else {}
-        run_id = run_id_of(run_evaluation(store, method, year, **kwargs))
+        kwargs: dict[str, Any] = {"progress": progress} if takes_progress else {}
+        run_id = run_id_of(call(run_evaluation, store, method, year, actor=user.username, **kwargs))
         cache.invalidate()
         audit.record(
             store,

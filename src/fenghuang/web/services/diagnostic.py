@@ -1,0 +1,221 @@
+"""A firm's diagnostic from a loaded run: items, industry medians, what lifts a class.
+
+Everything is read from the run's :class:`~fenghuang.evaluation.Evaluation`
+(items, boundaries, events tables), indexed once per run and kept with the
+cached run, so a firm page costs a few dictionary lookups whatever the
+city's size. When ``fenghuang.evaluation.diagnose`` is available its
+counterfactuals are shown as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from fenghuang.errors import FenghuangError
+from fenghuang.web.services.backend import api, has_api, pick, record
+from fenghuang.web.services.results import CLASSES, RunData
+
+__all__ = ["RunIndex", "firm_events", "firm_items", "lift_lines", "run_index"]
+
+
+@dataclass
+class RunIndex:
+    """Per-run lookups built once: item rows by firm, medians by industry, boundaries."""
+
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    medians: dict[tuple[str, str], float] = field(default_factory=dict)
+    boundaries: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def industry_of(row: dict[str, Any]) -> str:
+    """The industry a firm is compared with: its 2-digit division (GB/T 4754 大类)."""
+    return str(row.get("industry_code") or "")[:2]
+
+
+def _table(evaluation: Any, name: str) -> pa.Table | None:
+    t = getattr(evaluation, name, None)
+    return t if isinstance(t, pa.Table) else None
+
+
+def _group_rows(table: pa.Table) -> dict[str, list[dict[str, Any]]]:
+    """Rows of ``table`` by credit code (one pass over sorted columns)."""
+    if table.num_rows == 0:
+        return {}
+    order = np.argsort(
+        np.asarray(table.column("credit_code").to_pylist(), dtype=object), kind="stable"
+    )
+    rows = table.take(pa.array(order)).to_pylist()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(str(r["credit_code"]), []).append(r)
+    return out
+
+
+def _medians(items: pa.Table, industry_by_code: dict[str, str]) -> dict[tuple[str, str], float]:
+    """Median item score per (industry division, indicator) over firms with a score."""
+    codes = items.column("credit_code").to_pylist()
+    inds = items.column("indicator").to_pylist()
+    scores = items.column("item_score").to_numpy(zero_copy_only=False).astype(float)
+    keys = np.asarray(
+        [f"{industry_by_code.get(c, '')}\x00{i}" for c, i in zip(codes, inds, strict=True)],
+        dtype=object,
+    )
+    ok = ~np.isnan(scores)
+    keys, scores = keys[ok], scores[ok]
+    if not len(keys):
+        return {}
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
+    out: dict[tuple[str, str], float] = {}
+    for g, key in enumerate(uniq):
+        industry, indicator = str(key).split("\x00", 1)
+        out[(industry, indicator)] = float(np.median(scores[order[bounds[g] : bounds[g + 1]]]))
+    return out
+
+
+def run_index(run: RunData) -> RunIndex:
+    """The lookups of ``run`` (built on first use, then kept with the cached run)."""
+    hit = run.derived.get("diagnostic_index")
+    if isinstance(hit, RunIndex):
+        return hit
+    idx = RunIndex()
+    evaluation = getattr(run.run, "evaluation", None)
+    items = _table(evaluation, "items")
+    if items is not None and items.num_rows:
+        idx.items = _group_rows(items)
+        idx.medians = _medians(items, {r["credit_code"]: industry_of(r) for r in run.rows})
+    bounds = _table(evaluation, "boundaries")
+    for b in bounds.to_pylist() if bounds is not None else []:
+        if b.get("min_score") is not None:
+            key = (str(b.get("pool") or ""), str(b.get("class_group") or ""))
+            idx.boundaries.setdefault(key, {})[str(b["class_label"])] = float(b["min_score"])
+    events = _table(evaluation, "events")
+    if events is not None:
+        idx.events = _group_rows(events)
+    run.derived["diagnostic_index"] = idx
+    return idx
+
+
+def firm_items(run: RunData, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The firm's scored indicators with the industry median item score added."""
+    idx = run_index(run)
+    industry = industry_of(row)
+    out = []
+    for it in idx.items.get(row["credit_code"], []):
+        out.append(
+            {
+                **it,
+                "code": str(it.get("indicator") or ""),
+                "name": str(it.get("name") or it.get("indicator") or ""),
+                "unit": str(it.get("unit") or ""),
+                "value": it.get("value"),
+                "score": it.get("item_score"),
+                "max": it.get("cap") if it.get("cap") is not None else it.get("max_score"),
+                "benchmark": it.get("benchmark"),
+                "median": idx.medians.get((industry, str(it.get("indicator") or ""))),
+                "missing": bool(it.get("missing_rule")),
+            }
+        )
+    return out
+
+
+def firm_events(run: RunData, code: str, lang: str) -> list[str]:
+    """Vetoes, adjustments and not-rated rules that applied to the firm, as text."""
+    key = "reason_en" if lang == "en" else "reason_zh"
+    return [
+        str(e.get(key) or e.get("reason_zh") or "") for e in run_index(run).events.get(code, [])
+    ]
+
+
+def _points(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def lift_lines(
+    run: RunData, row: dict[str, Any], items: list[dict[str, Any]], lang: str
+) -> list[str]:
+    """What would lift the firm a class: the next class's lowest score and where points lie.
+
+    The score needed is the lowest score in the next better class of the
+    firm's pool (the run's class boundaries); the indicators with the most
+    points still open (cap minus item score) are named. A veto or
+    adjustment that fixed the class is stated instead of a score gap.
+    """
+    en = lang == "en"
+    cls = str(row.get("class_") or "")
+    score = row.get("score")
+    events = firm_events(run, row["credit_code"], lang)
+    raw = str(row.get("class_raw") or cls)
+    if cls not in CLASSES or score is None:
+        return events
+    lines: list[str] = []
+    if raw != cls and events:
+        lines.extend(events)
+    if cls == "A":
+        lines.append("Already in the best class (A)." if en else "已处于最高等级（A 类）。")
+        return lines
+    better = CLASSES[CLASSES.index(cls) - 1]
+    key = (str(row.get("pool_code") or ""), str(row.get("class_group") or ""))
+    target = run_index(run).boundaries.get(key, {}).get(better)
+    if target is not None and raw == cls:
+        gap = max(0.0, target - float(score))
+        lines.append(
+            f"{_points(gap)} more points (a score of {_points(target)}) would reach class {better}."
+            if en
+            else f"得分再提高 {_points(gap)} 分（达到 {_points(target)} 分）即可升至 {better} 类。"
+        )
+    room = sorted(
+        (
+            (float(i["max"]) - float(i["score"]), i["name"])
+            for i in items
+            if i["max"] is not None and i["score"] is not None
+        ),
+        reverse=True,
+    )
+    top = [(r, n) for r, n in room[:3] if r > 0.005]
+    if top:
+        parts = ", ".join(f"{n} (+{_points(r)})" for r, n in top)
+        parts_zh = "、".join(f"{n}（+{_points(r)} 分）" for r, n in top)
+        lines.append(
+            f"Most points still open: {parts}." if en else f"提升空间最大的指标：{parts_zh}。"
+        )
+    return lines
+
+
+def evaluation_diagnose(run: RunData, code: str) -> dict[str, Any]:
+    """``fenghuang.evaluation.diagnose`` on the cached run, when the evaluation part has it."""
+    if not has_api("evaluation", "diagnose") or run.run is None:
+        return {}
+    try:
+        parsed = run.derived.get("parsed_method")
+        if parsed is None:
+            from fenghuang.methods import parse_method
+
+            parsed = parse_method(run.run.method_text, file=f"<run {run.run_id}>")
+            run.derived["parsed_method"] = parsed
+        return record(api("evaluation", "diagnose")(run.run.evaluation, parsed, code))
+    except (FenghuangError, KeyError, ValueError, TypeError):
+        return {}
+
+
+def diagnose_lift(diag: dict[str, Any]) -> list[str]:
+    """Counterfactual sentences from a ``diagnose`` result (several shapes accepted)."""
+    lift = pick(diag, "counterfactuals", "lift", "to_next_class", "what_if", default=[])
+    if isinstance(lift, str):
+        return [lift]
+    out = []
+    for x in lift or []:
+        if isinstance(x, str):
+            out.append(x)
+        else:
+            d = record(x)
+            text = pick(d, "text_zh", "text", "zh", "reason_zh")
+            if text:
+                out.append(str(text))
+    return out
