@@ -255,3 +255,48 @@ def test_empty_panel_gives_no_rows(tmp_path: Path) -> None:
         res = compute_city_index(store, variant=variant)
         assert res.rows == () and res.excluded  # every indicator excluded: no city has it
     store.close()
+
+
+BASELINE = Path(__file__).parent / "data" / "city_index_baseline.json"
+
+
+def _baseline_table(doc: dict[str, object]) -> pa.Table:
+    cols = doc["columns"]
+    assert isinstance(cols, list)
+    out = []
+    for i, row in enumerate(doc["panel"]):  # type: ignore[attr-defined]
+        d = dict(zip(cols, row, strict=True))
+        out.append(
+            {
+                **d,
+                "obs_id": f"o{i}",
+                "period": str(d["year"]),
+                "indicator": d["indicator_code"],
+                "value": d["value_norm"],
+                "origin": "synthetic",
+                "source": "baseline",
+            }
+        )
+    return pa.Table.from_pylist(out, schema=OBS_SCHEMA)
+
+
+@pytest.mark.parametrize("variant", ["pressure-capacity", "four-dimension"])
+def test_index_results_equal_the_recorded_baseline(variant: str) -> None:
+    """The packaged methods give, on a fixed 模拟数据 panel, what they gave before the move."""
+    import json
+
+    doc = json.loads(BASELINE.read_text(encoding="utf-8"))
+    want = doc["expected"][variant]
+    res = compute_index_on_table(_baseline_table(doc), load_index_method(variant=variant))
+    assert res.excluded == want["excluded"]
+    assert len(res.rows) == len(want["rows"]) == 33
+    for got, exp in zip(res.rows, want["rows"], strict=True):
+        assert got.place_code == exp["place_code"] and got.place_name == exp["place_name"]
+        assert got.city_type == exp["city_type"]
+        assert got.rank_in_type == exp["rank_in_type"]
+        assert list(got.missing) == exp["missing"]
+        assert got.dimensions == pytest.approx(exp["dimensions"], rel=1e-12)
+        assert got.pillars == pytest.approx(exp["pillars"], rel=1e-12)
+        for key in ("pressure", "capacity", "warning", "score"):
+            g, e = getattr(got, key), exp[key]
+            assert (g is None and e is None) or g == pytest.approx(e, rel=1e-12), key
