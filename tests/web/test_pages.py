@@ -334,6 +334,17 @@ def test_firm_page_shows_the_real_diagnostic_bill_and_lift(app_client, city, sto
     if measures:
         shown = html.split('data-testid="measures"')[1].split("</ul>")[0]
         assert all(m in shown for m in measures), (measures, shown)
+    # the page's lines (run_bills/run_measures once per run) equal firm_bill/firm_measures
+    from fenghuang.web.services.firms import _bill, _measures
+    from fenghuang.web.services.results import RunCache
+
+    data = RunCache().get(store, run_id)
+    for r in results[:20]:
+        assert _bill(store, data, r["credit_code"]) == bills[r["credit_code"]], r["credit_code"]
+        for lang in ("zh", "en"):
+            assert _measures(store, data, r["credit_code"], lang) == pol.firm_measures(
+                store, run_id, r["credit_code"], lang=lang
+            ), (r["credit_code"], lang)
     facts = html.split('data-testid="facts"')[1].split("</table>")[0]
     lineage = __import__("fenghuang.warehouse", fromlist=["x"]).fact_lineage(store, code, run.year)
     for f in lineage.to_pylist():

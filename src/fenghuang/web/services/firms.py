@@ -16,7 +16,7 @@ from fenghuang.warehouse import Store
 from fenghuang.web._i18n import translate
 from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import charts, diagnostic
-from fenghuang.web.services.backend import api, call, has_api, pick, record, records
+from fenghuang.web.services.backend import api, has_api, pick, records
 from fenghuang.web.services.results import RunCache, RunData
 
 __all__ = [
@@ -103,47 +103,82 @@ def _history(store: Store, cache: RunCache, run: RunData, code: str) -> list[dic
     return sorted(out, key=lambda h: h["year"])
 
 
-def _per_firm(run: RunData, key: str, code: str, compute: Any) -> Any:
-    """``compute()`` for one firm, kept with the cached run (a run never changes)."""
-    store_: dict[str, Any] = run.derived.setdefault(key, {})
-    if code not in store_:
-        if len(store_) > 20_000:  # bound the memory of a long-running server
-            store_.clear()
-        store_[code] = compute()
-    return store_[code]
+#: What a bill line or measure says about its numbers' standing, as
+#: ``policy.firm_bill`` / ``firm_measures`` label them (a test checks equality).
+_BILL_TAGS = {"official": "", "example": "（示例）", "reconstruction": "（重构）"}
+_MEASURE_TAGS = {
+    "zh": {"示例": "（示例）", "重构": "（重构）"},
+    "en": {"示例": " (example)", "重构": " (reconstruction)"},
+}
+
+
+def _run_policy(store: Store, run: RunData) -> dict[str, Any]:
+    """The run's bills and measures, computed once for the whole run and grouped by firm.
+
+    ``policy.firm_bill`` parses the method and reads the run's history on
+    every call; one ``run_bills`` / ``run_measures`` per cached run keeps a
+    firm page a lookup. Lines are labelled as ``firm_bill`` labels them.
+    """
+    hit = run.derived.get("policy")
+    if hit is not None:
+        out: dict[str, Any] = hit
+        return out
+    import fenghuang.policy as pol
+
+    policies = pol.run_policies(run.run)
+    tags = {k: _BILL_TAGS.get(str(s.source.status), "") for k, s in policies.surcharges.items()}
+    bills: dict[str, list[dict[str, Any]]] = {}
+    synthetic = bool(getattr(run.run, "synthetic", False))
+    for r in records(pol.run_bills(store, run.run_id, run=run.run)):
+        bills.setdefault(str(r["credit_code"]), []).append(
+            {
+                "item": str(r["item_zh"]) + tags.get(str(r["item"]), ""),
+                "item_en": r["item_en"],
+                "item_code": r["item"],
+                "basis": r["basis"],
+                "unit": r["unit"],
+                "rate": r["rate"],
+                "rate_unit": f"元/{r['unit']}",
+                "percent": r["percent"],
+                "consecutive_years": r["consecutive_years"],
+                "amount": r["amount"],
+                "missing": r["missing"],
+                "flag": r["flag"],
+                "reason": r["reason_zh"],
+                "reason_en": r["reason_en"],
+                "source": r["source"],
+                "policy_class": r["policy_class"],
+                "synthetic": synthetic,
+            }
+        )
+    measures: dict[str, dict[str, list[str]]] = {"zh": {}, "en": {}}
+    for r in records(pol.run_measures(store, run.run_id, run=run.run)):
+        head = str(r["source"]).split("（", 1)[0]
+        for lang in ("zh", "en"):
+            text = str(r["text_en" if lang == "en" else "text_zh"])
+            text += _MEASURE_TAGS[lang].get(head, "")
+            measures[lang].setdefault(str(r["credit_code"]), []).append(text)
+    out = {"bills": bills, "measures": measures}
+    run.derived["policy"] = out
+    return out
 
 
 def _bill(store: Store, run: RunData, code: str) -> list[dict[str, Any]]:
-    """The firm's surcharge bill: ``fenghuang.policy.firm_bill`` on the cached run."""
-    if not has_api("policy", "firm_bill"):
+    """The firm's surcharge bill lines (equal to ``policy.firm_bill``)."""
+    if run.run is None or not has_api("policy", "run_bills"):
         return []
-
-    def compute() -> list[dict[str, Any]]:
-        try:
-            raw = call(api("policy", "firm_bill"), store, run.run_id, code, run=run.run)
-        except NotFoundError:
-            return []
-        return [{**record(d), "item": str(record(d).get("item") or "")} for d in raw or []]
-
-    out: list[dict[str, Any]] = _per_firm(run, "bills", code, compute)
-    return out
+    lines: list[dict[str, Any]] = _run_policy(store, run)["bills"].get(code, [])
+    return lines
 
 
 def _measures(store: Store, run: RunData, code: str, lang: str) -> list[str]:
-    """The firm's incentives and restrictions: ``fenghuang.policy.firm_measures``."""
-    if not has_api("policy", "firm_measures"):
+    """The firm's incentives and restrictions (equal to ``policy.firm_measures``)."""
+    if run.run is None or not has_api("policy", "run_measures"):
         return []
-
-    def compute() -> list[str]:
-        try:
-            fn = api("policy", "firm_measures")
-            lines = call(fn, store, run.run_id, code, lang=lang, run=run.run)
-        except NotFoundError:
-            return []
-        return [str(x) for x in lines or []]
-
-    out: list[str] = _per_firm(run, f"measures_{lang}", code, compute)
-    return out
+    lines: list[str] = _run_policy(store, run)["measures"]["en" if lang == "en" else "zh"].get(
+        code, []
+    )
+    return lines
 
 
 #: Lineage columns with a translated header (others are shown by name).
