@@ -44,6 +44,7 @@ from fenghuang.warehouse import (
     run_class_rows,
     run_record,
     run_tables,
+    year_parcels,
     years,
 )
 
@@ -220,13 +221,15 @@ def list_runs(store: Store) -> pa.Table:
 
 
 def _context(
-    previous: pa.Table | None, earlier: pa.Table | None
+    previous: pa.Table | None, earlier: pa.Table | None, parcels: pa.Table | None = None
 ) -> tuple[str, dict[str, pa.Table]]:
     tables: dict[str, pa.Table] = {}
     if previous is not None:
         tables["input_previous"] = previous
     if earlier is not None and earlier.num_rows:
         tables["earlier_classes"] = earlier
+    if parcels is not None:
+        tables["input_parcels"] = parcels
     if not tables:
         return "", tables
     return tables_sha256(tables), tables
@@ -240,6 +243,7 @@ def record_run(
     *,
     previous: pa.Table | None = None,
     earlier_classes: pa.Table | None = None,
+    parcels: pa.Table | None = None,
     actor: str = "system",
     parent_run: str | None = None,
     info: dict[str, Any] | None = None,
@@ -255,7 +259,7 @@ def record_run(
         The method as evaluated (see :func:`resolve_method`).
     facts : pyarrow.Table
         The facts evaluated (the input snapshot), one row per firm.
-    previous, earlier_classes : pyarrow.Table, optional
+    previous, earlier_classes, parcels : pyarrow.Table, optional
         The rest the evaluation read; part of the run's context hash.
     actor : str
         Who makes the run.
@@ -270,7 +274,7 @@ def record_run(
         With ``created`` True when written now.
     """
     input_sha = facts_sha256(facts)
-    context_sha, context = _context(previous, earlier_classes)
+    context_sha, context = _context(previous, earlier_classes, parcels)
     meta = {"synthetic": is_synthetic(store), **(info or {})}
     draft = RunDraft(
         method=method.name,
@@ -374,7 +378,13 @@ def run_evaluation(
         )
     previous = firm_facts(store, year - 1) if (year - 1) in years(store) else None
     earlier = _earlier_classes(store, src.name, year)
-    context_sha, _ = _context(previous, earlier)
+    method_obj = src.parsed if src.parsed is not None else _parse_text(src.text, src.name)
+    # Firms sharing a parcel are combined only by methods that say so, from the
+    # warehouse's parcels (a facts file carries no parcels).
+    parcels = (
+        year_parcels(store, year) if method_obj.combine_shared_parcels and facts is None else None
+    )
+    context_sha, _ = _context(previous, earlier, parcels)
     found = find_run(
         store,
         method=src.name,
@@ -387,12 +397,12 @@ def run_evaluation(
         step(1.0, f"已有相同批次 / identical run exists: {found.run_id}")
         return _run_from(store, found)
     step(0.3, "评价中 / evaluating")
-    method_obj = src.parsed if src.parsed is not None else _parse_text(src.text, src.name)
     evaluation = evaluate(
         table,
         method_obj,
         previous=previous,
         earlier_classes=earlier if earlier.num_rows else None,
+        parcels=parcels,
     )
     step(0.85, "写入批次 / storing the run")
     run = record_run(
@@ -402,6 +412,7 @@ def run_evaluation(
         table,
         previous=previous,
         earlier_classes=earlier,
+        parcels=parcels,
         actor=actor,
         parent_run=parent_run,
         info={"source": source} if source else None,

@@ -4,7 +4,14 @@ from fenghuang.warehouse._checks import THRESHOLDS, fact_checks
 from fenghuang.warehouse._facts import firm_facts, firm_year_expr
 from fenghuang.warehouse._history import correct_fact, fact_history, set_confirmation
 from fenghuang.warehouse._import import FileReport, ImportReport, import_files
-from fenghuang.warehouse._read import fact_lineage, firm_register, list_imports, quarantine, years
+from fenghuang.warehouse._read import (
+    fact_lineage,
+    firm_register,
+    list_imports,
+    quarantine,
+    year_parcels,
+    years,
+)
 from fenghuang.warehouse._runs import (
     RunDraft,
     RunRecord,
@@ -50,5 +57,6 @@ __all__ = [
     "set_confirmation",
     "table_from_ipc",
     "table_to_ipc",
+    "year_parcels",
     "years",
 ]

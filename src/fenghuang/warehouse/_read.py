@@ -6,7 +6,7 @@ import pyarrow as pa
 
 from fenghuang.warehouse._store import Store
 
-__all__ = ["fact_lineage", "firm_register", "list_imports", "quarantine", "years"]
+__all__ = ["fact_lineage", "firm_register", "list_imports", "quarantine", "year_parcels", "years"]
 
 
 def firm_register(store: Store) -> pa.Table:
@@ -23,6 +23,20 @@ def years(store: Store) -> list[int]:
         "select year from parcels) where year is not null order by year"
     )
     return [int(r[0]) for r in rows]
+
+
+def year_parcels(store: Store, year: int) -> pa.Table:
+    """The parcels in use in ``year`` (rows without a year count for every year).
+
+    Columns ``parcel_id``, ``credit_code``, ``area`` (亩), ``tenure``,
+    ``lessor_code``, ``share``; sorted by parcel and firm. The evaluation
+    reads it to combine firms that share a parcel.
+    """
+    return store.fetch_arrow(
+        "select parcel_id, credit_code, area, tenure, lessor_code, share from parcels "
+        "where year is null or year = ? order by parcel_id, credit_code",
+        [year],
+    )
 
 
 def _status_sql() -> str:
