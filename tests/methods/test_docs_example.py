@@ -13,10 +13,28 @@ from fenghuang.methods import parse_method
 DOC = Path(__file__).resolve().parents[2] / "docs" / "methods.md"
 
 
+def _blocks() -> list[str]:
+    return re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_docs_city_index_example_parses() -> None:
+    """The city-index example (second block) is a valid file of that kind, catalogue included."""
+    from fenghuang.monitor import load_catalogue
+
+    codes = load_catalogue().indicators.keys()
+    text = next(b for b in _blocks() if 'kind = "city-index"' in b)
+    m = parse_method(text, file="docs/methods.md", kind="city-index", catalogue=codes)
+    assert m.name == "pressure-capacity" and m.index.score == "warning"
+    refs = m.pillars[0].dimensions[0].indicators
+    assert [(r.indicator, r.weight) for r in refs] == [("mining_share", 1.0), ("coal_output", 2.0)]
+    assert parse_method(text, kind=None).kind == "city-index"
+
+
 def test_docs_example_parses_and_evaluates() -> None:
-    blocks = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-    assert len(blocks) == 1
-    m = parse_method(blocks[0], file="docs/methods.md")
+    blocks = _blocks()
+    assert len(blocks) == 2
+    firm = next(b for b in blocks if 'kind = "city-index"' not in b)
+    m = parse_method(firm, file="docs/methods.md")
     assert m.name == "example-city-2024" and [p.code for p in m.pools] == ["above", "below"]
     facts = pa.table(
         {

@@ -111,6 +111,9 @@ def test_exports() -> None:
         "Formula", "Indicator", "Item", "Meta", "Method", "MethodInfo", "NotRated", "PolicySet",
         "Pool", "Provisional", "Source", "Veto", "compile_formula", "list_methods",
         "load_method", "method_sha256", "method_text", "parse_method",
+        # the city-index kind and the key-path -> line mapping
+        "KINDS", "AnyMethod", "MethodKind", "CityIndexMethod", "IndexDimension", "IndexIndicator",
+        "IndexPillar", "IndexRule", "KeyPath", "key_lines", "locate",
     }  # fmt: skip
     assert set(methods.__all__) == expected
     assert all(hasattr(methods, n) for n in methods.__all__)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.methods._formula import Formula, Kind, _Problems, compile_formula
@@ -22,6 +22,8 @@ from fenghuang.methods._lines import KeyPath, key_lines, locate
 from fenghuang.methods._schema import Method
 
 __all__ = ["EXTRA_KINDS", "FIELD_KINDS", "Collector", "compile_all", "schema_errors", "semantic"]
+
+_M = TypeVar("_M", bound=BaseModel)
 
 FIELD_KINDS: dict[str, Kind] = {
     name: ("str" if f.dtype == "string" else "date" if f.dtype == "date" else "num")
@@ -84,13 +86,17 @@ class Collector:
             at = self.text_lines[line - 1].find(formula)
             if at >= 0:
                 column = at + col + 1
-        where = f"{self.file}:{line}:{column} {_fmt_path(path)}" if line else self.file
+        key = _fmt_path(path)
+        if line:
+            where = f"{self.file}:{line}:{column} {key}"
+        else:  # e.g. a missing top-level table: no line to point at, still the key path
+            where = f"{self.file} {key}" if key else self.file
         self.errors.append(
             {
                 "file": self.file,
                 "line": line,
                 "column": column,
-                "path": _fmt_path(path),
+                "path": key,
                 "where": where,
                 "zh": zh,
                 "en": en,
@@ -113,9 +119,10 @@ def _clean_loc(data: Any, loc: tuple[Any, ...], missing: bool) -> KeyPath:
     return tuple(out)
 
 
-def schema_errors(col: Collector, data: dict[str, Any]) -> Method | None:
+def schema_errors(col: Collector, data: dict[str, Any], model: type[_M]) -> _M | None:
+    """Validate ``data`` with ``model`` (:class:`Method` or a city-index model); errors to ``col``."""
     try:
-        return Method.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         seen: set[tuple[KeyPath, str]] = set()
         for e in exc.errors():

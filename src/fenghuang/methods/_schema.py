@@ -1,7 +1,8 @@
 """The method-file schema: frozen pydantic models with ``extra="forbid"``.
 
-A method file (TOML) has these tables, in this order (see docs/methods.md):
-``[meta]`` (with ``[meta.source]``), ``[[derived]]``, ``[[indicators]]``,
+A method file (TOML) has an optional ``kind = "firm"`` (the default; the
+other kind, ``"city-index"``, is in :mod:`fenghuang.methods._index_schema`) and
+these tables, in this order (see docs/methods.md): ``[meta]`` (with ``[meta.source]``), ``[[derived]]``, ``[[indicators]]``,
 ``[[pools]]`` (each with ``[[pools.items]]`` and an optional ``[pools.classes]``),
 ``[classes]``, ``[[not_rated]]``, ``[[provisional]]``, ``[[vetoes]]``,
 ``[[adjustments]]`` and ``[policies]``. Formulas are strings in the language of
@@ -187,6 +188,8 @@ class Method(_Frozen):
 
     Attributes
     ----------
+    kind : "firm"
+        The method kind (the default when the file names none).
     meta, derived, indicators, pools, classes, not_rated, provisional, vetoes,
     adjustments, policies
         The file's tables.
@@ -198,6 +201,7 @@ class Method(_Frozen):
         Its hash.
     """
 
+    kind: Literal["firm"] = "firm"
     meta: Meta
     derived: list[Derived] = []
     indicators: Annotated[list[Indicator], Field(min_length=1)]
@@ -261,3 +265,4 @@ class MethodInfo(_Frozen):
     title_en: str
     source: str
     reconstruction: bool
+    kind: Literal["firm", "city-index"] = "firm"

@@ -1,15 +1,23 @@
 """City transformation index on the loaded panel: pressure, capacity, warning; four-dimension variant.
 
-A method file (TOML, ``kind = "city-index"``) names pillars → dimensions →
-indicators (catalogue code, observed kind, direction). For each city the
-latest observation of each indicator is taken (``value_norm``, so units
-agree); each indicator is normalised across the cities that have it, a
-dimension is the mean of the indicators a city has, a pillar the mean of its
-dimensions. ``score = "warning"`` gives warning = pressure / capacity
-(lower is better); ``score = "mean"`` the mean of all dimensions (higher is
-better). Cities are ranked within their type (成长型/成熟型/衰退型/再生型)
-with the engine's :func:`~fenghuang.engine.rank_within_groups`, and every
-indicator a city lacks is listed.
+The method is a ``kind = "city-index"`` method file, loaded and validated by
+:func:`fenghuang.methods.load_method` (the same format and loader as the firm
+methods: every problem at once with ``file:line:column`` and key path); this
+module only checks, through that loader, that the indicator codes are in the
+monitor's catalogue, and computes. The packaged methods are
+``pressure-capacity`` and ``four-dimension`` (``fenghuang/methods/data/``).
+
+A method names pillars → dimensions → indicators (catalogue code, observed
+kind, direction, weight). For each city the latest observation of each
+indicator is taken (``value_norm``, so units agree); each indicator is
+normalised across the cities that have it, a dimension is the weighted mean
+of the indicators a city has, a pillar the mean of its dimensions.
+``score = "warning"`` gives warning = pressure / capacity (the pillars named
+in ``[index]``; lower is better); ``score = "mean"`` the mean of all
+dimensions (higher is better). Cities are ranked within their type
+(成长型/成熟型/衰退型/再生型) with the engine's
+:func:`~fenghuang.engine.rank_within_groups`, and every indicator a city
+lacks is listed.
 
 The normaliser (``n_minmax`` onto [0, 1], or ``n_percentile``) and the
 aggregator (``a_amean``) are named in the method file and are the engine's
@@ -20,27 +28,22 @@ weights are renormalised over the indicators a city has.
 Examples
 --------
 >>> m = load_index_method()
->>> m.code, [p.code for p in m.pillar]
+>>> m.name, [p.code for p in m.pillars]
 ('pressure-capacity', ['pressure', 'capacity'])
 """
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fenghuang.engine import a_amean, n_minmax, n_percentile, rank_within_groups
-from fenghuang.errors import MethodError
-from fenghuang.methods import Meta
+from fenghuang.methods import CityIndexMethod, load_method
 from fenghuang.monitor._catalogue import Catalogue, load_catalogue
 from fenghuang.monitor._panel import fetch_observations
 from fenghuang.monitor._registry import Registry, load_registry
@@ -55,45 +58,8 @@ __all__ = [
     "load_index_method",
 ]
 
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class IndicatorRef(_Frozen):
-    code: str
-    kind: Literal["level", "growth", "share", "count", "rank", "target"] = "level"
-    direction: Literal[1, -1] = 1
-    weight: float = 1.0
-
-
-class Dimension(_Frozen):
-    code: str
-    zh: str
-    en: str
-    indicators: tuple[IndicatorRef, ...]
-
-
-class Pillar(_Frozen):
-    code: str
-    zh: str
-    en: str
-    dimension: tuple[Dimension, ...]
-
-
-class IndexMethod(_Frozen):
-    """A city-index method file, validated."""
-
-    kind: Literal["city-index"]
-    code: str
-    name: str
-    name_en: str
-    normalise: Literal["n_minmax", "n_percentile"] = "n_minmax"
-    aggregate: Literal["a_amean"] = "a_amean"
-    score: Literal["warning", "mean"] = "warning"
-    min_cities: int = 2
-    meta: Meta | None = None  # identity and provenance, as in the firm methods
-    pillar: tuple[Pillar, ...]
+#: A city-index method file, validated (:class:`fenghuang.methods.CityIndexMethod`).
+IndexMethod = CityIndexMethod
 
 
 def _minmax01(x: np.ndarray, direction: int) -> np.ndarray:
@@ -120,67 +86,35 @@ _AGGREGATORS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {"a_am
 
 
 def load_index_method(
-    path: str | Path | None = None, *, variant: str = "pressure-capacity"
-) -> IndexMethod:
-    """Read and validate a city-index method file.
+    path: str | Path | None = None,
+    *,
+    variant: str = "pressure-capacity",
+    catalogue: Catalogue | None = None,
+) -> CityIndexMethod:
+    """Load a city-index method with :func:`fenghuang.methods.load_method`.
 
     Parameters
     ----------
     path : str or Path, optional
-        A TOML file; default the packaged method named by ``variant``.
+        A TOML file (or a shipped method's name); default the packaged
+        method named by ``variant``.
     variant : {"pressure-capacity", "four-dimension"}
         Which packaged method to read when ``path`` is not given.
+    catalogue : Catalogue, optional
+        The indicator catalogue the method's codes must be in (default the
+        packaged one).
 
     Raises
     ------
     MethodError
-        Lists every problem with its key path.
+        ``E-METHOD-NOT-FOUND``, ``E-METHOD-TOML``, or ``E-METHOD-INVALID``
+        listing every problem (unknown catalogue codes included) with its
+        ``file:line:column`` and key path.
     """
-    if path is None:
-        name = {
-            "pressure-capacity": "city_index.toml",
-            "four-dimension": "city_index_four.toml",
-        }.get(variant)
-        if name is None:
-            raise MethodError(
-                "E-METHOD-VARIANT",
-                zh=f"未知的指数变体 {variant}",
-                en=f"unknown index variant {variant}",
-            )
-        text = resources.files("fenghuang.monitor").joinpath(f"data/{name}").read_text("utf-8")
-        where = name
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-        where = str(path)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MethodError(
-            "E-METHOD-TOML",
-            zh="方法文件不是有效的 TOML",
-            en="the method file is not valid TOML",
-            file=where,
-            hint_zh=str(exc),
-            hint_en=str(exc),
-        ) from exc
-    try:
-        return IndexMethod.model_validate(raw)
-    except ValidationError as exc:
-        errors: list[Mapping[str, Any]] = [
-            {
-                "where": f"{where}: " + ".".join(str(p) for p in e["loc"]),
-                "zh": e["msg"],
-                "en": e["msg"],
-            }
-            for e in exc.errors()
-        ]
-        raise MethodError(
-            "E-METHOD-INVALID",
-            zh="方法文件有误",
-            en="the method file does not validate",
-            errors=errors,
-            file=where,
-        ) from exc
+    cat = catalogue or load_catalogue()
+    return load_method(
+        variant if path is None else path, kind="city-index", catalogue=cat.indicators.keys()
+    )
 
 
 @dataclass(frozen=True)
@@ -233,7 +167,7 @@ def _latest(table: pa.Table) -> dict[tuple[str, str, str], float]:
 
 def compute_index_on_table(
     table: pa.Table,
-    method: IndexMethod,
+    method: CityIndexMethod,
     *,
     registry: Registry | None = None,
     catalogue: Catalogue | None = None,
@@ -246,31 +180,33 @@ def compute_index_on_table(
     names = {r["place_code"]: r["place_name"] for r in table.to_pylist() if r["place_code"]}
     places = sorted({k[0] for k in values})
     idx = {p: i for i, p in enumerate(places)}
-    norm = _NORMALISERS[method.normalise]
-    agg = _AGGREGATORS[method.aggregate]
+    rule = method.index
+    norm = _NORMALISERS[rule.normalise]
+    agg = _AGGREGATORS[rule.aggregate]
     excluded: dict[str, str] = {}
     dim_scores: dict[str, np.ndarray] = {}
     missing: dict[str, list[str]] = {p: [] for p in places}
-    for pillar in method.pillar:
-        for dim in pillar.dimension:
+    for pillar in method.pillars:
+        for dim in pillar.dimensions:
             cols, weights = [], []
             for ref in dim.indicators:
-                key = f"{ref.code}:{ref.kind}"
-                label = (catalogue[ref.code].zh if ref.code in catalogue else ref.code) + (
+                key = f"{ref.indicator}:{ref.kind}"
+                code = ref.indicator
+                label = (catalogue[code].zh if code in catalogue else code) + (
                     "" if ref.kind == "level" else f"（{ref.kind}）"
                 )
                 x = np.full(len(places), np.nan)
                 for p in places:
-                    v = values.get((p, ref.code, ref.kind))
+                    v = values.get((p, code, ref.kind))
                     if v is None:
                         missing[p].append(label)
                     else:
                         x[idx[p]] = v
                 have = int((~np.isnan(x)).sum())
                 constant = have > 0 and bool(np.nanmax(x) == np.nanmin(x))
-                if have < method.min_cities or constant:
+                if have < rule.min_cities or constant:
                     excluded[key] = (
-                        f"{have} 个城市有数据（至少需要 {method.min_cities} 个且取值不同）"
+                        f"{have} 个城市有数据（至少需要 {rule.min_cities} 个且取值不同）"
                     )
                     continue
                 cols.append(norm(x, ref.direction))
@@ -278,12 +214,12 @@ def compute_index_on_table(
             mat = np.column_stack(cols) if cols else np.empty((len(places), 0))
             dim_scores[dim.code] = agg(mat, np.asarray(weights, dtype=float))
     pillar_scores: dict[str, np.ndarray] = {}
-    for pillar in method.pillar:
-        mat = np.column_stack([dim_scores[d.code] for d in pillar.dimension])
+    for pillar in method.pillars:
+        mat = np.column_stack([dim_scores[d.code] for d in pillar.dimensions])
         pillar_scores[pillar.code] = agg(mat, np.ones(mat.shape[1]))
-    pressure = pillar_scores.get("pressure")
-    capacity = pillar_scores.get("capacity")
-    if method.score == "warning" and pressure is not None and capacity is not None:
+    pressure = pillar_scores.get(rule.pressure)
+    capacity = pillar_scores.get(rule.capacity)
+    if rule.score == "warning" and pressure is not None and capacity is not None:
         with np.errstate(divide="ignore", invalid="ignore"):
             score = np.where(capacity > 0, pressure / capacity, np.nan)
         ascending = True
@@ -317,23 +253,27 @@ def compute_index_on_table(
             pillars={k: f(a, p) for k, a in pillar_scores.items()},
             pressure=f(pressure, p),
             capacity=f(capacity, p),
-            warning=f(score, p) if method.score == "warning" else None,
+            warning=f(score, p) if rule.score == "warning" else None,
             score=f(score, p),
             rank_in_type=ranks.get(p),
             missing=tuple(missing[p]),
         )
         for p in places
     )
-    return CityIndexResult(method.code, method.name, method_hash, rows, excluded)
+    return CityIndexResult(method.meta.name, method.meta.title_zh, method_hash, rows, excluded)
 
 
 def compute_city_index(
     store: Store,
     *,
-    method: str | Path | IndexMethod | None = None,
+    method: str | Path | CityIndexMethod | None = None,
     variant: str = "pressure-capacity",
 ) -> CityIndexResult:
     """Compute the index on the panel loaded in ``store``."""
-    m = method if isinstance(method, IndexMethod) else load_index_method(method, variant=variant)
+    m = (
+        method
+        if isinstance(method, CityIndexMethod)
+        else load_index_method(method, variant=variant)
+    )
     h = hashlib.sha256(m.model_dump_json().encode()).hexdigest()[:16]
     return compute_index_on_table(fetch_observations(store), m, method_hash=h)

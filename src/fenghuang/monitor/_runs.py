@@ -42,8 +42,8 @@ def run_city_index(
             " n_obs, excluded) values (?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
-                m.code,
-                m.name,
+                m.meta.name,
+                m.meta.title_zh,
                 mhash,
                 digest,
                 panel.num_rows,
