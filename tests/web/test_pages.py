@@ -275,6 +275,8 @@ def test_run_cache_loads_a_run_once_under_concurrency(city, store, monkeypatch):
 def test_firm_page_shows_the_real_diagnostic_bill_and_lift(app_client, city, store):
     """Items, industry medians, the lift and the bill on the page equal what the
     evaluation and policy parts give for the run (computed here independently)."""
+    from html import escape as html_escape
+
     import numpy as np
 
     import fenghuang.evaluation as ev
@@ -327,6 +329,15 @@ def test_firm_page_shows_the_real_diagnostic_bill_and_lift(app_client, city, sto
     lift = html.split('data-testid="lift"')[1].split("</ul>")[0]
     assert f"达到 {target:.2f} 分" in lift and f"升至 {better} 类" in lift, lift
     assert f"{target - row['score']:.2f} 分" in lift
+    # and the evaluation's own counterfactuals (diagnose): which lever reaches the class
+    from fenghuang.methods import parse_method
+
+    diag = ev.diagnose(run.evaluation, parse_method(run.method_text), code)
+    sentences = [c["sentence_zh"] for c in diag["counterfactuals"]]
+    assert sentences and all(html_escape(x, quote=False) in lift for x in sentences), (
+        sentences,
+        lift,
+    )
     bill = html.split('data-testid="bill"')[1].split("</table>")[0]
     for b in bills[code]:
         assert b["item"] in bill and fmt_yuan(b["amount"]) in bill, (b, bill)

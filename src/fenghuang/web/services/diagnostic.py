@@ -138,7 +138,12 @@ def _points(x: float) -> str:
 
 
 def lift_lines(
-    run: RunData, row: dict[str, Any], items: list[dict[str, Any]], lang: str
+    run: RunData,
+    row: dict[str, Any],
+    items: list[dict[str, Any]],
+    lang: str,
+    *,
+    room: bool = True,
 ) -> list[str]:
     """What would lift the firm a class: the next class's lowest score and where points lie.
 
@@ -170,7 +175,7 @@ def lift_lines(
             if en
             else f"得分再提高 {_points(gap)} 分（达到 {_points(target)} 分）即可升至 {better} 类。"
         )
-    room = sorted(
+    open_points = sorted(
         (
             (float(i["max"]) - float(i["score"]), i["name"])
             for i in items
@@ -178,7 +183,7 @@ def lift_lines(
         ),
         reverse=True,
     )
-    top = [(r, n) for r, n in room[:3] if r > 0.005]
+    top = [(r, n) for r, n in open_points[:3] if r > 0.005] if room else []
     if top:
         parts = ", ".join(f"{n} (+{_points(r)})" for r, n in top)
         parts_zh = "、".join(f"{n}（+{_points(r)} 分）" for r, n in top)
@@ -189,9 +194,12 @@ def lift_lines(
 
 
 def evaluation_diagnose(run: RunData, code: str) -> dict[str, Any]:
-    """``fenghuang.evaluation.diagnose`` on the cached run, when the evaluation part has it."""
+    """``fenghuang.evaluation.diagnose`` on the cached run (kept per firm; runs never change)."""
     if not has_api("evaluation", "diagnose") or run.run is None:
         return {}
+    cache: dict[str, dict[str, Any]] = run.derived.setdefault("diagnose", {})
+    if code in cache:
+        return cache[code]
     try:
         parsed = run.derived.get("parsed_method")
         if parsed is None:
@@ -199,23 +207,27 @@ def evaluation_diagnose(run: RunData, code: str) -> dict[str, Any]:
 
             parsed = parse_method(run.run.method_text, file=f"<run {run.run_id}>")
             run.derived["parsed_method"] = parsed
-        return record(api("evaluation", "diagnose")(run.run.evaluation, parsed, code))
+        out = record(api("evaluation", "diagnose")(run.run.evaluation, parsed, code))
     except (FenghuangError, KeyError, ValueError, TypeError):
-        return {}
+        out = {}
+    if len(cache) > 20_000:
+        cache.clear()
+    cache[code] = out
+    return out
 
 
-def diagnose_lift(diag: dict[str, Any]) -> list[str]:
-    """Counterfactual sentences from a ``diagnose`` result (several shapes accepted)."""
-    lift = pick(diag, "counterfactuals", "lift", "to_next_class", "what_if", default=[])
+def diagnose_lift(diag: dict[str, Any], lang: str = "zh") -> list[str]:
+    """The counterfactual sentences of a ``diagnose`` result, in ``lang``."""
+    lift = pick(diag, "counterfactuals", default=[])
     if isinstance(lift, str):
         return [lift]
+    key = "sentence_en" if lang == "en" else "sentence_zh"
     out = []
     for x in lift or []:
         if isinstance(x, str):
             out.append(x)
-        else:
-            d = record(x)
-            text = pick(d, "text_zh", "text", "zh", "reason_zh")
-            if text:
-                out.append(str(text))
+            continue
+        text = pick(record(x), key, "sentence_zh", "text")
+        if text:
+            out.append(str(text))
     return out

@@ -284,9 +284,8 @@ def firm_page(
     page.history = _history(store, cache, run, credit_code)
     page.indicators = diagnostic.firm_items(run, row)
     page.diagnostic = diagnostic.evaluation_diagnose(run, credit_code)
-    page.lift = diagnostic.diagnose_lift(page.diagnostic) or diagnostic.lift_lines(
-        run, row, page.indicators, lang
-    )
+    levers = diagnostic.diagnose_lift(page.diagnostic, lang)  # the evaluation's counterfactuals
+    page.lift = diagnostic.lift_lines(run, row, page.indicators, lang, room=not levers) + levers
     page.events = diagnostic.firm_events(run, credit_code, lang)
     page.bill = _bill(store, run, credit_code)
     page.measures = _measures(store, run, credit_code, lang)
