@@ -114,3 +114,35 @@ def test_score_non_decreasing_in_tax(rows: list[dict[str, Any]], i: int, factor:
         b = evaluate(table(up), m).results.column("score")[i].as_py()
         if a is not None and b is not None:
             assert b >= a - 1e-9 * max(1.0, abs(a))
+
+
+def test_an_absurd_value_that_overflows_an_item_follows_the_missing_rule() -> None:
+    # Found by hypothesis: R&D 11 元 over revenue 1.9e-305 元 is a ratio of ~6e305;
+    # ÷ the 0.0302 benchmark × 10 points overflows to inf (huangyan's R&D item has no cap).
+    base = {
+        "above_scale": True,
+        "land_own": 10.0,
+        "land_leased_in": None,
+        "tax_paid": 2e6,
+        "value_added": 1e7,
+        "energy_tce": 1e3,
+        "electricity_kwh": 1e6,
+        "cod_t": 1.0,
+        "employees": 100.0,
+        "rd_expense": 3e5,
+        "revenue": 1e7,
+        "accident_safety": False,
+        "tech_growth": False,
+    }
+    rows = [dict(base) for _ in range(4)]
+    rows[3]["revenue"] = 1.90312286813872e-305
+    rows[3]["rd_expense"] = 11.0
+    ev = evaluate(table(rows), HUANGYAN)
+    scores = ev.results.column("score").to_pylist()
+    assert all(s is not None and math.isfinite(s) for s in scores)
+    rd = [i for i in ev.items.to_pylist() if i["indicator"] == "rd_ratio"]
+    # The other three have R&D ratio 0.03 → 0.03 / 0.0302 × 10 = 9.933774834 points;
+    # the absurd one follows the item's missing rule (huangyan's default: zero points).
+    assert [round(i["item_score"], 6) for i in rd] == [9.933775] * 3 + [0.0]
+    assert rd[3]["missing_rule"] == "zero"
+    assert any(s.get("step") == "item_unusable" for s in ev.log)

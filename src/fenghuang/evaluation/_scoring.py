@@ -215,6 +215,21 @@ def score_pool(
                         }
                     )
                 stats["min"], stats["max"] = float(xv.min()), float(xv.max())
+        # A finite but absurd value (revenue of 1e-305 元 under an R&D ratio) can
+        # overflow the item; such a value is unusable and follows the missing rule.
+        over = have & ~np.isfinite(sc)
+        if over.any():
+            have = have & ~over
+            sc = np.where(over, np.nan, sc)
+            log.append(
+                {
+                    "step": "item_unusable",
+                    "pool": pool.code,
+                    "indicator": item.indicator,
+                    "n_firms": int(over.sum()),
+                    "reason": "item score not finite (absurd value)",
+                }
+            )
         mean_item = float(np.mean(sc[have])) if have.any() else 0.0
         if "min" not in stats:
             stats["min"] = float(x[have].min()) if have.any() else float("nan")
