@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from fenghuang.sources import make_credit_code
 from fenghuang.warehouse import Store, firm_facts, firm_register, import_files
 
 A = make_credit_code("91360300M00000001")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="warehouse/_import.py loads a registry-kind file with `insert or replace` of every "
-    "mapped register column, so a flags-only list (e.g. 2023年安全事故名单 with 信用代码, 名称, "
-    "年度, 重大安全生产事故) replaces the firm's register row and nulls 区县, 规上 … ; "
-    "the synthetic city therefore repeats the full register in each year's file",
-)
 def test_a_flags_only_registry_file_keeps_the_register(tmp_path: Path) -> None:
     reg = tmp_path / "名录.csv"
     reg.write_text(f"统一社会信用代码,企业名称,区县,是否规上企业\n{A},甲公司,安源区,是\n", "utf-8")

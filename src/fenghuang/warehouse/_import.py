@@ -198,9 +198,19 @@ def _load(store: Store, batch: SourceBatch, names: dict[str, tuple[str, str]]) -
         reg = _with_id(pa.table(cols), iid)
         store.con.register("_fh_reg", reg)
         try:
+            # A register file may carry only some columns (an accident list has code,
+            # name and a flag): update what it gives, keep what it does not.
             names_sql = ", ".join(f'"{c}"' for c in reg.column_names)
+            sets = ", ".join(
+                f'"{c}" = excluded."{c}"'
+                if c in ("import_id", "row_no")
+                else f'"{c}" = coalesce(excluded."{c}", firm_register."{c}")'
+                for c in reg.column_names
+                if c != "credit_code"
+            )
             store.execute(
-                f"insert or replace into firm_register ({names_sql}) select {names_sql} from _fh_reg"
+                f"insert into firm_register ({names_sql}) select {names_sql} from _fh_reg "
+                f"on conflict (credit_code) do update set {sets}"
             )
         finally:
             store.con.unregister("_fh_reg")
