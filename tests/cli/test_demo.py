@@ -14,7 +14,7 @@ import pytest
 
 from fenghuang.cli import main
 from fenghuang.evaluation import list_runs, load_run
-from fenghuang.warehouse import Store, is_synthetic, list_imports, years
+from fenghuang.warehouse import Store, firm_register, is_synthetic, list_imports, years
 from fenghuang.web import list_users
 
 pytestmark = pytest.mark.slow
@@ -38,8 +38,13 @@ def test_demo_no_serve_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
             assert "改用 huangyan-2022" in out  # the fallback is announced, with its reason
         runs = [r for r in list_runs(store).to_pylist() if r["method"] == method]
         assert sorted(r["run_id"] for r in runs) == [f"{y}-{method}-v1" for y in (2021, 2022, 2023)]
+        founded = [f["founded"] for f in firm_register(store).to_pylist()]
+        assert len(founded) == 40
         for r in runs:
-            assert r["run_id"] in out and r["n_firms"] == 40 and r["created_by"] == "demo"
+            # a year's run lists the firms founded by its end (the register lists all 40)
+            existing = sum(1 for d in founded if d is None or d.year <= r["year"])
+            assert r["run_id"] in out and r["created_by"] == "demo"
+            assert r["n_firms"] == existing
         run = load_run(store, f"2023-{method}-v1")
         assert run.synthetic and is_synthetic(store)
         assert run.results.num_rows == 40

@@ -24,11 +24,13 @@ Steps (each logged with its parameters):
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from fenghuang.engine import rank_within_groups
 from fenghuang.evaluation._classes import Events, apply_rules, classify_pool
@@ -195,6 +197,21 @@ def _remarks(ev: Events, n: int) -> pa.Array:
     return _dict(inv, vocab)
 
 
+def _existing_firms(facts: pa.Table, year: int, log: list[dict[str, Any]]) -> pa.Table:
+    """Drop the firms founded after ``year`` (the register lists them, the year did not)."""
+    if "founded" not in facts.column_names:
+        return facts
+    col = facts.column("founded")
+    if not (pa.types.is_date(col.type) or pa.types.is_timestamp(col.type)):
+        return facts
+    later = pc.fill_null(pc.greater(col.cast(pa.date32()), pa.scalar(dt.date(year, 12, 31))), False)
+    n_later = int(pc.sum(later.cast(pa.int64())).as_py() or 0)
+    if n_later == 0:
+        return facts
+    log.append({"step": "not_yet_founded", "n_firms": n_later, "founded_after": f"{year}-12-31"})
+    return facts.filter(pc.invert(later))
+
+
 def evaluate(
     facts: pa.Table,
     method: Method,
@@ -226,7 +243,9 @@ def evaluate(
     Returns
     -------
     Evaluation
-        Tables with the schemas of :mod:`fenghuang.evaluation._model`.
+        Tables with the schemas of :mod:`fenghuang.evaluation._model`. Firms
+        founded after the year (``founded`` later than 31 December) are left
+        out and counted in the log (``not_yet_founded``).
 
     Raises
     ------
@@ -247,15 +266,18 @@ def evaluate(
     """
     log: list[dict[str, Any]] = []
     year = _year(facts, method)
-    log.append(
+    n_input = facts.num_rows
+    facts = _existing_firms(facts, year, log)
+    log.insert(
+        0,
         {
             "step": "start",
             "method": method.name,
             "method_sha256": method.sha256,
             "year": year,
-            "n_firms": facts.num_rows,
+            "n_firms": n_input,
             "previous": previous.num_rows if previous is not None else None,
-        }
+        },
     )
     prev_frame = build_frame(previous, method) if previous is not None else None
     unit = np.full(facts.num_rows, -1, dtype=np.intp)
