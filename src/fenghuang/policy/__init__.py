@@ -25,6 +25,7 @@ from fenghuang.policy._classes import PolicyClasses, policy_classes
 from fenghuang.policy._history import align_classes, consecutive_d_years
 from fenghuang.policy._measures import MEASURES_SCHEMA, compute_measures
 from fenghuang.policy._store import (
+    bill_lines,
     firm_bill,
     firm_measures,
     run_bills,
@@ -46,6 +47,7 @@ __all__ = [
     "Source",
     "Surcharge",
     "align_classes",
+    "bill_lines",
     "bill_summary",
     "compute_bills",
     "compute_measures",

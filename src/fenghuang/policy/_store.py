@@ -25,6 +25,7 @@ from fenghuang.policy._measures import compute_measures
 from fenghuang.warehouse import Store, run_tables
 
 __all__ = [
+    "bill_lines",
     "firm_bill",
     "firm_measures",
     "run_bills",
@@ -86,6 +87,49 @@ def run_consecutive(
 def _tag(status: str) -> str:
     """What a bill line's display name says about its numbers' standing."""
     return {"official": "", "example": "（示例）", "reconstruction": "（重构）"}[status]
+
+
+def bill_lines(bills: pa.Table, policies: PolicySet, *, synthetic: bool) -> list[dict[str, Any]]:
+    """Bill rows of :func:`compute_bills` as the lines pages and reports show.
+
+    Parameters
+    ----------
+    bills : pyarrow.Table
+        From :func:`fenghuang.policy.compute_bills` or :func:`run_bills`.
+    policies : PolicySet
+        The run's policies (their source status labels the item names).
+    synthetic : bool
+        Whether the run is on synthetic data (each line says so).
+
+    Returns
+    -------
+    list of dict
+        One per row, in the rows' order, with the keys :func:`firm_bill`
+        documents.
+    """
+    tags = {k: _tag(s.source.status) for k, s in policies.surcharges.items()}
+    return [
+        {
+            "item": r["item_zh"] + tags.get(r["item"], ""),
+            "item_en": r["item_en"],
+            "item_code": r["item"],
+            "basis": r["basis"],
+            "unit": r["unit"],
+            "rate": r["rate"],
+            "rate_unit": f"元/{r['unit']}",
+            "percent": r["percent"],
+            "consecutive_years": r["consecutive_years"],
+            "amount": r["amount"],
+            "missing": r["missing"],
+            "flag": r["flag"],
+            "reason": r["reason_zh"],
+            "reason_en": r["reason_en"],
+            "source": r["source"],
+            "policy_class": r["policy_class"],
+            "synthetic": synthetic,
+        }
+        for r in bills.to_pylist()
+    ]
 
 
 def _one_firm(run: Run, code: str) -> pa.Table:
@@ -164,31 +208,7 @@ def firm_bill(
     years = run_consecutive(store, run, policies, res)
     facts = run.facts.filter(pc.equal(run.facts.column("credit_code"), code))
     bills = compute_bills(res, facts, policies, consecutive_d=years)
-    tags = {k: _tag(s.source.status) for k, s in policies.surcharges.items()}
-    out = []
-    for r in bills.to_pylist():
-        out.append(
-            {
-                "item": r["item_zh"] + tags[r["item"]],
-                "item_en": r["item_en"],
-                "item_code": r["item"],
-                "basis": r["basis"],
-                "unit": r["unit"],
-                "rate": r["rate"],
-                "rate_unit": f"元/{r['unit']}",
-                "percent": r["percent"],
-                "consecutive_years": r["consecutive_years"],
-                "amount": r["amount"],
-                "missing": r["missing"],
-                "flag": r["flag"],
-                "reason": r["reason_zh"],
-                "reason_en": r["reason_en"],
-                "source": r["source"],
-                "policy_class": r["policy_class"],
-                "synthetic": run.synthetic,
-            }
-        )
-    return out
+    return bill_lines(bills, policies, synthetic=run.synthetic)
 
 
 def firm_measures(

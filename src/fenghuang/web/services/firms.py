@@ -103,9 +103,8 @@ def _history(store: Store, cache: RunCache, run: RunData, code: str) -> list[dic
     return sorted(out, key=lambda h: h["year"])
 
 
-#: What a bill line or measure says about its numbers' standing, as
-#: ``policy.firm_bill`` / ``firm_measures`` label them (a test checks equality).
-_BILL_TAGS = {"official": "", "example": "（示例）", "reconstruction": "（重构）"}
+#: What a measure says about its numbers' standing, as
+#: ``policy.firm_measures`` labels them (a test checks equality).
 _MEASURE_TAGS = {
     "zh": {"示例": "（示例）", "重构": "（重构）"},
     "en": {"示例": " (example)", "重构": " (reconstruction)"},
@@ -126,31 +125,12 @@ def _run_policy(store: Store, run: RunData) -> dict[str, Any]:
     import fenghuang.policy as pol
 
     policies = pol.run_policies(run.run)
-    tags = {k: _BILL_TAGS.get(str(s.source.status), "") for k, s in policies.surcharges.items()}
     bills: dict[str, list[dict[str, Any]]] = {}
     synthetic = bool(getattr(run.run, "synthetic", False))
-    for r in records(pol.run_bills(store, run.run_id, run=run.run)):
-        bills.setdefault(str(r["credit_code"]), []).append(
-            {
-                "item": str(r["item_zh"]) + tags.get(str(r["item"]), ""),
-                "item_en": r["item_en"],
-                "item_code": r["item"],
-                "basis": r["basis"],
-                "unit": r["unit"],
-                "rate": r["rate"],
-                "rate_unit": f"元/{r['unit']}",
-                "percent": r["percent"],
-                "consecutive_years": r["consecutive_years"],
-                "amount": r["amount"],
-                "missing": r["missing"],
-                "flag": r["flag"],
-                "reason": r["reason_zh"],
-                "reason_en": r["reason_en"],
-                "source": r["source"],
-                "policy_class": r["policy_class"],
-                "synthetic": synthetic,
-            }
-        )
+    rows = pol.run_bills(store, run.run_id, run=run.run)
+    lines = pol.bill_lines(rows, policies, synthetic=synthetic)
+    for code, line in zip(rows.column("credit_code").to_pylist(), lines, strict=True):
+        bills.setdefault(str(code), []).append(line)
     measures: dict[str, dict[str, list[str]]] = {"zh": {}, "en": {}}
     for r in records(pol.run_measures(store, run.run_id, run=run.run)):
         head = str(r["source"]).split("（", 1)[0]
