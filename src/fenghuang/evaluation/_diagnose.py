@@ -167,6 +167,7 @@ def diagnose(
     *,
     previous: Evaluation | None = None,
     facts: pa.Table | None = None,
+    industry_medians: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """One firm's diagnostic: indicators, percentiles, change, events, counterfactuals.
 
@@ -182,6 +183,13 @@ def diagnose(
     facts : pyarrow.Table, optional
         The facts evaluated; with them each counterfactual also gives the
         change of the indicator's lever field (e.g. 实缴税金 +x 元).
+    industry_medians : dict, optional
+        The median item score of each indicator over the firm's industry
+        peers (same pool, same ``industry_code``, the firm included), as
+        this function computes it (``numpy.median``, NaN if any is missing),
+        when the caller has computed them once for many firms (the web
+        does, per run). Given, the peers are not read, and ``evaluation``
+        may hold only the firm's rows of ``results``/``items``/``events``.
 
     Returns
     -------
@@ -216,19 +224,12 @@ def diagnose(
         for s in evaluation.pool_stats.to_pylist()
         if s["pool"] == r["pool"]
     }
-    # industry peers: same pool and industry code, rated
-    res = evaluation.results
-    peer_mask = pc.and_(
-        pc.equal(res.column("pool"), r["pool"] or ""),
-        pc.equal(pc.fill_null(res.column("industry_code"), ""), r["industry_code"] or ""),
-    )
-    peers = res.filter(peer_mask).column("credit_code")
-    peer_items = items_t.filter(pc.is_in(items_t.column("credit_code"), value_set=peers))
+    if industry_medians is None:
+        industry_medians = _industry_medians(evaluation, r)
     indicators = []
     for it in mine:
         ind = method.indicator(it["indicator"])
-        pi = peer_items.filter(pc.equal(peer_items.column("indicator"), it["indicator"]))
-        med = float(np.median(pi.column("item_score").to_numpy())) if pi.num_rows else None
+        med = industry_medians.get(it["indicator"])
         score = r["score"] or 0.0
         indicators.append(
             {
@@ -285,6 +286,22 @@ def diagnose(
     out["counterfactuals"], out["counterfactual_note"] = _counterfactuals(
         method, r, mine, stats, nxt, facts
     )
+    return out
+
+
+def _industry_medians(evaluation: Evaluation, r: dict[str, Any]) -> dict[str, float]:
+    """Median item score per indicator over the firm's peers: same pool and industry code."""
+    res, items_t = evaluation.results, evaluation.items
+    peer_mask = pc.and_(
+        pc.equal(res.column("pool"), r["pool"] or ""),
+        pc.equal(pc.fill_null(res.column("industry_code"), ""), r["industry_code"] or ""),
+    )
+    peers = res.filter(peer_mask).column("credit_code")
+    peer_items = items_t.filter(pc.is_in(items_t.column("credit_code"), value_set=peers))
+    out: dict[str, float] = {}
+    for code in set(peer_items.column("indicator").to_pylist()):
+        pi = peer_items.filter(pc.equal(peer_items.column("indicator"), code))
+        out[str(code)] = float(np.median(pi.column("item_score").to_numpy()))
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 
 from fenghuang.warehouse._store import Store
@@ -39,45 +41,111 @@ def year_parcels(store: Store, year: int) -> pa.Table:
     )
 
 
-def _status_sql() -> str:
-    return (
-        "coalesce((select s.status from fact_status s where s.year = v.year "
-        "and (s.credit_code is null or s.credit_code = v.credit_code) "
-        "and s.department = v.department order by s.seq desc limit 1), 'pending')"
-    )
+#: Columns and types of :func:`fact_lineage`'s table.
+_LINEAGE_SCHEMA = pa.schema(
+    [
+        ("field", pa.string()),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("row", pa.int64()),
+        ("status", pa.string()),
+        ("version", pa.int32()),
+    ]
+)
+
+
+def _nulls_last(x: Any) -> tuple[bool, Any]:
+    return (x is None, x if x is not None else 0)
 
 
 def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
     """Every source value behind a firm's facts in ``year``, and every correction.
+
+    Each part is a point query on the firm indexes of migration 050
+    (``source_values``, ``parcels`` by firm and by lessor, ``fact_history``),
+    so the cost does not grow with the city; the few rows are joined to
+    their imports and confirmation status here.
 
     Returns
     -------
     pyarrow.Table
         Columns field, value, unit, file, sheet, row, status, version. Source
         rows have version 0; corrections carry their version and file null.
+        Sorted by field, version, month, file, row (nulls last). ``status``
+        is the latest confirmation of the row's department for the firm (or
+        the whole department) in ``year``, ``pending`` without one;
+        corrections have no department and show ``pending``.
     """
-    return store.fetch_arrow(
-        f"""
-        with v as (
-            select s.field, s.value, s.unit, i.file_name as file, s.sheet, s.row_no as "row",
-                   i.department, s.credit_code, s.year, 0 as version, s.month
-            from source_values s join imports i using (import_id)
-            where s.credit_code = ? and s.year = ?
-            union all
-            select case when p.lessor_code = ? then 'land_leased_out' when p.tenure = 'leased'
-                   then 'land_leased_in' else 'land_own' end, p.area * coalesce(p.share, 1), '亩', i.file_name,
-                   p.sheet, p.row_no, i.department, p.credit_code, ?, 0, null
-            from parcels p join imports i using (import_id)
-            where (p.credit_code = ? or p.lessor_code = ?) and (p.year is null or p.year = ?)
-            union all
-            select h.field, h.value, null, null, null, null, null, h.credit_code, h.year,
-                   h.version, null
-            from fact_history h where h.credit_code = ? and h.year = ?
+    values = store.fetch_all(
+        "select field, value, unit, import_id, sheet, row_no, month from source_values "
+        "where credit_code = ? and year = ?",
+        [credit_code, year],
+    )
+    parcels = store.fetch_all(
+        "select tenure, area * coalesce(share, 1), import_id, sheet, row_no, lessor_code "
+        "from parcels where credit_code = ? and (year is null or year = ?) "
+        "union all "
+        "select tenure, area * coalesce(share, 1), import_id, sheet, row_no, lessor_code "
+        "from parcels where lessor_code = ? and credit_code <> ? and (year is null or year = ?)",
+        [credit_code, year, credit_code, credit_code, year],
+    )
+    history = store.fetch_all(
+        "select field, value, version from fact_history where credit_code = ? and year = ?",
+        [credit_code, year],
+    )
+    ids = sorted({r[3] for r in values} | {r[2] for r in parcels})
+    imports: dict[str, tuple[Any, Any]] = {}
+    if ids:
+        imports = {
+            str(r[0]): (r[1], r[2])
+            for r in store.fetch_all(
+                "select import_id, file_name, department from imports "
+                "where import_id in (select unnest(?::varchar[]))",
+                [ids],
+            )
+        }
+    status: dict[Any, str] = {}
+    for dep, st in store.fetch_all(
+        "select department, status from fact_status where year = ? "
+        "and (credit_code is null or credit_code = ?) order by seq",
+        [year, credit_code],
+    ):
+        status[dep] = str(st)  # ascending seq: the latest entry wins
+
+    def _status(dep: Any) -> str:
+        return status.get(dep, "pending") if dep is not None else "pending"
+
+    rows: list[tuple[Any, ...]] = []  # field, value, unit, file, sheet, row, status, version, month
+    for field, value, unit, iid, sheet, row_no, month in values:
+        file, dep = imports.get(str(iid), (None, None))
+        rows.append((field, value, unit, file, sheet, row_no, _status(dep), 0, month))
+    for tenure, area, iid, sheet, row_no, lessor in parcels:
+        field = (
+            "land_leased_out"
+            if lessor == credit_code
+            else "land_leased_in"
+            if tenure == "leased"
+            else "land_own"
         )
-        select field, value, unit, file, sheet, "row", {_status_sql()} as status, version
-        from v order by field, version, month, file, "row"
-        """,
-        [credit_code, year, credit_code, year, credit_code, credit_code, year, credit_code, year],
+        file, dep = imports.get(str(iid), (None, None))
+        rows.append((field, area, "亩", file, sheet, row_no, _status(dep), 0, None))
+    for field, value, version in history:
+        rows.append((field, value, None, None, None, None, "pending", version, None))
+    rows.sort(
+        key=lambda r: (
+            _nulls_last(r[0]),
+            _nulls_last(r[7]),
+            _nulls_last(r[8]),
+            _nulls_last(r[3]),
+            _nulls_last(r[5]),
+        )
+    )
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 9
+    return pa.Table.from_arrays(
+        [pa.array(list(cols[i]), type=f.type) for i, f in enumerate(_LINEAGE_SCHEMA)],
+        schema=_LINEAGE_SCHEMA,
     )
 
 

@@ -1,0 +1,103 @@
+"""The firm page's per-request work is point lookups: lineage by index, diagnose on cut tables.
+
+Both fast paths must give exactly what the slow ones gave: ``fact_lineage``
+equals the single SQL query it replaced (source rows, parcels as holder and
+as lessor, corrections, confirmation status), and the web's
+``evaluation_diagnose`` (the run's tables cut to one firm, industry medians
+computed once per run) equals ``evaluation.diagnose`` on the whole run, for
+every firm of the demo city (模拟数据).
+"""
+
+from __future__ import annotations
+
+import fenghuang.evaluation as ev
+from fenghuang.methods import parse_method
+from fenghuang.warehouse import correct_fact, fact_lineage, set_confirmation
+from fenghuang.web.services import diagnostic
+from fenghuang.web.services.backend import record
+from fenghuang.web.services.results import RunCache
+
+#: The query ``fact_lineage`` was before it became point queries (the reference).
+_REFERENCE = """
+with v as (
+    select s.field, s.value, s.unit, i.file_name as file, s.sheet, s.row_no as "row",
+           i.department, s.credit_code, s.year, 0 as version, s.month
+    from source_values s join imports i using (import_id)
+    where s.credit_code = ? and s.year = ?
+    union all
+    select case when p.lessor_code = ? then 'land_leased_out' when p.tenure = 'leased'
+           then 'land_leased_in' else 'land_own' end, p.area * coalesce(p.share, 1), '亩',
+           i.file_name, p.sheet, p.row_no, i.department, p.credit_code, ?, 0, null
+    from parcels p join imports i using (import_id)
+    where (p.credit_code = ? or p.lessor_code = ?) and (p.year is null or p.year = ?)
+    union all
+    select h.field, h.value, null, null, null, null, null, h.credit_code, h.year,
+           h.version, null
+    from fact_history h where h.credit_code = ? and h.year = ?
+)
+select field, value, unit, file, sheet, "row",
+       coalesce((select s.status from fact_status s where s.year = v.year
+                 and (s.credit_code is null or s.credit_code = v.credit_code)
+                 and s.department = v.department order by s.seq desc limit 1), 'pending')
+       as status, version
+from v order by field, version, month, file, "row"
+"""
+
+
+def test_fact_lineage_equals_the_reference_query_for_every_firm(city, store):
+    year = city["year"]
+    codes = city["codes"]
+    lessors = [
+        str(r[0])
+        for r in store.fetch_all(
+            "select distinct lessor_code from parcels where lessor_code is not null"
+        )
+    ]
+    assert lessors, "the demo city should lease land (lessor rows to check)"
+    departments = [str(r[0]) for r in store.fetch_all("select distinct department from imports")]
+    # corrections (two versions), a whole department confirmed, then one firm disputed
+    correct_fact(store, codes[0], year, "tax_paid", 1234.5, "test", "analyst")
+    correct_fact(store, codes[0], year, "tax_paid", 2345.5, "test again", "analyst")
+    set_confirmation(store, departments[0], year, "confirmed", "analyst")
+    set_confirmation(store, departments[0], year, "disputed", "analyst", credit_codes=[codes[1]])
+    checked = 0
+    for code in [*codes, *lessors[:20]]:
+        got = fact_lineage(store, code, year)
+        want = store.fetch_arrow(_REFERENCE, [code, year, code, year, code, code, year, code, year])
+        assert got.column_names == want.column_names
+        assert [f.type for f in got.schema] == [f.type for f in want.schema], (
+            got.schema,
+            want.schema,
+        )
+        assert got.to_pylist() == want.to_pylist(), code
+        checked += got.num_rows
+    assert checked > len(codes)  # every firm has source rows
+    statuses = {r["status"] for r in fact_lineage(store, codes[1], year).to_pylist()}
+    assert "disputed" in statuses
+    versions = [r["version"] for r in fact_lineage(store, codes[0], year).to_pylist()]
+    assert versions.count(1) == 1 and versions.count(2) == 1
+
+
+def test_lineage_tables_have_firm_indexes(city, store):
+    names = {str(r[0]) for r in store.fetch_all("select index_name from duckdb_indexes()")}
+    assert {"source_values_firm", "parcels_firm", "parcels_lessor", "fact_history_firm"} <= names
+    # (DuckDB scans small tables anyway; at 100,000 firms the plan is an
+    # Index Scan — bench/README.md "Web" gives the times)
+
+
+def test_cut_diagnose_equals_diagnose_on_the_whole_run_for_every_firm(city, store):
+    run = RunCache().get(store, city["runs"][-1])
+    parsed = parse_method(run.run.method_text)
+    cut_path = 0
+    for r in run.rows:
+        code = r["credit_code"]
+        want = record(ev.diagnose(run.run.evaluation, parsed, code))
+        assert diagnostic.evaluation_diagnose(run, code) == want, code
+        cut, medians = diagnostic._firm_evaluation(run, code)
+        if medians is not None:
+            cut_path += 1
+            assert (
+                cut.results.num_rows == 1 and cut.items.num_rows < run.run.evaluation.items.num_rows
+            )
+    assert cut_path >= len(run.rows) // 2  # the fast path is the one taken
+    assert diagnostic.evaluation_diagnose(run, "NO-SUCH-FIRM") == {}
