@@ -164,10 +164,17 @@ PANZHIHUA: list[Row] = [
     ("32.6亿元", "上半年", dict(period="2024H1", indicator_code="foreign_trade", kind="level")),
     ("超3000户", "米易县", dict(place_name="米易县", qualifier="超", value=3000.0, kind="count")),
     ("48.2亿元", "仁和区", dict(place_name="仁和区", indicator_code="fixed_investment")),
+    # no period in the sentence: the news item's date (2024年10月28日) dates it, and says so
     (
         "28.7%",
         "战略性新兴产业",
-        dict(kind="share", indicator_code="emerging_share", of="规上工业增加值", period=None),
+        dict(
+            kind="share",
+            indicator_code="emerging_share",
+            of="规上工业增加值",
+            period="2024",
+            period_basis="document_date",
+        ),
     ),
     (
         "三分之一",
@@ -333,7 +340,12 @@ def test_news_with_plans_ranks_tenths_and_targets_named_after() -> None:
     assert (by[(1.5, "倍")].kind, by[(1.5, "倍")].indicator_code) == ("growth", "high_tech_firms")
     smes = by[(1.2, "万家")]
     assert (smes.qualifier, smes.value_norm, smes.kind) == ("余", 12000.0, "count")
-    assert (by[(100.0, "亿元")].qualifier, by[(100.0, "亿元")].period) == ("突破", None)
+    hundred = by[(100.0, "亿元")]  # no period written: the dateline's year, marked as such
+    assert (hundred.qualifier, hundred.period, hundred.period_basis) == (
+        "突破",
+        "2024",
+        "document_date",
+    )
     four = by[(40.0, "%")]
     assert (four.kind, four.of, four.qualifier) == ("share", "GDP", "超过")
     assert (by[(20.0, "%")].kind, by[(20.0, "%")].period) == ("growth", "2023")  # 增长两成, 去年

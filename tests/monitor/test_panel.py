@@ -12,6 +12,7 @@ import pytest
 from fenghuang.errors import InputError, SourceError
 from fenghuang.monitor import (
     EXTRACTED_LABEL,
+    PERIOD_NOTES,
     extract_files,
     fetch_documents,
     fetch_observations,
@@ -33,7 +34,11 @@ def test_extract_load_and_reload_keeps_verified(tmp_path: Path) -> None:
     panel = fetch_observations(store)
     assert panel.num_rows == n > 30
     assert set(panel.column("status").to_pylist()) == {"待核实"}
-    assert set(panel.column("label").to_pylist()) == {EXTRACTED_LABEL}
+    # figures dated only by the report's date say so in their label
+    dated = f"{EXTRACTED_LABEL}；{PERIOD_NOTES['document_date']}"
+    assert set(panel.column("label").to_pylist()) == {EXTRACTED_LABEL, dated}
+    noted = next(r for r in panel.to_pylist() if r["label"] == dated)
+    assert noted["period"] == "2024"
     px = fetch_observations(store, place_code="360300", indicator_code="industry_power")
     growth = next(r for r in px.to_pylist() if r["kind"] == "growth")
     text = fetch_documents(store)[JX.name]
@@ -45,6 +50,15 @@ def test_extract_load_and_reload_keeps_verified(tmp_path: Path) -> None:
     assert again.num_rows == n
     row = next(r for r in again.to_pylist() if r["obs_id"] == growth["obs_id"])
     assert (row["status"], row["label"]) == ("已核实", "")
+    # a checked figure keeps its period note, also through a reload and back to 待核实
+    assert set_status(store, [noted["obs_id"]], "已核实") == 1
+    extract_files([JX], report_date=date(2024, 3, 5), store=store)
+    row = next(r for r in fetch_observations(store).to_pylist() if r["obs_id"] == noted["obs_id"])
+    assert (row["status"], row["label"]) == ("已核实", PERIOD_NOTES["document_date"])
+    assert set_status(store, [noted["obs_id"]], "待核实") == 1
+    row = next(r for r in fetch_observations(store).to_pylist() if r["obs_id"] == noted["obs_id"])
+    assert (row["status"], row["label"]) == ("待核实", dated)
+    assert set_status(store, ["no-such-id"], "已核实") == 0
     with pytest.raises(InputError):
         set_status(store, [growth["obs_id"]], "done")
     store.close()

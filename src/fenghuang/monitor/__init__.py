@@ -34,7 +34,14 @@ Examples
 
 from fenghuang.monitor._api import Extraction, extract_files, extract_reports, load_yearbook
 from fenghuang.monitor._catalogue import Catalogue, Indicator, load_catalogue
-from fenghuang.monitor._extract import PENDING, VERIFIED, Extractor, Observation, extract_text
+from fenghuang.monitor._extract import (
+    PENDING,
+    PERIOD_BASIS,
+    VERIFIED,
+    Extractor,
+    Observation,
+    extract_text,
+)
 from fenghuang.monitor._geo import TYPE_COLOURS, resource_city_geojson
 from fenghuang.monitor._geocodes import (
     AdminCodes,
@@ -57,6 +64,7 @@ from fenghuang.monitor._numbers import Quantity, cn_number, parse_quantity
 from fenghuang.monitor._panel import (
     EXTRACTED_LABEL,
     OBS_SCHEMA,
+    PERIOD_NOTES,
     fetch_documents,
     fetch_observations,
     observations_table,
@@ -106,6 +114,8 @@ __all__ = [
     "LEVELS",
     "OBS_SCHEMA",
     "PENDING",
+    "PERIOD_BASIS",
+    "PERIOD_NOTES",
     "SEED_CITIES",
     "SYNTHETIC_LABEL",
     "TYPES",

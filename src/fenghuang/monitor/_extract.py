@@ -56,7 +56,7 @@ from fenghuang.monitor._places import Mention, PlaceMatcher
 from fenghuang.monitor._registry import Registry, load_registry
 from fenghuang.monitor._text import Block, Report, Sentence, split_blocks
 
-__all__ = ["Extractor", "Observation", "extract_text"]
+__all__ = ["PERIOD_BASIS", "Extractor", "Observation", "extract_text"]
 
 PENDING = "待核实"
 VERIFIED = "已核实"
@@ -68,6 +68,13 @@ class Observation:
 
     ``span_start``/``span_end`` are character offsets of the figure in the
     original text; ``sentence_start``/``sentence_end`` those of its sentence.
+    ``period_basis`` says where the period's year came from (keys of
+    :data:`PERIOD_BASIS`): ``""`` written in the sentence; ``context`` the
+    title, a section heading or an earlier sentence of the paragraph;
+    ``document_date`` the report's date (its dateline, ``发布时间：…``, or the
+    ``report_date`` argument), including a figure whose sentence names no
+    period at all; ``relative`` a relative period whose year is unknown
+    (``Q1-Q3``, ``近3年``, ``2021至今``).
     """
 
     place_code: str | None
@@ -91,6 +98,7 @@ class Observation:
     sentence_end: int
     source: str
     status: str = PENDING
+    period_basis: str = ""  # "" | context | document_date | relative (see PERIOD_BASIS)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -123,6 +131,7 @@ class Extractor:
         if report_date is None:
             report_date = dateline(blocks)
         year = report_date.year if report_date else None
+        year_basis = "document_date"
         subject = self._resolve_place_arg(place) if place else None
         # a title such as "萍乡市2023年国民经济和社会发展统计公报" names the period reported on
         title = blocks[0] if blocks and blocks[0].heading else None
@@ -133,9 +142,14 @@ class Extractor:
         if title is not None and title_period is not None and _WORK_REPORT.search(title.text):
             # "2024年政府工作报告" is delivered in 2024 and reviews 2023: its year is the
             # report's date, not the period its figures are for
-            year = year or title_period.year
+            if year is None:
+                year, year_basis = title_period.year, "context"
             title_period = None
+            work_report = True
+        else:
+            work_report = False
         ref_year = title_period.year if title_period else year
+        ref_basis = "context" if title_period else year_basis
         if subject is None:
             subject = self.places.most_frequent(report.text)
         out: list[Observation] = []
@@ -151,13 +165,21 @@ class Extractor:
                 continue
             carry: tuple[Period | None, Period | None] = (None, None)
             block_ref = section.year if section else ref_year
+            bases = {"report": year_basis, "part": "context" if section else ref_basis}
             for sent in block.sentences:
-                obs, carry = self._sentence(sent, subject, year, block_ref, report.source, carry)
+                obs, carry = self._sentence(
+                    sent, subject, year, block_ref, report.source, carry, bases
+                )
                 if section is not None:
                     obs = [o if o.period else _with_period(o, section) for o in obs]
                 out.extend(obs)
         if title_period is not None:
             out = [o if o.period else _with_period(o, title_period) for o in out]
+        elif report_date is not None and not work_report:
+            # a dated news item: a figure whose sentence names no period is of the date's
+            # year, and says so (a work report reviews the year before its date: left alone)
+            by_date = Period(str(report_date.year), report_date.year, -1, -1, "", "document_date")
+            out = [o if o.period else _with_period(o, by_date) for o in out]
         return out
 
     # -- helpers -----------------------------------------------------------
@@ -175,6 +197,7 @@ class Extractor:
         ref_year: int | None,
         source: str,
         carry: tuple[Period | None, Period | None],
+        bases: dict[str, str] | None = None,
     ) -> tuple[list[Observation], tuple[Period | None, Period | None]]:
         """Observations of one sentence, and the period to carry to the next one.
 
@@ -188,6 +211,15 @@ class Extractor:
         # 全年/年末 inside a paragraph scoped to a year (过去一年，…) mean that year
         in_year = scope.year if scope is not None and scope.year else ref_year
         periods = find_periods(text, report_year=year, ref_year=in_year, part_year=ref_year)
+        # where each resolved year came from, for the output (Observation.period_basis)
+        basis_of = dict(bases or {})
+        basis_of["ref"] = (
+            _context(scope) if scope is not None and scope.year else basis_of.get("part", "")
+        )
+        periods = [
+            replace(p, basis=basis_of.get(p.basis, "context")) if p.basis in _ARGS else p
+            for p in periods
+        ]
         figs = find_figures(text, periods)
         ranks = list(_RANK.finditer(text))
         # 比上年/较去年同期/同比: a comparison base, not the figure's period
@@ -199,7 +231,11 @@ class Extractor:
         if not own:
             inherited = last if text.startswith("其中") and last is not None else scope
             if inherited is not None:
-                own = [Period(inherited.label, inherited.year, -1, -1, inherited.text)]
+                own = [
+                    Period(
+                        inherited.label, inherited.year, -1, -1, inherited.text, _context(inherited)
+                    )
+                ]
                 periods = [*periods, own[0]]
         if not figs and not ranks:
             return [], next_carry
@@ -328,6 +364,7 @@ class Extractor:
             place_name=name,
             period=per.label if per else None,
             year=per.year if per else None,
+            period_basis=per.basis if per else "",
             indicator=fig.indicator,
             indicator_code=code_ind,
             kind=fig.kind,
@@ -352,25 +389,41 @@ _CHANGE_HEAD = re.compile(r"^(新增|净增|累计新增)")
 _WORK_REPORT = re.compile(r"工作报告|施政报告")
 _SHARE_PHRASE = re.compile(r"占.*(比重|比例|份额)|占比")
 _SHARE_UNITS = frozenset({"%", "‰"})
-_FULL_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# 2024年10月28日, 2024-10-28, 2024/10/28, 2024.10.28 (a time may follow, its space removed)
+_FULL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"|[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2}?)(?=\d{1,2}:\d{2}|(?!\d)))"
+)
+_DATE_LABEL = re.compile(r"(发布|发稿|更新|刊发|印发|成文)?(时间|日期)\s*[：:]")
 _DATELINE_BLOCKS = 6
 _DATELINE_MAX = 60
+_DATELINE_LABELLED_MAX = 120
 
 
 def dateline(blocks: list[Block]) -> date | None:
-    """The report's date from a dateline near its top (``2024年10月28日 来源：…``).
+    r"""The report's date from a dateline near its top.
 
-    Only the first few short blocks without sentence punctuation are looked
-    at, so a date inside the body (``2024年3月5日，该市召开…``) is not
-    mistaken for the report date.
+    ``2024年10月28日 来源：…``, ``2024-10-28 10:30``, ``2024/10/28``,
+    ``发布时间：2024-10-28``. Only the first few short blocks without sentence
+    punctuation are looked at, so a date inside the body
+    (``2024年3月5日，该市召开…``) is not mistaken for the report date; a line
+    labelled 发布时间/日期 may be longer (``发布时间：… 来源：… 浏览次数：…``).
+
+    >>> from fenghuang.monitor._text import split_blocks
+    >>> dateline(split_blocks("标题\n发布时间：2023-05-12 09:30 来源：萍乡日报\n正文。"))
+    datetime.date(2023, 5, 12)
     """
     for block in blocks[:_DATELINE_BLOCKS]:
-        if len(block.text) > _DATELINE_MAX or any(ch in block.text for ch in "，。；,;"):
+        labelled = _DATE_LABEL.search(block.text)
+        limit = _DATELINE_LABELLED_MAX if labelled else _DATELINE_MAX
+        if len(block.text) > limit or any(ch in block.text for ch in "，。；,;"):
             continue  # a sentence, not a dateline
-        m = _FULL_DATE.search(block.text)
+        # after a 发布时间：label, its date; otherwise the first date of the line
+        m = _FULL_DATE.search(block.text, labelled.end() if labelled else 0)
         if m:
+            y, mo, d = m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)
             try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                return date(int(y), int(mo), int(d))
             except ValueError:
                 continue
     return None
@@ -383,7 +436,23 @@ def _distinct(figs: list[_Fig], pairs: dict[int, int]) -> bool:
 
 
 def _with_period(o: Observation, p: Period) -> Observation:
-    return replace(o, period=p.label, year=p.year)
+    return replace(o, period=p.label, year=p.year, period_basis=_context(p))
+
+
+def _context(p: Period) -> str:
+    """The basis of a period taken from elsewhere: written there → ``context``."""
+    return p.basis or "context"
+
+
+_ARGS = frozenset({"report", "ref", "part"})
+
+#: Where a figure's period came from (Observation.period_basis), zh and en.
+PERIOD_BASIS: dict[str, tuple[str, str]] = {
+    "": ("句中写明", "written in the sentence"),
+    "context": ("取自标题、小标题或上文", "from the title, a heading or the sentences before"),
+    "document_date": ("按文档日期推定", "from the document's date"),
+    "relative": ("相对期间，年份未知", "relative period, year unknown"),
+}
 
 
 def extract_text(

@@ -24,6 +24,7 @@ from fenghuang.warehouse import Store
 __all__ = [
     "EXTRACTED_LABEL",
     "OBS_SCHEMA",
+    "PERIOD_NOTES",
     "fetch_documents",
     "fetch_observations",
     "observations_table",
@@ -35,6 +36,22 @@ __all__ = [
 
 #: Shown next to every figure that was extracted by machine and not yet checked.
 EXTRACTED_LABEL = "抽取数据，待核实"
+#: Added to the label of a figure whose period was not written in its sentence with a year.
+PERIOD_NOTES = {
+    "document_date": "期间据文档日期推定",
+    "relative": "相对期间，年份未知",
+}
+
+
+def _label(status: str, note: str) -> str:
+    return "；".join(x for x in (EXTRACTED_LABEL if status == PENDING else "", note) if x)
+
+
+def _note(label: str | None) -> str:
+    """The period note kept in a label (see :data:`PERIOD_NOTES`)."""
+    notes = set(PERIOD_NOTES.values())
+    return next((x for x in (label or "").split("；") if x in notes), "")
+
 
 OBS_SCHEMA = pa.schema(
     [
@@ -84,7 +101,8 @@ def observations_table(obs: Iterable[Observation], *, origin: str = "report") ->
         d["sheet"] = None
         d["row_no"] = None
         d["column_name"] = None
-        d["label"] = EXTRACTED_LABEL if o.status == PENDING else ""
+        d.pop("period_basis")
+        d["label"] = _label(o.status, PERIOD_NOTES.get(o.period_basis, ""))
         rows.append(d)
     return pa.Table.from_pylist(rows, schema=OBS_SCHEMA)
 
@@ -138,7 +156,7 @@ def save_observations(store: Store, table: pa.Table) -> int:
                 for i, s in zip(ids, table.column("status").to_pylist(), strict=True)
             ]
             label = [
-                "" if i in verified else lb
+                _label(VERIFIED, _note(lb)) if i in verified else lb
                 for i, lb in zip(ids, table.column("label").to_pylist(), strict=True)
             ]
             table = table.set_column(
@@ -195,15 +213,17 @@ def set_status(store: Store, obs_ids: Sequence[str], status: str) -> int:
             en=f"status must be {PENDING} or {VERIFIED}",
             value=status,
         )
-    label = EXTRACTED_LABEL if status == PENDING else ""
     n = 0
     with store.transaction():
         for i in obs_ids:
-            hit = store.fetch_all("select count(*) from monitor_observations where obs_id = ?", [i])
-            n += int(hit[0][0])
+            hit = store.fetch_all("select label from monitor_observations where obs_id = ?", [i])
+            n += len(hit)
+            if not hit:
+                continue
+            # the period note (期间据文档日期推定) stays whatever the status
             store.execute(
                 "update monitor_observations set status = ?, label = ? where obs_id = ?",
-                [status, label, i],
+                [status, _label(status, _note(hit[0][0])), i],
             )
     return n
 
