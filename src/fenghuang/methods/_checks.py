@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.methods._formula import Formula, Kind, _Problems, compile_formula
 from fenghuang.methods._lines import KeyPath, key_lines, locate
+from fenghuang.methods._messages import en_message, zh_message
 from fenghuang.methods._schema import Method
 
 __all__ = ["EXTRA_KINDS", "FIELD_KINDS", "Collector", "compile_all", "schema_errors", "semantic"]
@@ -32,37 +33,6 @@ FIELD_KINDS: dict[str, Kind] = {
 
 #: Names a formula may read besides the data-model fields (filled by the evaluation).
 EXTRA_KINDS: dict[str, Kind] = {"class_last_year": "str"}
-
-_ZH_TYPES = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "未知的键（方法文件不允许多余的键）",
-    "literal_error": "取值应为 {expected} 之一",
-    "string_pattern_mismatch": "格式不符合要求（{pattern}）",
-    "greater_than": "必须大于 {gt}",
-    "greater_than_equal": "不得小于 {ge}",
-    "less_than_equal": "不得大于 {le}",
-    "too_short": "至少需要 {min_length} 项",
-    "float_parsing": "应为数值",
-    "float_type": "应为数值",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "string_type": "应为字符串",
-    "list_type": "应为数组",
-    "model_type": "应为表（TOML table）",
-    "dict_type": "应为表（TOML table）",
-}
-
-
-def _zh_message(e: Mapping[str, Any]) -> str:
-    template = _ZH_TYPES.get(str(e["type"]))
-    if template is None:
-        return f"取值无效：{e['msg']}"
-    try:
-        return template.format(**(e.get("ctx") or {}))
-    except (KeyError, IndexError):
-        return template
 
 
 def _fmt_path(path: KeyPath) -> str:
@@ -131,7 +101,7 @@ def schema_errors(col: Collector, data: dict[str, Any], model: type[_M]) -> _M |
             if key in seen:
                 continue
             seen.add(key)
-            col.add(path, _zh_message(e), str(e["msg"]))
+            col.add(path, zh_message(e), en_message(e))
         return None
 
 

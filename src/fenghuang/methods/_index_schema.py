@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field
 
+from fenghuang.methods._base import Frozen, MethodFile
 from fenghuang.methods._schema import Code, Meta, Text
 
 __all__ = [
@@ -32,11 +33,7 @@ __all__ = [
 ObservedKind = Literal["level", "growth", "share", "count", "rank", "target"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class IndexIndicator(_Frozen):
+class IndexIndicator(Frozen):
     """One indicator of a dimension: a catalogue code observed as a kind.
 
     ``direction`` is relative to the pillar: 1 = more of it is more pressure
@@ -50,7 +47,7 @@ class IndexIndicator(_Frozen):
     weight: Annotated[float, Field(gt=0)] = 1.0
 
 
-class IndexDimension(_Frozen):
+class IndexDimension(Frozen):
     """A dimension: the weighted mean of its normalised indicators."""
 
     code: Code
@@ -59,7 +56,7 @@ class IndexDimension(_Frozen):
     indicators: Annotated[list[IndexIndicator], Field(min_length=1)]
 
 
-class IndexPillar(_Frozen):
+class IndexPillar(Frozen):
     """A pillar (e.g. pressure, capacity): the mean of its dimensions."""
 
     code: Code
@@ -68,7 +65,7 @@ class IndexPillar(_Frozen):
     dimensions: Annotated[list[IndexDimension], Field(min_length=1)]
 
 
-class IndexRule(_Frozen):
+class IndexRule(Frozen):
     """How indicators are normalised and aggregated, and what the score is.
 
     ``score = "warning"``: warning = pillar ``pressure`` / pillar ``capacity``
@@ -84,7 +81,7 @@ class IndexRule(_Frozen):
     min_cities: Annotated[int, Field(ge=1)] = 2  # cities an indicator needs to be normalised
 
 
-class CityIndexMethod(_Frozen):
+class CityIndexMethod(MethodFile):
     """A validated city-index method file (``kind = "city-index"``).
 
     Attributes
@@ -111,30 +108,6 @@ class CityIndexMethod(_Frozen):
     meta: Meta
     index: IndexRule = IndexRule()
     pillars: Annotated[list[IndexPillar], Field(min_length=1)]
-
-    _text: str = PrivateAttr(default="")
-    _sha256: str = PrivateAttr(default="")
-    _file: str = PrivateAttr(default="")
-
-    @property
-    def name(self) -> str:
-        """The method's name (``meta.name``)."""
-        return self.meta.name
-
-    @property
-    def text(self) -> str:
-        """The method file's text."""
-        return self._text
-
-    @property
-    def sha256(self) -> str:
-        """SHA-256 of the text (hex)."""
-        return self._sha256
-
-    @property
-    def file(self) -> str:
-        """Where it was loaded from (a path or the ``file`` given to parse_method)."""
-        return self._file
 
     @property
     def dimensions(self) -> list[IndexDimension]:

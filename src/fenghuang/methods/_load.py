@@ -18,8 +18,10 @@ the zh/en message:
    nearest known one, types), compiled in their scope; city-index methods:
    the indicator codes against ``catalogue`` when given;
 3. cross-references (an item naming an unknown indicator, class labels,
-   shares that do not sum to 1, thresholds not decreasing; duplicate pillar
-   and dimension codes, the pillars of a warning ratio …).
+   shares that do not sum to 1, thresholds not decreasing; every class label
+   of ``[policies]`` against the classes the method gives, see
+   :mod:`fenghuang.methods._policy_checks`; duplicate pillar and dimension
+   codes, the pillars of a warning ratio …).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from fenghuang.errors import MethodError
 from fenghuang.methods._checks import Collector, compile_all, schema_errors, semantic
 from fenghuang.methods._index_checks import catalogue_refs, index_semantic
 from fenghuang.methods._index_schema import CityIndexMethod
+from fenghuang.methods._policy_checks import policy_labels
 from fenghuang.methods._schema import Method, MethodInfo
 
 __all__ = [
@@ -331,6 +334,7 @@ def parse_method(
         formulas = compile_all(col, data)
         if method is not None:
             semantic(col, method)
+            policy_labels(col, method)
             method._formulas = formulas
     if col.errors or method is None:
         n = len(col.errors)
@@ -343,7 +347,5 @@ def parse_method(
             hint_zh="按所列行号与键路径逐一修改，格式见 docs/methods.md",
             hint_en="fix each listed line and key path; the format is in docs/methods.md",
         )
-    method._text = text
-    method._sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    method._file = file
+    method._stamp(text, file)
     return method

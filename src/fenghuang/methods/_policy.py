@@ -46,15 +46,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from fenghuang.facts import FIRM_YEAR_FIELDS
+from fenghuang.methods._base import Frozen
+from fenghuang.methods._messages import en_message, zh_message
 
 __all__ = [
     "DEFAULT_ITEMS",
     "DEFAULT_TOPICS",
     "Escalation",
+    "LabelRole",
     "Measure",
     "PolicySet",
     "Priority",
@@ -96,17 +99,20 @@ DEFAULT_TOPICS: dict[str, dict[str, str]] = {
 
 _NUMERIC = {"float64", "int64"}
 
+#: What a class label written in ``[policies]`` stands for. ``"policy"``: the
+#: class whose firms get the line (``rates``, ``escalation.label``, priority
+#: ``classes``, reward and measure ``classes``); ``"target"``: the class whose
+#: policies apply instead (``not_rated``, a ``treat_as`` value); ``"given"``: a
+#: label firms are given (a ``treat_as`` key, e.g. ``参照B``).
+LabelRole = Literal["policy", "target", "given"]
+
 
 def _fail(zh: str, en: str) -> PydanticCustomError:
     """A validation error with both languages (``ctx['zh']`` is read by the loader)."""
     return PydanticCustomError("fh_policy", "{en}", {"zh": zh, "en": en})
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Source(_Frozen):
+class Source(Frozen):
     """Where a policy's numbers come from.
 
     Attributes
@@ -147,7 +153,7 @@ class Source(_Frozen):
         return tag or doc
 
 
-class Escalation(_Frozen):
+class Escalation(Frozen):
     """A rate that rises with the number of consecutive years in one class.
 
     ``schedule[k - 1]`` is the rate (same unit as ``rates``) in the k-th
@@ -175,7 +181,7 @@ class Escalation(_Frozen):
         return float(self.schedule[k - 1])
 
 
-class Surcharge(_Frozen):
+class Surcharge(Frozen):
     """A price surcharge (加价) on one resource, by class.
 
     Attributes
@@ -267,7 +273,7 @@ class Surcharge(_Frozen):
         return out
 
 
-class PriorityLevel(_Frozen):
+class PriorityLevel(Frozen):
     """One class's standing for a priority topic.
 
     ``level`` 1 is served first; ``allowed = false`` means denied (不予安排);
@@ -292,7 +298,7 @@ class PriorityLevel(_Frozen):
         return self
 
 
-class Priority(_Frozen):
+class Priority(Frozen):
     """A priority or quota topic (用地、用能、排污权 …) by class."""
 
     name_zh: str = Field(min_length=1)
@@ -301,7 +307,7 @@ class Priority(_Frozen):
     source: Source
 
 
-class Reward(_Frozen):
+class Reward(Frozen):
     """A reward for some classes: an amount in yuan and/or a text."""
 
     classes: tuple[Label, ...] = Field(min_length=1)
@@ -311,7 +317,7 @@ class Reward(_Frozen):
     source: Source
 
 
-class Measure(_Frozen):
+class Measure(Frozen):
     """Another incentive (激励) or restriction (约束) for some classes."""
 
     classes: tuple[Label, ...] = Field(min_length=1)
@@ -321,7 +327,7 @@ class Measure(_Frozen):
     source: Source
 
 
-class PolicySet(_Frozen):
+class PolicySet(Frozen):
     """All differentiated policies of a method (empty: none).
 
     Attributes
@@ -382,35 +388,57 @@ class PolicySet(_Frozen):
         """Whether the method has no differentiated policy at all."""
         return not (self.surcharges or self.priorities or self.rewards or self.measures)
 
-    def labels(self) -> dict[str, set[str]]:
-        """Every class label the policies name, with the key paths naming it.
+    def label_refs(self) -> list[tuple[tuple[str | int, ...], str, LabelRole]]:
+        """Every class label the policies write: ``(key path, label, role)``, in file order.
 
-        A method loader compares these with the method's classes to report a
-        typo such as ``C-`` for ``C−``.
+        The key path is a tuple from the file's top (``("policies",
+        "surcharges", "gas", "rates", "D")``, ``("policies", "rewards", 0,
+        "classes", 1)``). The role says what the label must be (see
+        :data:`LabelRole`); the method loader checks each against the
+        method's classes (:mod:`fenghuang.methods._policy_checks`).
+        """
+        out: list[tuple[tuple[str | int, ...], str, LabelRole]] = []
+        if self.not_rated:
+            out.append((("policies", "not_rated"), self.not_rated, "target"))
+        for src, dst in self.treat_as.items():
+            out.append((("policies", "treat_as", src), src, "given"))
+            out.append((("policies", "treat_as", src), dst, "target"))
+        for item, s in self.surcharges.items():
+            at: tuple[str | int, ...] = ("policies", "surcharges", item)
+            out.extend(((*at, "rates", lab), lab, "policy") for lab in s.rates)
+            if s.escalation is not None:
+                out.append(((*at, "escalation", "label"), s.escalation.label, "policy"))
+        for topic, p in self.priorities.items():
+            out.extend(
+                (("policies", "priorities", topic, "classes", lab), lab, "policy")
+                for lab in p.classes
+            )
+        lists: tuple[tuple[str, tuple[Reward | Measure, ...]], ...] = (
+            ("rewards", self.rewards),
+            ("measures", self.measures),
+        )
+        for table, rows in lists:
+            for i, r in enumerate(rows):
+                out.extend(
+                    (("policies", table, i, "classes", k), lab, "policy")
+                    for k, lab in enumerate(r.classes)
+                )
+        return out
+
+    def labels(self) -> dict[str, set[str]]:
+        """Every class label the policies name (``treat_as`` keys aside), with the key paths.
+
+        Paths are dotted (``policies.surcharges.gas.rates.D``; a reward's or
+        measure's ``policies.rewards[0].classes``).
         """
         found: dict[str, set[str]] = {}
-
-        def add(label: str, where: str) -> None:
-            found.setdefault(label, set()).add(where)
-
-        if self.not_rated:
-            add(self.not_rated, "policies.not_rated")
-        for src, dst in self.treat_as.items():
-            add(dst, f"policies.treat_as.{src}")
-        for item, s in self.surcharges.items():
-            for lab in s.rates:
-                add(lab, f"policies.surcharges.{item}.rates.{lab}")
-            if s.escalation is not None:
-                add(s.escalation.label, f"policies.surcharges.{item}.escalation.label")
-        for topic, p in self.priorities.items():
-            for lab in p.classes:
-                add(lab, f"policies.priorities.{topic}.classes.{lab}")
-        for i, r in enumerate(self.rewards):
-            for lab in r.classes:
-                add(lab, f"policies.rewards[{i}].classes")
-        for i, m in enumerate(self.measures):
-            for lab in m.classes:
-                add(lab, f"policies.measures[{i}].classes")
+        for path, label, role in self.label_refs():
+            if role == "given":
+                continue
+            if isinstance(path[-1], int):
+                path = path[:-1]  # one entry for a reward's or measure's classes list
+            dotted = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in path)
+            found.setdefault(label, set()).add(dotted[1:])
         return found
 
     def unknown_labels(self, known: Iterable[str]) -> list[tuple[str, str]]:
@@ -421,31 +449,6 @@ class PolicySet(_Frozen):
             if label not in ok:
                 out.extend((p, label) for p in sorted(paths))
         return sorted(out)
-
-
-_ZH_BY_TYPE = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "不允许的键（拼写错误？）",
-    "greater_than_equal": "取值须不小于下限",
-    "greater_than": "取值须大于下限",
-    "less_than_equal": "取值须不大于上限",
-    "float_parsing": "须为数值",
-    "float_type": "须为数值",
-    "int_type": "须为整数",
-    "int_parsing": "须为整数",
-    "bool_type": "须为 true/false",
-    "bool_parsing": "须为 true/false",
-    "string_type": "须为文本",
-    "string_too_short": "不能为空",
-    "string_too_long": "过长",
-    "string_pattern_mismatch": "键名须为小写英文字母、数字和下划线",
-    "too_short": "不能为空",
-    "literal_error": "取值不在允许范围内",
-    "dict_type": "须为表（table）",
-    "model_type": "须为表（table）",
-    "tuple_type": "须为数组（array）",
-    "finite_number": "须为有限数值",
-}
 
 
 def key_path(loc: Iterable[int | str], prefix: str = "policies") -> str:
@@ -481,11 +484,15 @@ def policy_errors(data: Any, prefix: str = "policies") -> list[dict[str, Any]]:
     except ValidationError as exc:
         out: list[dict[str, Any]] = []
         for e in exc.errors():
-            ctx = e.get("ctx") or {}
-            en = str(ctx.get("en") or e["msg"])
-            zh = str(ctx.get("zh") or f"{_ZH_BY_TYPE.get(e['type'], '取值无效')}：{e['msg']}")
             loc = tuple(e["loc"])
-            out.append({"where": key_path(loc, prefix), "loc": loc, "zh": zh, "en": en})
+            out.append(
+                {
+                    "where": key_path(loc, prefix),
+                    "loc": loc,
+                    "zh": zh_message(e),
+                    "en": en_message(e),
+                }
+            )
         return out
     return []
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
 
+from fenghuang.methods._base import Frozen, MethodFile
 from fenghuang.methods._formula import Formula
 from fenghuang.methods._policy import PolicySet
 
@@ -39,11 +40,7 @@ Code = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Source(_Frozen):
+class Source(Frozen):
     """Where the method comes from: document title, number, issuer, URL, date."""
 
     title: Text
@@ -54,7 +51,7 @@ class Source(_Frozen):
     note: str = ""
 
 
-class Meta(_Frozen):
+class Meta(Frozen):
     """The method's identity and provenance."""
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -66,7 +63,7 @@ class Meta(_Frozen):
     source: Source
 
 
-class Derived(_Frozen):
+class Derived(Frozen):
     """A derived field such as land = own + leased-in − leased-out (base units)."""
 
     name: Code
@@ -76,7 +73,7 @@ class Derived(_Frozen):
     formula: Text
 
 
-class Indicator(_Frozen):
+class Indicator(Frozen):
     """One indicator: a formula in base units, shown as ``value × scale`` in ``unit``."""
 
     code: Code
@@ -92,7 +89,7 @@ class Indicator(_Frozen):
     note: str = ""
 
 
-class BenchmarkStat(_Frozen):
+class BenchmarkStat(Frozen):
     """A benchmark computed from the data: ``factor × statistic`` of a pool's values."""
 
     statistic: Literal["mean", "median", "min", "max", "quantile"]
@@ -103,7 +100,7 @@ class BenchmarkStat(_Frozen):
     factor: Annotated[float, Field(gt=0)] = 1.0
 
 
-class Item(_Frozen):
+class Item(Frozen):
     """One scored indicator in a pool."""
 
     indicator: Code
@@ -114,10 +111,10 @@ class Item(_Frozen):
     penalty: Annotated[float, Field(ge=0)] = 0.0  # points deducted when missing="penalty"
 
 
-class ClassRule(_Frozen):
+class ClassRule(Frozen):
     """How scores become classes: shares (best first) or score thresholds."""
 
-    labels: list[Text] = ["A", "B", "C", "D"]
+    labels: list[Text] = Field(default_factory=lambda: ["A", "B", "C", "D"])
     rule: Literal["shares", "thresholds"]
     shares: list[Annotated[float, Field(ge=0, le=1)]] | None = None
     thresholds: list[float] | None = None
@@ -125,7 +122,7 @@ class ClassRule(_Frozen):
     min_group: Annotated[int, Field(ge=1)] = 1  # smaller groups are merged into the pool ('')
 
 
-class Pool(_Frozen):
+class Pool(Frozen):
     """A set of firms scored and classed together (first matching ``when`` wins)."""
 
     code: Code
@@ -139,7 +136,7 @@ class Pool(_Frozen):
     classes: ClassRule | None = None  # default: the method's [classes]
 
 
-class NotRated(_Frozen):
+class NotRated(Frozen):
     """Firms that get no score: exempt categories, no land, class T …"""
 
     id: Code
@@ -150,7 +147,7 @@ class NotRated(_Frozen):
     remark_zh: str = ""
 
 
-class Provisional(_Frozen):
+class Provisional(Frozen):
     """Firms scored but never below ``floor`` unless vetoed (new firms, major projects)."""
 
     id: Code
@@ -160,7 +157,7 @@ class Provisional(_Frozen):
     reason_en: Text
 
 
-class Veto(_Frozen):
+class Veto(Frozen):
     """一票否决: bars the classes better than ``cap`` (or sets ``to``)."""
 
     id: Code
@@ -171,7 +168,7 @@ class Veto(_Frozen):
     reason_en: Text
 
 
-class Adjustment(_Frozen):
+class Adjustment(Frozen):
     """定档 (fix), 提档 (up) or 降档 (down), applied in file order."""
 
     id: Code
@@ -183,7 +180,7 @@ class Adjustment(_Frozen):
     reason_en: Text
 
 
-class Method(_Frozen):
+class Method(MethodFile):
     """A validated method file (see :func:`fenghuang.methods.load_method`).
 
     Attributes
@@ -203,41 +200,18 @@ class Method(_Frozen):
 
     kind: Literal["firm"] = "firm"
     meta: Meta
-    derived: list[Derived] = []
+    derived: list[Derived] = Field(default_factory=list)
     indicators: Annotated[list[Indicator], Field(min_length=1)]
     pools: Annotated[list[Pool], Field(min_length=1)]
     classes: ClassRule
-    not_rated: list[NotRated] = []
-    provisional: list[Provisional] = []
-    vetoes: list[Veto] = []
-    adjustments: list[Adjustment] = []
+    not_rated: list[NotRated] = Field(default_factory=list)
+    provisional: list[Provisional] = Field(default_factory=list)
+    vetoes: list[Veto] = Field(default_factory=list)
+    adjustments: list[Adjustment] = Field(default_factory=list)
     combine_shared_parcels: bool = False  # firms sharing a parcel are scored as one unit
     policies: PolicySet = PolicySet()
 
     _formulas: dict[str, Formula] = PrivateAttr(default_factory=dict)
-    _text: str = PrivateAttr(default="")
-    _sha256: str = PrivateAttr(default="")
-    _file: str = PrivateAttr(default="")
-
-    @property
-    def name(self) -> str:
-        """The method's name (``meta.name``)."""
-        return self.meta.name
-
-    @property
-    def text(self) -> str:
-        """The method file's text."""
-        return self._text
-
-    @property
-    def sha256(self) -> str:
-        """SHA-256 of the text (hex)."""
-        return self._sha256
-
-    @property
-    def file(self) -> str:
-        """Where it was loaded from (a path or the ``file`` given to parse_method)."""
-        return self._file
 
     def formula(self, key: str) -> Formula:
         """A compiled formula by key: ``derived.<name>``, ``indicator.<code>``,
@@ -257,7 +231,7 @@ class Method(_Frozen):
         return pool.classes or self.classes
 
 
-class MethodInfo(_Frozen):
+class MethodInfo(Frozen):
     """A shipped method, as listed by :func:`fenghuang.methods.list_methods`."""
 
     name: str
