@@ -503,8 +503,10 @@ def test_respectively_with_listed_indicators_and_a_city_before_its_districts() -
     assert (by[8.2].indicator, by[15.6].indicator) == ("规上工业营业收入", "利润总额")
     assert (by[12.0].place_name, by[9.0].place_name) == ("安源区", "湘东区")
     assert by[12.0].indicator_code == by[9.0].indicator_code == "fixed_investment"
-    # a shared head (…产业去产能) is not split into a bare 钢铁
-    assert by[50.0].indicator == by[20.0].indicator and by[50.0].kind == "share"
+    # a shared head (…产业去产能) goes to each listed part, not a bare 钢铁
+    assert (by[50.0].indicator, by[20.0].indicator) == ("钢铁产业去产能", "煤炭产业去产能")
+    assert by[50.0].kind == by[20.0].kind == "share"
+    assert by[50.0].indicator_code == by[20.0].indicator_code == "capacity_cut"
 
 
 def test_changes_of_a_level_are_not_the_level() -> None:

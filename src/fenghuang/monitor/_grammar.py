@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from fenghuang.monitor._numbers import FRACTION_RE, QUANTITY_RE, Quantity, from_fraction, from_match
+from fenghuang.monitor._numbers import (
+    FRACTION_RE,
+    QUANTITY_RE,
+    Quantity,
+    from_fraction,
+    from_match,
+    parse_quantity,
+)
 from fenghuang.monitor._periods import Period
 from fenghuang.monitor._places import Mention
 
@@ -108,7 +115,9 @@ def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
     """The quantities of a sentence worth an observation, in order (see rule 3 of :mod:`._extract`)."""
     figs: list[_Fig] = []
     taken = [(p.start, p.end) for p in periods]
-    for m in QUANTITY_RE.finditer(text):
+    matches = list(QUANTITY_RE.finditer(text))
+    borrowed = _borrowed_units(text, matches)
+    for k, m in enumerate(matches):
         a, b = m.start(), m.end()
         num_a = m.start("num")
         if a == b or any(s < b and a < e for s, e in taken):
@@ -121,7 +130,7 @@ def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
             continue
         if b < len(text) and text[b] in "年月日号届":
             continue
-        q = from_match(m)
+        q = from_match(m) if k not in borrowed else borrowed[k]
         if q is not None and q.quantity == "duration" and _DAY_COUNT.search(text[:a]):
             q = replace(q, quantity="count")  # 空气质量优良天数297天: a count of days
         if q is None or q.quantity in _SKIP_QUANTITIES:
@@ -160,6 +169,46 @@ def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
             figs.append(_Fig(a, b, q))
     figs.sort(key=lambda f: f.start)
     return figs
+
+
+_LIST_GAP = re.compile(r"[、和及与]|以及")
+
+
+def _listed_after(text: str, after: list[_Fig]) -> list[_Fig]:
+    """The figures of a 分别 list: the first after 分别 and those joined to it by 、/和/及."""
+    out = after[:1]
+    for f in after[1:]:
+        if not _LIST_GAP.fullmatch(text[out[-1].end : f.start]):
+            break
+        out.append(f)
+    return out
+
+
+def _borrowed_units(text: str, matches: list[re.Match[str]]) -> dict[int, Quantity]:
+    """分别为3.852万和19870元: a bare number listed after 分别 takes the unit of the next one.
+
+    Only inside a 分别 list (the numbers joined by 、/和/及), so a bare number
+    elsewhere stays bare (and is skipped). Maps match index → quantity.
+    """
+    out: dict[int, Quantity] = {}
+    for k in range(len(matches) - 2, -1, -1):
+        m = matches[k]
+        if m.group("unit") or m.group("unit1") or "分别" not in text[: m.start()]:
+            continue
+        # the next figure with a unit in the list (3.852万、3.9万和19870元: both borrow)
+        j = k + 1
+        while j < len(matches) and _LIST_GAP.fullmatch(
+            text[matches[j - 1].end() : matches[j].start()]
+        ):
+            nxt = matches[j]
+            if nxt.group("unit"):
+                unit = nxt.group("unit") + (f"/{nxt.group('per')}" if nxt.group("per") else "")
+                q = parse_quantity(m.group(0) + unit)
+                if q is not None:
+                    out[k] = q
+                break
+            j += 1
+    return out
 
 
 def respectively(
@@ -238,13 +287,63 @@ def respectively_nouns(
         nxt = text.find("分别", at + 2)
         ends = [e for e in (text.find("；", at), text.find("。", at), nxt) if e >= 0]
         end = min(ends or [len(text)])
-        after = [f for f in figs if at < f.start < end]
+        after = _listed_after(text, [f for f in figs if at < f.start < end])
         phrase = strip_phrase(text, ca, at, periods, mentions)
-        parts = [clean_run(p) for p in re.split(r"[、和及与]", phrase)]
-        if len(after) >= 2 and len(parts) == len(after) and all(len(p) >= 4 for p in parts):
-            for f, part in zip(after, parts, strict=True):
-                out[f.start] = part
+        names = split_listed(phrase, len(after)) if len(after) >= 2 else None
+        if names is not None:
+            for f, name in zip(after, names, strict=True):
+                out[f.start] = name
     return out
+
+
+#: Words naming two or three indicators at once, and what they stand for (城乡 = 城镇 + 农村).
+PAIRED_WORDS: dict[str, tuple[str, ...]] = {
+    "一二三产业": ("第一产业", "第二产业", "第三产业"),
+    "二三产业": ("第二产业", "第三产业"),
+    "城乡": ("城镇", "农村"),
+    "进出口": ("进口", "出口"),
+}
+_ORDINAL_INDUSTRY = re.compile(r"(?<![第一二三四五六七八九十])([一二三])(?=产业)")
+
+
+def split_listed(phrase: str, n: int) -> list[str] | None:
+    """The n indicator names of a phrase before 分别, or ``None`` if it does not name n.
+
+    * a list of full names: ``营业收入、利润总额`` (every part four characters
+      or more);
+    * a list sharing a head written once, after the last part:
+      ``一、二、三产业增加值`` → 第一产业增加值, 第二产业增加值, 第三产业增加值;
+      ``钢铁、煤炭产业去产能`` → 钢铁产业去产能, 煤炭产业去产能 (the last part
+      starts with a word as long as the part before it);
+    * a paired word (:data:`PAIRED_WORDS`): ``城乡居民人均可支配收入`` →
+      城镇居民人均可支配收入, 农村居民人均可支配收入.
+
+    >>> split_listed("城乡居民人均可支配收入", 2)
+    ['城镇居民人均可支配收入', '农村居民人均可支配收入']
+    >>> split_listed("一、二、三产业增加值", 3)
+    ['第一产业增加值', '第二产业增加值', '第三产业增加值']
+    >>> split_listed("地区生产总值", 2) is None
+    True
+    """
+    if n < 2 or not phrase:
+        return None
+    parts = [clean_run(p) for p in re.split(r"[、和及与]", phrase)]
+    names: list[str] | None = None
+    if len(parts) == n and all(parts):
+        last, k = parts[-1], len(parts[-2])
+        if len(last) > k and len(parts[-2]) < 4:
+            head = last[k:]
+            names = [p + head for p in parts[:-1]] + [last]
+        elif all(len(p) >= 4 for p in parts):
+            names = parts
+    elif len(parts) == 1:
+        for word, members in PAIRED_WORDS.items():
+            if word in phrase and len(members) == n:
+                names = [phrase.replace(word, m, 1) for m in members]
+                break
+    if names is None:
+        return None
+    return [_ORDINAL_INDUSTRY.sub(r"第\1", x) for x in names]
 
 
 def strip_phrase(text: str, a: int, b: int, periods: list[Period], mentions: list[Mention]) -> str:
