@@ -442,7 +442,11 @@ class PolicySet(Frozen):
         return found
 
     def unknown_labels(self, known: Iterable[str]) -> list[tuple[str, str]]:
-        """``(key path, label)`` for each label not in ``known`` nor in ``treat_as``."""
+        """``(key path, label)`` for each label not in ``known`` nor in ``treat_as``.
+
+        The method loader checks more strictly, by role
+        (:func:`fenghuang.methods._policy_checks.policy_labels`).
+        """
         ok = set(known) | set(self.treat_as)
         out: list[tuple[str, str]] = []
         for label, paths in self.labels().items():
