@@ -31,6 +31,7 @@ __all__ = [
     "report_from_text",
     "split_blocks",
     "table_sentences",
+    "text_tables",
 ]
 
 _END = "。！？!?"
@@ -153,23 +154,139 @@ class _HTMLText(HTMLParser):
 _UNIT_IN_LABEL = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _NUMERIC = re.compile(r"^[-－−]?\d+(?:,\d{3})*(?:\.\d+)?\s*[%％‰]?$")
 _GROWTH_COL = re.compile(r"增长|增速|增幅|同比|比上年|±")
+# a growth column of its own (比上年增长（%）), not an indicator's growth (工业增加值增速)
+_GROWTH_ONLY = re.compile(r"^(同比|比上年|较上年|比去年|较去年)?(增长|增速|增幅|±)?(%|％)?$")
+_UNIT_COL = {"单位", "计量单位"}
+_YEAR_CELL = re.compile(r"^((?:19|20)\d{2})(?:\.0)?$")
+# a period heading a row or column: 2023, 2023年, 2023年上半年, 2024年1-6月, 2023年一季度
+_PERIOD_CELL = re.compile(
+    r"^(?:19|20)\d{2}\s*年?\s*(?:(?:前三季度|第?[一二三四]季度|上半年|下半年|全年)"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月?\s*[—–\-－~～至到]\s*"
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:末|底|份)?)?$"
+)
+
+
+def _period_cell(cell: str) -> str | None:
+    """The cell as a period to write before a figure (``2023`` → ``2023年``), or ``None``."""
+    c = cell.strip().replace(" ", "")
+    year = _YEAR_CELL.match(c)
+    if year:
+        return year.group(1) + "年"
+    if _PERIOD_CELL.match(c) and not _NUMERIC.match(c):
+        return c
+    return None
+
+
+def _figure(cell: str, unit: str) -> str:
+    return cell if cell[-1] in "%％‰" else f"{cell}{unit}"
+
+
+def _growth(cell: str) -> str:
+    return f"增长{cell}" + ("" if cell.endswith(("%", "％")) else "%")
+
+
+def _by_period(
+    header: list[str], periods: list[str | None], rows: list[list[str]], across: bool
+) -> list[str]:
+    """Sentences of a table with periods across the top or down the side.
+
+    One sentence per period and indicator, ``{period}，{indicator}{value}{unit}``,
+    with the growth column after it (``，增长5.1%``) when the table has one.
+    """
+    out: list[str] = []
+    if across:
+        unit_col = next((j for j, c in enumerate(header) if c in _UNIT_COL), None)
+        for row in rows:
+            label = row[0]
+            m = _UNIT_IN_LABEL.search(label)
+            unit = m.group(1) if m else ""
+            label = label[: m.start()] if m else label
+            if unit_col is not None and unit_col < len(row) and row[unit_col]:
+                unit = row[unit_col]
+            if not label:
+                continue
+            last: int | None = None
+            pieces: dict[int, str] = {}
+            for j, cell in enumerate(row[1:], start=1):
+                if not _NUMERIC.match(cell) or j >= len(header):
+                    continue
+                if periods[j] is not None:
+                    pieces[j] = f"{periods[j]}，{label}{_figure(cell, unit)}"
+                    last = j
+                elif _GROWTH_COL.search(header[j]) and last is not None:
+                    pieces[last] += "，" + _growth(cell)  # 比上年增长 after the last period
+            out.extend(p + "。" for p in pieces.values())
+        return out
+    for row in rows:
+        period = _period_cell(row[0])
+        if period is None:
+            continue
+        pieces_down: list[str] = []
+        for j, cell in enumerate(row[1:], start=1):
+            if not _NUMERIC.match(cell) or j >= len(header):
+                continue
+            col = header[j]
+            hm = _UNIT_IN_LABEL.search(col)
+            name = col[: hm.start()] if hm else col
+            unit = hm.group(1) if hm else ""
+            if _GROWTH_ONLY.match(name.replace(" ", "")) and _GROWTH_COL.search(col):
+                if pieces_down:
+                    pieces_down[-1] += "，" + _growth(cell)
+                continue
+            if name:
+                pieces_down.append(f"{name}{_figure(cell, unit)}")
+        out.extend(f"{period}，{p}。" for p in pieces_down)
+    return out
 
 
 def table_sentences(rows: list[list[str]]) -> list[str]:
-    """A statistical table as one sentence per row, so the text rules read it.
+    """A statistical table as sentences, so the text rules read it.
 
-    The first row is the header when it has no number. Each later row reads
-    ``label`` + its figures: a value column takes the unit written in the
-    label or header (``地区生产总值（亿元）`` | ``856.2`` → ``856.2亿元``); a
-    growth column (``比上年增长%``) reads ``增长5.1%``. Rows without a
-    number are kept as they are, cells joined by ``，``.
+    Three shapes:
+
+    * **periods across** (a header row of years or periods: ``指标 | 2022年 |
+      2023年``): one sentence per indicator and period, ``2023年，地区生产总值
+      856.2亿元。``; a growth column after the periods (``比上年增长%``) goes
+      with the last period;
+    * **periods down the side** (a column of years: ``年份 | 地区生产总值（亿元）
+      | 比上年增长（%）`` over rows ``2022 | 800 | 4.1``): one sentence per period
+      and indicator, ``2022年，地区生产总值800亿元，增长4.1%。``;
+    * otherwise one sentence per row: ``label`` + its figures. The first row
+      is the header when it has no number. A value column takes the unit
+      written in the label or header (``地区生产总值（亿元）`` | ``856.2`` →
+      ``856.2亿元``); a growth column (``比上年增长%``) reads ``增长5.1%``. Rows
+      without a number are kept as they are, cells joined by ``，``.
+
+    The axis with the periods is the one whose cells are periods: the header
+    row (two or more, or one next to a growth column) or the first column
+    (two or more rows).
 
     >>> table_sentences([["指标", "数值", "比上年增长（%）"], ["地区生产总值（亿元）", "856.2", "5.1"]])
     ['指标，数值，比上年增长（%）。', '地区生产总值856.2亿元，增长5.1%。']
+    >>> table_sentences([["年份", "地区生产总值（亿元）", "增长（%）"], ["2022", "800", "4.1"],
+    ...                  ["2023", "856.2", "5.1"]])
+    ['年份，地区生产总值（亿元），增长（%）。', '2022年，地区生产总值800亿元，增长4.1%。', '2023年，地区生产总值856.2亿元，增长5.1%。']
+    >>> table_sentences([["指标", "2022年", "2023年"], ["原煤产量（万吨）", "6,300", "6,500"]])
+    ['指标，2022年，2023年。', '2022年，原煤产量6,300万吨。', '2023年，原煤产量6,500万吨。']
     """
     rows = [[c.replace("\n", "").strip() for c in r] for r in rows if any(c.strip() for c in r)]
     if not rows:
         return []
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    top = [_period_cell(c) if j else None for j, c in enumerate(rows[0])]
+    n_top = sum(p is not None for p in top)
+    grows = any(_GROWTH_COL.search(c) for c in rows[0])
+    side = [_period_cell(r[0]) for r in rows[1:]]
+    if n_top >= 2 or (n_top == 1 and grows):
+        return [
+            "，".join(c for c in rows[0] if c) + "。",
+            *_by_period(rows[0], top, rows[1:], True),
+        ]
+    if sum(p is not None for p in side) >= 2 and not any(_NUMERIC.match(c) for c in rows[0][1:]):
+        head = ["，".join(c for c in rows[0] if c) + "。"]
+        return head + _by_period(rows[0], [], rows[1:], False)
     header = rows[0] if not any(_NUMERIC.match(c) for c in rows[0]) else None
     out = ["，".join(c for c in header if c) + "。"] if header else []
     for row in rows[1:] if header else rows:
@@ -188,13 +305,60 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
             hm = _UNIT_IN_LABEL.search(col)
             col_unit = hm.group(1) if hm else ""
             if _GROWTH_COL.search(col):
-                pct = "" if cell.endswith(("%", "％")) else "%"
-                pieces.append(f"增长{cell}{pct}")
+                pieces.append(_growth(cell))
             else:
                 u = "" if not _NUMERIC.match(cell) or cell[-1] in "%％‰" else (unit or col_unit)
                 pieces.append(f"{cell}{u}")
         out.append(label + "，".join(pieces) + "。")
     return out
+
+
+_CELL_SEP = re.compile(r"\s*[|｜\t]\s*")
+_RULE_ROW = re.compile(r"^[|｜\s:：\-—–=+]*$")
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a plain-text table row (``| a | b |`` or tab-separated), else ``None``."""
+    t = line.strip()
+    if not any(sep in t for sep in "|｜\t"):
+        return None
+    cells = _CELL_SEP.split(t.strip("|｜"))
+    return cells if sum(1 for c in cells if c) >= 2 else None
+
+
+def text_tables(text: str) -> str:
+    r"""Plain-text tables (markdown ``| … |`` or tab-separated lines) as sentences.
+
+    A run of two or more table rows (rule lines such as ``|---|---|`` are
+    skipped) with at least one number is replaced by :func:`table_sentences`,
+    so periods across the top or down the side are read as in a Word or HTML
+    table. Other text is kept as it is.
+
+    >>> text_tables("正文。\n| 年份 | 原煤产量（万吨） |\n|---|---|\n| 2022 | 6300 |\n| 2023 | 6500 |\n")
+    '正文。\n年份，原煤产量（万吨）。\n2022年，原煤产量6300万吨。\n2023年，原煤产量6500万吨。\n'
+    """
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        rows: list[list[str]] = []
+        j = i
+        while j < len(lines):
+            if rows and _RULE_ROW.match(lines[j]) and lines[j].strip():
+                j += 1
+                continue
+            cells = _cells(lines[j])
+            if cells is None:
+                break
+            rows.append(cells)
+            j += 1
+        if len(rows) >= 2 and any(_NUMERIC.match(c) for r in rows for c in r):
+            out.append("\n".join(table_sentences(rows)) + "\n")
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return "".join(out)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -276,7 +440,7 @@ def report_from_bytes(raw: bytes, name: str) -> Report:
         parser.feed(_decode(raw, p))
         return Report(text="".join(parser.parts), source=p.name, title=parser.title.strip())
     if suffix in {".txt", ".md", ".text", ""}:
-        return Report(text=_decode(raw, p), source=p.name)
+        return Report(text=text_tables(_decode(raw, p)), source=p.name)
     raise ExtractionError(
         "E-EXTRACT-TYPE",
         zh=f"不支持的报告文件类型 {suffix}",
