@@ -1,6 +1,7 @@
 """Import yearbook-style tables (xlsx or csv): city × year × indicator, wide or long.
 
-Four layouts are recognised from the header row(s):
+Four layouts are recognised from the header row(s), with years across the
+top or down the side:
 
 * **long** — columns for place (城市/地区/代码), year (年份), indicator (指标),
   value (数值) and optionally unit (单位);
@@ -9,6 +10,11 @@ Four layouts are recognised from the header row(s):
 * **wide by year** — place, indicator (and unit), then one column per year
   (``2021``, ``2022年``);
 * **two-level** — years in a (merged) header row above indicator headers.
+
+A table of one place has no place column: the place is the one named in the
+sheet name, a title row above the header (``萍乡市主要经济指标``) or the file
+name; its years run across the top (``指标 | 2021年 | 2022年``) or down the
+side (a 年份 column, or a first column of years under indicator headers).
 
 Every cell is checked like the firm data: an unknown place, year, indicator,
 unit or number sends that cell to the quarantine with file, sheet, row,
@@ -52,11 +58,12 @@ _PLACE = {
     "city",
 }
 _CODE = {"代码", "行政区划代码", "区划代码", "code"}
-_YEAR = {"年份", "年", "年度", "year"}
+_YEAR = {"年份", "年", "年度", "统计年度", "时间", "year"}
 _IND = {"指标", "指标名称", "项目", "indicator"}
 _VALUE = {"数值", "值", "数据", "value"}
 _UNIT = {"单位", "计量单位", "unit"}
 _YEAR_COL = re.compile(r"^((?:19|20)\d{2})\s*年?$")
+_UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _TOTALS = {"合计", "总计", "小计", "全省", "全国", "全省合计", "总计数"}
 _MISSING = {"", "-", "—", "--", "…", "...", "/", "NA", "N/A", "null", "None"}
 
@@ -111,10 +118,48 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
 
 
 def _header(rows: list[list[str]]) -> int | None:
+    """The header row: one with a place column; else one of a single place's table.
+
+    A single place's table (its name in the sheet, a title row or the file
+    name) has years across (two or more year headers), a year column
+    (年份/年度/时间) or, under a header of indicators, years down the first
+    column.
+    """
     for i, row in enumerate(rows[:20]):
         cells = {c.strip() for c in row if c.strip()}
         if cells & (_PLACE | _CODE) and len(cells) >= 2:
             return i
+    for i, row in enumerate(rows[:20]):
+        row_cells = [c.strip() for c in row if c.strip()]
+        if len(row_cells) < 2:
+            continue
+        if sum(1 for c in row_cells if _YEAR_COL.match(c)) >= 2 or set(row_cells) & _YEAR:
+            return i
+        below = rows[i + 1] if i + 1 < len(rows) else []
+        if (
+            below
+            and _YEAR_COL.match(below[0].strip().removesuffix(".0"))
+            and not _YEAR_COL.match(row[0].strip().removesuffix(".0"))
+            and not any(cn_number(c) is not None for c in row_cells)
+        ):
+            return i
+    return None
+
+
+def _year_column(rows: list[list[str]], first: int, skip: set[int]) -> int | None:
+    """A column without a year header whose cells are years (years down the side)."""
+    data = [r for r in rows[first:] if any(c.strip() for c in r)]
+    if len(data) < 1:
+        return None
+    width = max(len(r) for r in data)
+    for j in range(width):
+        if j in skip:
+            continue
+        years = sum(
+            1 for r in data if j < len(r) and _YEAR_COL.match(r[j].strip().removesuffix(".0"))
+        )
+        if years and years * 2 >= len(data):
+            return j
     return None
 
 
@@ -192,6 +237,11 @@ class _Reader:
             self.reject(row_error("E-ROW-DATE", **where), year_raw)
             return
         name, unit_in_name = split_header(ind_raw)
+        if unit_in_name is None:
+            # a unit the firm-data headers do not know (万千瓦, 亿立方米): the monitor's units
+            um = _UNIT_IN_NAME.search(name)
+            if um and unit_info(um.group(1)) is not None:
+                name, unit_in_name = name[: um.start()].strip(), um.group(1)
         code = self.catalogue.match(name)
         if code is None:
             self.reject(
@@ -249,6 +299,28 @@ class _Reader:
             }
         )
 
+    def _fixed_place(self, title: str, above: list[list[str]]) -> tuple[str, str]:
+        """The one place of a table without a place column (sheet name, title rows, file name).
+
+        Raises
+        ------
+        SourceError
+            ``E-SOURCE-HEADER`` when none of them names a place.
+        """
+        for text in (title, *(" ".join(r) for r in above), Path(self.file).stem):
+            ms = [m for m in self.places.mentions(text) if m.code] if text else []
+            if ms:
+                return str(ms[-1].code), ms[-1].name
+        raise source_error(
+            "E-SOURCE-HEADER",
+            file=self.file,
+            sheet=title or None,
+            row=len(above) + 1,
+            detail_zh="表中没有“城市/地区”列，工作表名、标题行和文件名也未写明地区",
+            detail_en="no place column (城市/地区), and neither the sheet, a title row nor the "
+            "file name names a place",
+        )
+
     @staticmethod
     def _two_level(
         rows: list[list[str]], h: int, head: list[str], place_col: int | None
@@ -279,6 +351,12 @@ class _Reader:
 
         pc, cc, yc, ic, vc, uc = (find(s) for s in (_PLACE, _CODE, _YEAR, _IND, _VALUE, _UNIT))
         year_cols = [(i, n) for n, i in col.items() if _YEAR_COL.match(n)]
+        # one place's table: no place column, the place named by the sheet, a title or the file
+        fixed = self._fixed_place(title, rows[:h]) if pc is None and cc is None else None
+        if fixed is not None and yc is None and not year_cols:
+            yc = _year_column(rows, h + 1, {x for x in (ic, vc, uc) if x is not None})
+        if fixed is not None and ic is None and year_cols and 0 not in {i for i, _ in year_cols}:
+            ic = 0  # 指标 | 2021年 | 2022年 with a blank or other corner cell
         used = {x for x in (pc, cc, yc, ic, vc, uc) if x is not None}
         two_level = self._two_level(rows, h, head, pc if pc is not None else cc)
         first = h + 2 if two_level else h + 1
@@ -291,7 +369,7 @@ class _Reader:
             pcode = row[cc] if cc is not None else ""
             if pname.strip().replace(" ", "") in _TOTALS:
                 continue  # 合计/全省 rows are aggregates, not places of the panel
-            place = self.place(
+            place = fixed or self.place(
                 pname.strip(),
                 pcode.strip(),
                 {**base, "column": head[pc if pc is not None else cc or 0]},
