@@ -314,3 +314,12 @@ def test_any_wrong_value_gets_a_chinese_message(line: int, value: str) -> None:
                 continue  # a formula problem quotes the formula, which may be any text
             assert not PYDANTIC_EN.search(str(e["zh"])), e
             assert re.search(r"[\u4e00-\u9fff]", str(e["zh"])), e
+
+
+@pytest.mark.parametrize("name", ["_messages", "_policy_checks", "_policy"])
+def test_doctests(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"fenghuang.methods.{name}"))
+    assert result.attempted > 0 and result.failed == 0

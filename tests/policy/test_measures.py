@@ -68,3 +68,27 @@ def test_no_measures() -> None:
         }
     )
     assert compute_measures(results, p).num_rows == 0
+
+
+def test_bills_and_measures_need_credit_codes(example_policies: PolicySet) -> None:
+    import pytest
+
+    from fenghuang.errors import InputError
+    from fenghuang.policy import compute_bills
+
+    no_codes = pa.table({"firm": ["A1"], "class_final": ["D"]})
+    facts = pa.table({"credit_code": ["A1"], "electricity_kwh": [1.0]})
+    for call in (
+        lambda: compute_measures(no_codes, example_policies),
+        lambda: compute_bills(no_codes, facts, example_policies),
+    ):
+        with pytest.raises(InputError) as ei:
+            call()
+        assert ei.value.code == "E-POLICY-INPUT" and ei.value.context["field"] == "credit_code"
+        assert "credit_code" in ei.value.message("zh")
+    # a null code is kept as "" (one line per firm, none lost)
+    results = pa.table(
+        {"credit_code": pa.array([None, "D1"], pa.string()), "class_final": ["D"] * 2}
+    )
+    got = compute_measures(results, example_policies).column("credit_code").to_pylist()
+    assert set(got) == {"", "D1"}

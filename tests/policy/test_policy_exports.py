@@ -7,7 +7,14 @@ from fenghuang.methods import _policy as model
 from fenghuang.policy import _bills, _classes, _history, _measures, _reasons, _store
 
 MODULES = [_bills, _classes, _history, _measures, _reasons, _store]
-HELPERS = {"as_string_array", "facts_column", "priority_text", "bill_reason", "rate_text"}
+HELPERS = {
+    "as_string_array",
+    "credit_codes",
+    "facts_column",
+    "priority_text",
+    "bill_reason",
+    "rate_text",
+}
 
 
 def test_exports() -> None:

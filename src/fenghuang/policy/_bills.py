@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from fenghuang.errors import InputError
 from fenghuang.methods._policy import PolicySet, Surcharge
-from fenghuang.policy._classes import PolicyClasses, as_string_array, policy_classes
+from fenghuang.policy._classes import PolicyClasses, as_string_array, credit_codes, policy_classes
 from fenghuang.policy._reasons import bill_reason
 
 __all__ = ["BILLS_SCHEMA", "bill_summary", "compute_bills", "facts_column"]
@@ -251,14 +251,7 @@ def compute_bills(
     >>> compute_bills(r, f, p).select(["credit_code", "amount"]).to_pylist()
     [{'credit_code': 'X2', 'amount': 20000.0}]
     """
-    if "credit_code" not in results.column_names:
-        raise InputError(
-            "E-POLICY-INPUT",
-            zh="评价结果缺少 credit_code 列",
-            en="results have no credit_code column",
-            field="credit_code",
-        )
-    codes = pc.fill_null(as_string_array(results.column("credit_code"), name="credit_code"), "")
+    codes = credit_codes(results)
     n = len(codes)
     pcl = policy_classes(results, policies)
     by_label = _years_by_label(consecutive_d, n)

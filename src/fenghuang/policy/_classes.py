@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from fenghuang.errors import InputError
 from fenghuang.methods._policy import PolicySet
 
-__all__ = ["PolicyClasses", "as_string_array", "policy_classes"]
+__all__ = ["PolicyClasses", "as_string_array", "credit_codes", "policy_classes"]
 
 
 def as_string_array(values: object, *, name: str) -> pa.Array:
@@ -48,6 +48,18 @@ def as_string_array(values: object, *, name: str) -> pa.Array:
             field=name,
         )
     return arr
+
+
+def credit_codes(results: pa.Table) -> pa.Array:
+    """The results' ``credit_code`` column as one string array (null as ``""``)."""
+    if "credit_code" not in results.column_names:
+        raise InputError(
+            "E-POLICY-INPUT",
+            zh="评价结果缺少 credit_code 列",
+            en="results have no credit_code column",
+            field="credit_code",
+        )
+    return pc.fill_null(as_string_array(results.column("credit_code"), name="credit_code"), "")
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from fenghuang.errors import InputError
 from fenghuang.methods._policy import Measure, PolicySet, PriorityLevel, Reward
-from fenghuang.policy._classes import as_string_array, policy_classes
+from fenghuang.policy._classes import credit_codes, policy_classes
 
 __all__ = ["MEASURES_SCHEMA", "compute_measures", "priority_text"]
 
@@ -93,14 +91,7 @@ def compute_measures(results: pa.Table, policies: PolicySet) -> pa.Table:
     >>> compute_measures(r, p).select(["credit_code", "text_zh"]).to_pylist()
     [{'credit_code': 'X2', 'text_zh': '不得新增用地'}]
     """
-    if "credit_code" not in results.column_names:
-        raise InputError(
-            "E-POLICY-INPUT",
-            zh="评价结果缺少 credit_code 列",
-            en="results have no credit_code column",
-            field="credit_code",
-        )
-    codes = pc.fill_null(as_string_array(results.column("credit_code"), name="credit_code"), "")
+    codes = credit_codes(results)
     pcl = policy_classes(results, policies)
     own = pa.array(pcl.original, pa.string())
     eff = pa.array(pcl.label, pa.string())
