@@ -114,6 +114,11 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() in ("", "-", "—", "/"))
 
 
+def _header_error(path: Path, text: str, code: str, *, zh: str, en: str, **more: Any) -> InputError:
+    """An error about the header cell ``text`` (row 1) of ``path``."""
+    return InputError(code, zh=zh, en=en, file=str(path), row=1, column=text, **more)
+
+
 def _header(path: Path, cells: list[Any]) -> list[tuple[int, str, float]]:
     aliases = _aliases()
     out: list[tuple[int, str, float]] = []
@@ -131,37 +136,34 @@ def _header(path: Path, cells: list[Any]) -> list[tuple[int, str, float]]:
                 quantity = _QUANTITY.get(FACTS_COLUMNS[name].unit)
                 f = unit_factor(quantity, unit) if quantity else None
                 if f is None:
-                    raise InputError(
+                    raise _header_error(
+                        path,
+                        text,
                         "E-FACTS-UNIT",
                         zh=f"无法识别的单位：{unit}",
                         en=f"unknown unit: {unit}",
-                        file=str(path),
-                        row=1,
-                        column=text,
                         field=name,
                         hint_zh=f"请用 {FACTS_COLUMNS[name].unit or '无单位'}",
                         hint_en=f"use {FACTS_COLUMNS[name].unit or 'no unit'}",
                     )
                 factor = f
         if name is None:
-            raise InputError(
+            raise _header_error(
+                path,
+                text,
                 "E-FACTS-COLUMN",
                 zh=f"无法识别的列：{text}",
                 en=f"unknown column: {text}",
-                file=str(path),
-                row=1,
-                column=text,
                 hint_zh="列名用字段名（tax_paid）或中文名（实缴税金），可带单位（万元）",
                 hint_en="head columns with field names (tax_paid) or Chinese labels (实缴税金)",
             )
         if name in seen:
-            raise InputError(
+            raise _header_error(
+                path,
+                text,
                 "E-FACTS-DUP-COLUMN",
                 zh=f"列重复：{text}",
                 en=f"column given twice: {text}",
-                file=str(path),
-                row=1,
-                column=text,
                 field=name,
             )
         seen[name] = j
