@@ -28,7 +28,9 @@ from fenghuang.web._render import make_templates, render
 from fenghuang.web._security import LoginLimiter
 from fenghuang.web._settings import Settings
 from fenghuang.web.routes import include_routers
+from fenghuang.web.services.caches import SessionCache, WriteTracker
 from fenghuang.web.services.jobs import JobRunner
+from fenghuang.web.services.lineage import LineageCache
 from fenghuang.web.services.results import RunCache
 from fenghuang.web.services.site import detect_synthetic
 
@@ -81,6 +83,47 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+#: Form posts that never change the source tables (only imports do); any
+#: other unsafe request is counted as a possible import by the caches.
+_NO_SOURCE_WRITES = (
+    "/login",
+    "/logout",
+    "/data/confirm",
+    "/appeals",
+    "/runs",
+    "/admin/",
+    "/cities/",
+)
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class WriteTracking:
+    """ASGI middleware marking every unsafe request as a write of the store.
+
+    The server is the store's only writer, so its caches (sessions, firm
+    lineage) stay valid between its own writes: during each form post the
+    :class:`~fenghuang.web.services.caches.WriteTracker` counts a write in
+    flight, and the session cache is emptied before and after it.
+    """
+
+    def __init__(self, app: ASGIApp, writes: WriteTracker, sessions: SessionCache) -> None:
+        self.app = app
+        self.writes = writes
+        self.sessions = sessions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in _UNSAFE:
+            await self.app(scope, receive, send)
+            return
+        sources = not str(scope.get("path", "")).startswith(_NO_SOURCE_WRITES)
+        self.sessions.clear()
+        try:
+            with self.writes.writing(sources=sources):
+                await self.app(scope, receive, send)
+        finally:
+            self.sessions.clear()
 
 
 def _error_page(request: Request, exc: FenghuangError, status: int) -> Response:
@@ -174,8 +217,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     -------
     FastAPI
         The application; ``app.state`` holds ``settings``, ``store``,
-        ``templates``, ``limiter``, ``jobs``, ``runs`` (loaded runs) and
-        ``cache`` (a dict other areas may keep derived data in).
+        ``templates``, ``limiter``, ``jobs``, ``runs`` (loaded runs),
+        ``writes`` (the write tracker), ``sessions`` (resolved sessions),
+        ``lineage`` (firms' source rows by year) and ``cache`` (a dict
+        other areas may keep derived data in).
     """
     settings = settings or Settings.from_env()
     _check_upload_dir(settings)
@@ -201,12 +246,16 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = the_store
     app.state.templates = make_templates()
     app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_seconds)
-    app.state.jobs = JobRunner()
+    app.state.writes = WriteTracker()
+    app.state.sessions = SessionCache()
+    app.state.jobs = JobRunner(app.state.writes)
     app.state.cache = {}
     app.state.runs = RunCache()
+    app.state.lineage = LineageCache(app.state.writes)
     app.state.synthetic = _synthetic_flag(settings, the_store)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_errors(app)
     include_routers(app)
+    app.add_middleware(WriteTracking, writes=app.state.writes, sessions=app.state.sessions)
     app.add_middleware(SecurityHeaders, max_body=settings.max_upload_bytes + 1024 * 1024)
     return app

@@ -7,10 +7,11 @@ authentication is written out inside a route.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from fenghuang.errors import AccessDenied
 from fenghuang.warehouse import Store
@@ -18,6 +19,7 @@ from fenghuang.web._schemas import ROLES, CurrentSession, UserPublic
 from fenghuang.web._security import same_token
 from fenghuang.web._settings import Settings
 from fenghuang.web.services.accounts import resolve_session
+from fenghuang.web.services.caches import SessionCache, WriteTracker
 
 __all__ = [
     "CSRF_FIELD",
@@ -38,6 +40,7 @@ __all__ = [
     "client_ip",
     "csrf_protect",
     "roles",
+    "session_dependency",
 ]
 
 SESSION_COOKIE = "fh_session"
@@ -51,12 +54,12 @@ class LoginRequired(Exception):
     """No valid session: the app answers with a redirect to the login page."""
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -70,19 +73,60 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "-"
 
 
-def maybe_session(request: Request) -> CurrentSession | None:
-    """The session of this request, resolved once and kept on ``request.state``."""
-    if not hasattr(request.state, "session"):
-        store: Store = request.app.state.store
-        request.state.session = resolve_session(store, request.cookies.get(SESSION_COOKIE))
-    sess: CurrentSession | None = request.state.session
+def _cached_session(request: Request) -> tuple[bool, CurrentSession | None]:
+    """``(known, session)`` from ``request.state`` or the app's session cache."""
+    if hasattr(request.state, "session"):
+        sess: CurrentSession | None = request.state.session
+        return True, sess
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        request.state.session = None
+        return True, None
+    cache: SessionCache | None = getattr(request.app.state, "sessions", None)
+    hit = cache.get(token) if cache is not None else None
+    if hit is not None:
+        request.state.session = hit
+        return True, hit
+    return False, None
+
+
+def _resolve(request: Request) -> CurrentSession | None:
+    """Ask the store for the session and keep it (unless a write overlapped the read)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    writes: WriteTracker | None = getattr(request.app.state, "writes", None)
+    snap = writes.snapshot() if writes is not None else None
+    sess = resolve_session(request.app.state.store, token)
+    cache: SessionCache | None = getattr(request.app.state, "sessions", None)
+    fresh = writes is not None and snap is not None and writes.unchanged_since(snap)
+    if sess is not None and token and cache is not None and fresh:
+        cache.put(token, sess)
+    request.state.session = sess
     return sess
 
 
-MaybeSession = Annotated[CurrentSession | None, Depends(maybe_session)]
+def maybe_session(request: Request) -> CurrentSession | None:
+    """The session of this request, resolved once and kept on ``request.state``.
+
+    From the app's :class:`~fenghuang.web.services.caches.SessionCache` when
+    it has it (expiry checked on every hit), else from the store.
+    """
+    known, sess = _cached_session(request)
+    return sess if known else _resolve(request)
 
 
-def current_session(sess: MaybeSession) -> CurrentSession:
+async def session_dependency(request: Request) -> CurrentSession | None:
+    """:func:`maybe_session` as a dependency: a cache hit stays on the event loop,
+    a store query goes to the thread pool (the store may be busy with a job)."""
+    known, sess = _cached_session(request)
+    if known:
+        return sess
+    return await run_in_threadpool(_resolve, request)
+
+
+MaybeSession = Annotated[CurrentSession | None, Depends(session_dependency)]
+
+
+async def current_session(sess: MaybeSession) -> CurrentSession:
     if sess is None:
         raise LoginRequired()
     return sess
@@ -91,13 +135,13 @@ def current_session(sess: MaybeSession) -> CurrentSession:
 SessionDep = Annotated[CurrentSession, Depends(current_session)]
 
 
-def roles(*allowed: str) -> Callable[[CurrentSession], UserPublic]:
+def roles(*allowed: str) -> Callable[[CurrentSession], Coroutine[Any, Any, UserPublic]]:
     """A dependency giving the current user if its role is in ``allowed``, else 403."""
     unknown = set(allowed) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles {unknown}")
 
-    def dep(sess: SessionDep) -> UserPublic:
+    async def dep(sess: SessionDep) -> UserPublic:
         if sess.user.role not in allowed:
             raise AccessDenied(
                 "E-WEB-FORBIDDEN",
@@ -136,7 +180,7 @@ async def csrf_protect(request: Request) -> None:
             form: Any = await request.form()
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
-    sess = maybe_session(request)
+    sess = await session_dependency(request)
     expected = sess.csrf_token if sess else request.cookies.get(PRE_CSRF_COOKIE)
     if not same_token(sent, expected):
         raise AccessDenied(

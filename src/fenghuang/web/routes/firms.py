@@ -32,6 +32,7 @@ def firm(
         credit_code=credit_code,
         run_id=run or None,
         lang=request_lang(request),
+        lineage=request.app.state.lineage,
     )
     return render(
         request, "firm.html", {"page": page, "code": credit_code, "fact_headers": svc.FACT_HEADERS}

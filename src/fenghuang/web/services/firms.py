@@ -17,6 +17,7 @@ from fenghuang.web._i18n import translate
 from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import charts, diagnostic
 from fenghuang.web.services.backend import api, has_api, pick, records
+from fenghuang.web.services.lineage import LineageCache
 from fenghuang.web.services.results import RunCache, RunData
 
 __all__ = [
@@ -205,10 +206,15 @@ def _lineage_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _facts(store: Store, code: str, year: int) -> tuple[list[dict[str, Any]], list[str]]:
+def _facts(
+    store: Store, code: str, year: int, lineage: LineageCache | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     if not has_api("warehouse", "fact_lineage"):
         return [], []
-    rows = _lineage_groups(records(api("warehouse", "fact_lineage")(store, code, year)))
+    held = lineage.lineage(store, code, year) if lineage is not None else None
+    if held is None:
+        held = records(api("warehouse", "fact_lineage")(store, code, year))
+    rows = _lineage_groups(held)
     cols: list[str] = []
     for r in rows:
         f = FIRM_YEAR_FIELDS.get(str(r.get("field", "")))
@@ -244,8 +250,13 @@ def firm_page(
     credit_code: str,
     run_id: str | None,
     lang: str,
+    lineage: LineageCache | None = None,
 ) -> FirmPage:
-    """The firm page for ``credit_code`` in ``run_id`` (default: the newest run)."""
+    """The firm page for ``credit_code`` in ``run_id`` (default: the newest run).
+
+    ``lineage``: the app's in-memory lineage (the same rows as
+    ``warehouse.fact_lineage``, which is asked when it does not hold the year).
+    """
     check_firm_access(user, credit_code)
     runs = cache.list_runs(store)
     rid = run_id or (str(runs[0]["run_id"]) if runs else None)
@@ -254,7 +265,7 @@ def firm_page(
     run = cache.get(store, rid)
     row = run.firm(credit_code)
     page = FirmPage(run=run.info, row=row)
-    page.facts, page.fact_columns = _facts(store, credit_code, run.year)
+    page.facts, page.fact_columns = _facts(store, credit_code, run.year, lineage)
     if row is None:
         if not page.facts:
             raise NotFoundError(

@@ -12,10 +12,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fenghuang.errors import FenghuangError, NotFoundError
+from fenghuang.web.services.caches import WriteTracker
 
 __all__ = ["Job", "JobRunner"]
 
@@ -47,8 +49,9 @@ class Job:
 class JobRunner:
     """Runs callables in the background, one at a time, keeping their state."""
 
-    def __init__(self) -> None:
+    def __init__(self, writes: WriteTracker | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fh-job")
+        self._writes = writes
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
@@ -59,8 +62,14 @@ class JobRunner:
         kind: str,
         owner: str,
         label: str,
+        touches_facts: bool = True,
     ) -> Job:
-        """Queue ``fn(progress)``; ``progress(fraction, message)`` updates the job."""
+        """Queue ``fn(progress)``; ``progress(fraction, message)`` updates the job.
+
+        Unless ``touches_facts`` is False (an evaluation run: it writes only
+        run tables) the job counts as a write that may change any fact, for
+        the caches of the ``writes`` tracker.
+        """
         job = Job(job_id=secrets.token_hex(8), kind=kind, owner=owner, label=label)
         with self._lock:
             self._jobs[job.job_id] = job
@@ -72,8 +81,14 @@ class JobRunner:
 
         def work() -> None:
             job.status = "running"
+            tracked = (
+                self._writes.writing(sources=True)
+                if self._writes is not None and touches_facts
+                else nullcontext()
+            )
             try:
-                job.result = fn(progress)
+                with tracked:
+                    job.result = fn(progress)
             except FenghuangError as exc:
                 job.status, job.error = "failed", exc.message()
             except Exception as exc:

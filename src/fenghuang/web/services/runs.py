@@ -88,7 +88,9 @@ def start_run(
         )
         return run_id
 
-    return jobs.submit(work, kind="run", owner=user.username, label=f"{year} · {method}")
+    return jobs.submit(
+        work, kind="run", owner=user.username, label=f"{year} · {method}", touches_facts=False
+    )
 
 
 @dataclass
