@@ -6,6 +6,7 @@ Rule tables are regular expressions (data), shared by :mod:`._classify` and
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
@@ -171,7 +172,18 @@ def find_figures(text: str, periods: list[Period]) -> list[_Fig]:
     return figs
 
 
-_LIST_GAP = re.compile(r"[、和及与]|以及")
+# between two figures of a 分别 list: 、/和/及, maybe with the verb again (下降1.2%、增长6.4%)
+_LIST_GAP = re.compile(
+    r"(?:[、和及与]|以及)(?:同比|比上年)?(?:增长|下降|提高|降低|减少|增加|上升|回落|为|达到|达)?"
+)
+
+
+def _closer(a: Quantity, b: Quantity, ref: float) -> bool:
+    """Whether ``a`` is at least as close to ``ref`` as ``b`` is (by ratio)."""
+    va, vb = abs(a.value_norm), abs(b.value_norm)
+    if not va or not vb or not ref:
+        return True
+    return abs(math.log(va / abs(ref))) <= abs(math.log(vb / abs(ref)))
 
 
 def _listed_after(text: str, after: list[_Fig]) -> list[_Fig]:
@@ -188,7 +200,10 @@ def _borrowed_units(text: str, matches: list[re.Match[str]]) -> dict[int, Quanti
     """分别为3.852万和19870元: a bare number listed after 分别 takes the unit of the next one.
 
     Only inside a 分别 list (the numbers joined by 、/和/及), so a bare number
-    elsewhere stays bare (and is skipped). Maps match index → quantity.
+    elsewhere stays bare (and is skipped). A bare number without a magnitude
+    takes the next one's magnitude too when that keeps the two closer
+    together (``512.4、631.8亿元`` → 512.4亿元; ``38520和1.987万元`` → 38520元).
+    Maps match index → quantity.
     """
     out: dict[int, Quantity] = {}
     for k in range(len(matches) - 2, -1, -1):
@@ -204,6 +219,15 @@ def _borrowed_units(text: str, matches: list[re.Match[str]]) -> dict[int, Quanti
             if nxt.group("unit"):
                 unit = nxt.group("unit") + (f"/{nxt.group('per')}" if nxt.group("per") else "")
                 q = parse_quantity(m.group(0) + unit)
+                mag = (nxt.group("mag") or "") + (nxt.group("mag3") or "")
+                own_mag = (m.group("mag") or "") + (m.group("mag3") or "")
+                if mag and not own_mag:
+                    with_mag = parse_quantity(m.group(0) + mag + unit)
+                    ref = from_match(nxt)
+                    if with_mag is not None and (
+                        q is None or ref is None or _closer(with_mag, q, ref.value_norm)
+                    ):
+                        q = with_mag
                 if q is not None:
                     out[k] = q
                 break

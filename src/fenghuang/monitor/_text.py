@@ -40,6 +40,11 @@ _KEEP = set("，。；：！？、（）“”‘’《》【】—～")
 _CLOSERS = "”’」』）)】"
 _SOFT_MIN = 30  # a line this long that does not end a sentence continues on the next
 _HEADING_MAX = 30
+# a dateline (2023年5月12日 / 发布时间：2023-05-12 09:30 来源：…) ends its line, however long
+_DATE_LINE = re.compile(
+    r"^[^，。；,;]*(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})"
+    r"[^，。；,;]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -503,7 +508,11 @@ def split_blocks(text: str) -> list[Block]:
         if groups:
             pa, pb = groups[-1][-1]
             prev = text[pa:pb].strip()
-            if len(prev) >= _SOFT_MIN and prev[-1] not in _END + _CLOSERS:
+            if (
+                len(prev) >= _SOFT_MIN
+                and prev[-1] not in _END + _CLOSERS
+                and not _DATE_LINE.search(prev)
+            ):
                 groups[-1].append((a, b))
                 continue
         groups.append([(a, b)])
