@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl
@@ -76,3 +77,29 @@ def test_cities_seed(tmp_path: Path) -> None:
     with Store(db) as st:
         codes = set(fetch_observations(st).column("place_code").to_pylist())
     assert {"360300", "620981", "140300", "230700"} <= codes
+
+
+def test_extract_says_which_periods_came_from_the_document_date(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "240")
+    out = tmp_path / "obs.csv"
+    gaps = DATA / "gaps"
+    news = [gaps / "xiangdong-2023-news-sim.txt", gaps / "luxi-undated-news-sim.txt"]
+    assert main(["extract", *map(str, news), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2023（期间据文档日期推定）" in printed  # 工业用电量增长3.1%: no period but the dateline
+    assert "2023M01-M04（期间据文档日期推定）" in printed
+    assert "Q1-Q3（相对期间，年份未知）" in printed  # the undated news item
+    gdp = next(line for line in printed.splitlines() if "186.4" in line)
+    assert "│ 2022 " in gdp and "期间" not in gdp  # 2022年，…: written in the sentence, no note
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    by = {(r["source"], r["value"]): r for r in rows}
+    assert (
+        by[("xiangdong-2023-news-sim.txt", "3.1")]["label"]
+        == "抽取数据，待核实；期间据文档日期推定"
+    )
+    assert by[("xiangdong-2023-news-sim.txt", "3.1")]["period"] == "2023"
+    assert (
+        by[("luxi-undated-news-sim.txt", "7.4")]["label"] == "抽取数据，待核实；相对期间，年份未知"
+    )

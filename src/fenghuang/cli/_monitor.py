@@ -45,7 +45,7 @@ def extract(
     ] = None,
 ) -> None:
     """从报告文本抽取指标数据 / Extract indicator figures from report text."""
-    from fenghuang.monitor import extract_files, write_observations
+    from fenghuang.monitor import PERIOD_NOTES, extract_files, write_observations
     from fenghuang.warehouse import Store
 
     st = Store(store) if store else None
@@ -64,9 +64,11 @@ def extract(
         value = f"{r['qualifier'] or ''}{round(r['value'], 2):g}"
         if r["value_high"] is not None:
             value += f"—{round(r['value_high'], 2):g}"
+        # 期间据文档日期推定 / 相对期间: say where a period not written with its year came from
+        note = next((n for n in PERIOD_NOTES.values() if n in (r["label"] or "")), "")
         table.add_row(
             r["place_name"],
-            r["period"] or "",
+            (r["period"] or "") + (f"（{note}）" if note else ""),
             r["indicator"],
             r["kind"],
             value,
