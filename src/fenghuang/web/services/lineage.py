@@ -22,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -34,16 +35,13 @@ __all__ = ["LineageCache"]
 _COLUMNS = ("field", "value", "unit", "file", "sheet", "row", "status", "version")
 
 _VALUES_SQL = (
-    "select s.credit_code, s.field, s.value, s.unit, i.file_name as file, i.department, "
-    's.sheet, s.row_no as "row", s.month from source_values s '
-    "left join imports i on i.import_id = s.import_id "
-    "where s.year = ? order by s.credit_code"
+    'select credit_code, field, value, unit, import_id, sheet, row_no as "row", month '
+    "from source_values where year = ?"
 )
 _PARCELS_SQL = (
     "select p.credit_code, p.lessor_code, p.tenure, p.area * coalesce(p.share, 1) as area, "
-    'i.file_name as file, i.department, p.sheet, p.row_no as "row" from parcels p '
-    "left join imports i on i.import_id = p.import_id "
-    "where (p.year is null or p.year = ?) and {cond} order by p.{key}"
+    'p.import_id, p.sheet, p.row_no as "row" from parcels p '
+    "where (p.year is null or p.year = ?) and {cond}"
 )
 
 
@@ -63,38 +61,81 @@ def _sort_key(r: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @dataclass
-class _ByFirm:
-    """A table sorted by credit code (column dropped, strings dictionary-encoded)
-    with each firm's row range."""
+class _Column:
+    """One column as a numpy array (values, or indices into ``dictionary``) and its nulls."""
 
-    table: pa.Table
+    data: np.ndarray[Any, Any]
+    valid: np.ndarray[Any, Any] | None  # False where null; None: no nulls
+    dictionary: list[Any] | None = None
+
+    @classmethod
+    def of(cls, column: pa.ChunkedArray, order: np.ndarray[Any, Any]) -> _Column:
+        arr = column.combine_chunks()
+        valid = arr.is_valid().to_numpy(zero_copy_only=False)[order] if arr.null_count else None
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            enc = pc.dictionary_encode(arr)
+            indices = pc.fill_null(enc.indices, 0).to_numpy(zero_copy_only=False)
+            words = enc.dictionary.to_pylist() or [None]  # all null: index 0 stands for None
+            return cls(indices[order].astype(np.int32), valid, words)
+        if arr.null_count:
+            arr = pc.fill_null(arr, 0)
+        return cls(arr.to_numpy(zero_copy_only=False)[order], valid)
+
+    def values(self, start: int, n: int) -> list[Any]:
+        out: list[Any] = self.data[start : start + n].tolist()
+        if self.dictionary is not None:
+            d = self.dictionary
+            out = [d[i] for i in out]
+        if self.valid is not None:
+            ok = self.valid[start : start + n].tolist()
+            out = [v if k else None for v, k in zip(out, ok, strict=True)]
+        return out
+
+
+@dataclass
+class _ByFirm:
+    """A table's columns ordered by firm (credit code), with each firm's row range.
+
+    Strings are held as indices into a dictionary, so a year of 3.6 million
+    source rows takes about 130 MB; one firm's rows are a slice per column.
+    """
+
+    columns: dict[str, _Column]
     ranges: dict[str, tuple[int, int]]
 
     @classmethod
     def of(cls, table: pa.Table, key: str) -> _ByFirm:
-        ranges: dict[str, tuple[int, int]] = {}
-        if table.num_rows:
-            counts = pc.value_counts(table.column(key))  # in order of appearance: sorted
-            start = 0
-            for code, n in zip(
-                counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True
-            ):
-                ranges[str(code)] = (start, int(n))
-                start += int(n)
-        cols = {}
-        for name in table.column_names:
-            if name == key:
-                continue
-            col = table.column(name)
-            cols[name] = pc.dictionary_encode(col) if pa.types.is_string(col.type) else col
-        return cls(pa.table(cols) if cols else table, ranges)
+        if table.num_rows == 0:
+            return cls({}, {})
+        enc = pc.dictionary_encode(table.column(key).combine_chunks())
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        order = np.argsort(idx, kind="stable")  # the read's order kept within a firm
+        counts = np.bincount(idx, minlength=len(enc.dictionary))
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        ranges = {
+            str(code): (int(s), int(n))
+            for code, s, n in zip(enc.dictionary.to_pylist(), starts, counts, strict=True)
+        }
+        columns = {n: _Column.of(table.column(n), order) for n in table.column_names if n != key}
+        return cls(columns, ranges)
 
     def rows(self, code: str) -> list[dict[str, Any]]:
         hit = self.ranges.get(code)
         if hit is None:
             return []
-        out: list[dict[str, Any]] = self.table.slice(*hit).to_pylist()
-        return out
+        names = list(self.columns)
+        values = [c.values(*hit) for c in self.columns.values()]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+    def map_imports(self, imports: dict[str, tuple[Any, Any]]) -> None:
+        """Replace ``import_id`` by the import's ``file`` and ``department``
+        (None for an import not found, as ``fact_lineage`` gives)."""
+        col = self.columns.pop("import_id", None)
+        if col is None or col.dictionary is None:
+            return
+        files = [imports.get(str(i), (None, None)) for i in col.dictionary]
+        self.columns["file"] = _Column(col.data, col.valid, [f for f, _ in files])
+        self.columns["department"] = _Column(col.data, col.valid, [d for _, d in files])
 
 
 @dataclass
@@ -154,22 +195,24 @@ class LineageCache:
         n = int(store.fetch_all("select count(*) from source_values where year = ?", [year])[0][0])
         if n > self.max_rows:
             return _Sources(generation)
-        values = store.fetch_arrow(_VALUES_SQL, [year])
-        holders = store.fetch_arrow(_PARCELS_SQL.format(cond="true", key="credit_code"), [year])
-        lessors = store.fetch_arrow(
-            _PARCELS_SQL.format(cond="p.lessor_code is not null", key="lessor_code"), [year]
-        )
-        return _Sources(
-            generation,
-            values=_ByFirm.of(values, "credit_code"),
-            holders=_ByFirm.of(holders, "credit_code"),
-            lessors=_ByFirm.of(
-                lessors.rename_columns(
-                    ["_lessor" if n == "lessor_code" else n for n in lessors.column_names]
-                ),
-                "_lessor",
-            ),
-        )
+        imports = {
+            str(i): (f, d)
+            for i, f, d in store.fetch_all("select import_id, file_name, department from imports")
+        }
+        parts = []
+        for sql, key in (
+            (_VALUES_SQL, "credit_code"),
+            (_PARCELS_SQL.format(cond="p.credit_code is not null"), "credit_code"),
+            (_PARCELS_SQL.format(cond="p.lessor_code is not null"), "lessor_code"),
+        ):
+            table = store.fetch_arrow(sql, [year])
+            if key == "lessor_code":
+                names = ["_lessor" if c == key else c for c in table.column_names]
+                table, key = table.rename_columns(names), "_lessor"
+            part = _ByFirm.of(table, key)
+            part.map_imports(imports)
+            parts.append(part)
+        return _Sources(generation, values=parts[0], holders=parts[1], lessors=parts[2])
 
     def _read_state(self, store: Store, year: int, generation: int) -> _State:
         state = _State(generation)
