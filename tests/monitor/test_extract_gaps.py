@@ -522,3 +522,30 @@ def test_a_date_in_the_body_is_not_a_dateline() -> None:
     assert [(o.period, o.period_basis) for o in obs] == [("2024", "")]
     later = extract_text(text + "全市规上工业增加值增长5.5%。\n", place="萍乡市")
     assert [(o.period, o.period_basis) for o in later] == [("2024", ""), (None, "")]
+
+
+def test_docx_table_takes_the_period_of_the_heading_above_it(extractor, tmp_path: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    doc.add_heading("攀枝花市经济运行情况（模拟数据）", level=1)
+    doc.add_paragraph("一、2022年主要指标")
+    rows = [["指标", "数值", "比上年增长（%）"], ["地区生产总值（亿元）", "1,220.5", "4.1"]]
+    table = doc.add_table(rows=2, cols=3)
+    for i, row in enumerate(rows):
+        for j, c in enumerate(row):
+            table.cell(i, j).text = c
+    doc.add_paragraph("二、2023年主要指标")
+    doc.add_paragraph("全年全市地区生产总值1301.2亿元，增长5.8%。")
+    path = tmp_path / "panzhihua-sim.docx"
+    doc.save(str(path))
+    obs = extractor.extract(read_report(path))
+    got = {(o.value, o.kind): (o.period, o.period_basis) for o in obs}
+    # the table is read where it stands, under 一、2022年…, not after the whole text
+    assert got == {
+        (1220.5, "level"): ("2022", "context"),
+        (4.1, "growth"): ("2022", "context"),
+        (1301.2, "level"): ("2023", "context"),
+        (5.8, "growth"): ("2023", "context"),
+    }
+    assert {o.place_name for o in obs} == {"攀枝花市"}

@@ -425,6 +425,7 @@ def report_from_bytes(raw: bytes, name: str) -> Report:
 
         try:
             import docx
+            import docx.table
 
             doc = docx.Document(io.BytesIO(raw))
         except Exception as exc:  # python-docx raises several types for bad files
@@ -436,9 +437,14 @@ def report_from_bytes(raw: bytes, name: str) -> Report:
                 hint_zh="请确认是 .docx 格式（不是 .doc）",
                 hint_en="make sure it is .docx (not .doc)",
             ) from exc
-        paras = [para.text for para in doc.paragraphs]
-        for table in doc.tables:
-            paras.extend(table_sentences([[c.text for c in row.cells] for row in table.rows]))
+        # paragraphs and tables in document order, so a heading above a table dates it
+        paras: list[str] = []
+        for item in doc.iter_inner_content():
+            if isinstance(item, docx.table.Table):
+                rows = [[c.text for c in row.cells] for row in item.rows]
+                paras.extend(table_sentences(rows))
+            else:
+                paras.append(item.text)
         return Report(text="\n".join(paras), source=p.name)
     if suffix in {".html", ".htm"}:
         parser = _HTMLText()
