@@ -51,13 +51,13 @@ CASES = [
         "Extra inputs are not permitted",
     ),
     (
-        "float_parsing",
+        "float_type (text)",
         HY,
         "weight = 30\n",
         'weight = "三十"\n',
         "pools[0].items[0].weight",
         "应为数值（写的是 '三十'）",
-        "unable to parse string as a number",
+        "valid number",
     ),
     (
         "float_type",
@@ -69,16 +69,16 @@ CASES = [
         "valid number",
     ),
     (
-        "int_from_float",
+        "int_type (a float)",
         HY,
         "year = 2022\n",
         "year = 2022.5\n",
         "meta.year",
-        "应为整数，不能带小数（写的是 2022.5）",
-        "fractional part",
+        "应为整数（写的是 2022.5）",
+        "valid integer",
     ),
     (
-        "int_parsing",
+        "int_type (text)",
         HY,
         "year = 2022\n",
         'year = "今年"\n',
@@ -87,7 +87,7 @@ CASES = [
         "valid integer",
     ),
     (
-        "bool_parsing",
+        "bool_type",
         HY,
         "reconstruction = ",
         'reconstruction = "也许" #',
@@ -323,3 +323,78 @@ def test_doctests(name: str) -> None:
 
     result = doctest.testmod(importlib.import_module(f"fenghuang.methods.{name}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+# --- strict types: a value of the wrong TOML type is refused, not coerced -------------------
+
+JD = method_text("jingde")
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "path", "zh"),
+    [
+        (
+            HY,
+            "weight = 30\n",
+            'weight = "30"\n',
+            "pools[0].items[0].weight",
+            "应为数值（写的是 '30'）",
+        ),
+        (
+            HY,
+            "weight = 30\n",
+            "weight = true\n",
+            "pools[0].items[0].weight",
+            "应为数值（写的是 True）",
+        ),
+        (
+            HY,
+            "reconstruction = ",
+            'reconstruction = "yes" #',
+            "meta.reconstruction",
+            "应为 true 或 false（写的是 'yes'）",
+        ),
+        (HY, "year = 2022\n", "year = 2022.0\n", "meta.year", "应为整数（写的是 2022.0）"),
+        (
+            HY,
+            "rates = { C = 0.10, D = 0.30 }",
+            'rates = { C = "0.10", D = 0.30 }',
+            "policies.surcharges.electricity.rates.C",
+            "应为数值（写的是 '0.10'）",
+        ),
+        (
+            HY,
+            "schedule = [1.0, 2.0, 3.0]",
+            'schedule = [1.0, "2.0", 3.0]',
+            "policies.surcharges.gas.escalation.schedule[1]",
+            "应为数值（写的是 '2.0'）",
+        ),
+        (
+            JD,
+            "minmax_range = [20.0, 100.0]",
+            'minmax_range = [20.0, "100"]',
+            "pools[0].minmax_range[1]",
+            "应为数值（写的是 '100'）",
+        ),
+    ],
+)
+def test_values_lax_mode_would_coerce_are_refused(
+    text: str, old: str, new: str, path: str, zh: str
+) -> None:
+    assert old in text
+    with pytest.raises(MethodError) as ei:
+        parse_method(text.replace(old, new, 1), file="t.toml")
+    (e,) = [e for e in ei.value.errors if e["path"] == path]
+    assert e["zh"] == zh and e["line"] > 0
+
+
+def test_integers_for_numbers_and_arrays_for_tuples_still_load() -> None:
+    m = parse_method(JD.replace("minmax_range = [20.0, 100.0]", "minmax_range = [10, 90]", 1))
+    assert m.pools[0].minmax_range == (10.0, 90.0)
+    hy = parse_method(HY)
+    assert "weight = 30\n" in HY  # an integer where a number is asked for
+    w = hy.pools[0].items[0].weight
+    assert w == 30.0 and isinstance(w, float)
+    assert hy.policies.surcharges["gas"].escalation is not None
+    assert hy.policies.surcharges["gas"].escalation.schedule == (1.0, 2.0, 3.0)
+    assert hy.policies.measures[0].classes == ("A",)

@@ -1,7 +1,12 @@
 """The pydantic bases of the method schemas: frozen models, and a loaded method file.
 
 :class:`Frozen` is every schema model's base (``frozen=True``,
-``extra="forbid"``). :class:`MethodFile` is the base of the two method kinds
+``extra="forbid"``, ``strict=True``). Strict, because a method file is typed
+TOML: pydantic's lax mode would take ``weight = "30"`` or ``weight = true``
+as 30 and 1, ``reconstruction = "yes"`` as true and ``year = 2022.0`` as
+2022, so a wrong type would load silently. An integer is still taken where
+a number is asked for (``weight = 30``); tuple fields say ``strict=False``
+so that a TOML array (a list) is taken, their elements staying strict. :class:`MethodFile` is the base of the two method kinds
 (:class:`~fenghuang.methods.Method`, :class:`~fenghuang.methods.CityIndexMethod`):
 it adds no field, so each kind keeps its own fields in its own order (a
 monitor run hashes ``model_dump_json()``), only the file's text, its SHA-256
@@ -25,9 +30,9 @@ __all__ = ["Frozen", "MethodFile"]
 
 
 class Frozen(BaseModel):
-    """A frozen pydantic model that refuses unknown keys."""
+    """A frozen pydantic model that refuses unknown keys and values of the wrong type."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class MethodFile(Frozen):

@@ -161,7 +161,7 @@ class Escalation(Frozen):
     """
 
     label: Label = "D"
-    schedule: tuple[Rate, ...] = Field(min_length=1)
+    schedule: tuple[Rate, ...] = Field(min_length=1, strict=False)  # a TOML array is a list
 
     @field_validator("schedule")
     @classmethod
@@ -310,7 +310,7 @@ class Priority(Frozen):
 class Reward(Frozen):
     """A reward for some classes: an amount in yuan and/or a text."""
 
-    classes: tuple[Label, ...] = Field(min_length=1)
+    classes: tuple[Label, ...] = Field(min_length=1, strict=False)
     amount_yuan: float | None = Field(default=None, ge=0.0, allow_inf_nan=False)
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
@@ -320,7 +320,7 @@ class Reward(Frozen):
 class Measure(Frozen):
     """Another incentive (激励) or restriction (约束) for some classes."""
 
-    classes: tuple[Label, ...] = Field(min_length=1)
+    classes: tuple[Label, ...] = Field(min_length=1, strict=False)
     kind: Literal["incentive", "restriction"]
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
@@ -352,8 +352,8 @@ class PolicySet(Frozen):
     treat_as: dict[Label, Label] = Field(default_factory=dict)
     surcharges: dict[Code, Surcharge] = Field(default_factory=dict)
     priorities: dict[Code, Priority] = Field(default_factory=dict)
-    rewards: tuple[Reward, ...] = ()
-    measures: tuple[Measure, ...] = ()
+    rewards: tuple[Reward, ...] = Field(default=(), strict=False)
+    measures: tuple[Measure, ...] = Field(default=(), strict=False)
 
     @model_validator(mode="before")
     @classmethod

@@ -131,7 +131,9 @@ class Pool(Frozen):
     when: Text
     scoring: Literal["benchmark", "minmax"]
     cap: Annotated[float, Field(gt=0)] | None = None  # default cap of its items
-    minmax_range: tuple[float, float] = (20.0, 100.0)  # percent of the weight
+    # percent of the weight; a TOML array (list) is taken for the tuple (strict=False), its
+    # numbers stay strict
+    minmax_range: tuple[float, float] = Field(default=(20.0, 100.0), strict=False)
     items: Annotated[list[Item], Field(min_length=1)]
     classes: ClassRule | None = None  # default: the method's [classes]
 
