@@ -327,6 +327,7 @@ PAIRED_WORDS: dict[str, tuple[str, ...]] = {
     "城乡": ("城镇", "农村"),
     "进出口": ("进口", "出口"),
 }
+_WORD_END = frozenset("业")  # ends a word (工业, 服务业), never starts a shared head
 _ORDINAL_INDUSTRY = re.compile(r"(?<![第一二三四五六七八九十])([一二三])(?=产业)")
 
 
@@ -355,10 +356,14 @@ def split_listed(phrase: str, n: int) -> list[str] | None:
     names: list[str] | None = None
     if len(parts) == n and all(parts):
         last, k = parts[-1], len(parts[-2])
-        if len(last) > k and len(parts[-2]) < 4:
+        short = all(len(p) < 4 and not p.isascii() for p in parts[:-1])
+        if len(last) > k + 1 and short:
+            # 工业、服务业投资: the last part's word may be longer than the one before it
+            while last[k] in _WORD_END and len(last) - k > 2:
+                k += 1
             head = last[k:]
             names = [p + head for p in parts[:-1]] + [last]
-        elif all(len(p) >= 4 for p in parts):
+        elif all(len(p) >= 4 or (p.isascii() and len(p) >= 2) for p in parts):
             names = parts
     elif len(parts) == 1:
         for word, members in PAIRED_WORDS.items():
