@@ -398,3 +398,13 @@ def test_integers_for_numbers_and_arrays_for_tuples_still_load() -> None:
     assert hy.policies.surcharges["gas"].escalation is not None
     assert hy.policies.surcharges["gas"].escalation.schedule == (1.0, 2.0, 3.0)
     assert hy.policies.measures[0].classes == ("A",)
+
+
+def test_the_alternatives_of_a_union_are_one_error_at_their_key() -> None:
+    text = HY.replace("benchmark = ", 'benchmark = "高" #', 1)
+    with pytest.raises(MethodError) as ei:
+        parse_method(text, file="u.toml")
+    (e,) = ei.value.errors
+    assert e["path"] == "pools[0].items[0].benchmark"
+    assert e["zh"] == "应为数值（写的是 '高'）；或应为表（TOML table）"
+    assert e["en"].count("Input should be") == 2 and "; or " in e["en"]

@@ -94,14 +94,17 @@ def schema_errors(col: Collector, data: dict[str, Any], model: type[_M]) -> _M |
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        seen: set[tuple[KeyPath, str]] = set()
+        # One entry per key: the alternatives of a union (``benchmark`` is a number or a
+        # table) fail at the same key and are said together ("应为数值；或应为表").
+        by_path: dict[KeyPath, list[tuple[str, str]]] = {}
         for e in exc.errors():
             path = _clean_loc(data, tuple(e["loc"]), e["type"] == "missing")
-            key = (path, e["type"])
-            if key in seen:
-                continue
-            seen.add(key)
-            col.add(path, zh_message(e), en_message(e))
+            msgs = by_path.setdefault(path, [])
+            msg = (zh_message(e), en_message(e))
+            if msg not in msgs:
+                msgs.append(msg)
+        for path, msgs in by_path.items():
+            col.add(path, "；或".join(z for z, _ in msgs), "; or ".join(x for _, x in msgs))
         return None
 
 
