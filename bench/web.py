@@ -156,6 +156,12 @@ uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning", access_log=
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(store_path: Path, port: int) -> subprocess.Popen[bytes]:
     code = SERVER.format(store=str(store_path), port=port)
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
@@ -240,6 +246,7 @@ async def load(
     duration: float,
     think: float,
     login: bool,
+    pid: int,
 ) -> dict[str, Any]:
     lat: list[float] = []
     errors: list[str] = []
@@ -257,10 +264,12 @@ async def load(
         await asyncio.sleep(0.05)
     print(f"  {users} users ready ({len(errors)} failed to log in)", flush=True)
     t0 = time.perf_counter()
+    server0, client0 = cpu_seconds(pid), time.process_time()
     stop["until"] = t0 + duration
     stop["go"].set()
     await asyncio.gather(*tasks)
     wall = time.perf_counter() - t0
+    server_cpu, client_cpu = cpu_seconds(pid) - server0, time.process_time() - client0
     lat.sort()
     q = statistics.quantiles(lat, n=100) if len(lat) >= 2 else [lat[0]] * 99
     return {
@@ -270,6 +279,8 @@ async def load(
         "p99": q[98],
         "errors": errors,
         "rps": len(lat) / wall,
+        "server_cpu_ms": server_cpu / max(1, len(lat)) * 1e3,
+        "client_cpu_ms": client_cpu / max(1, len(lat)) * 1e3,
     }
 
 
@@ -327,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
                     duration=args.duration,
                     think=args.think,
                     login=False,
+                    pid=proc.pid,
                 )
             )
             firm_res = asyncio.run(
@@ -338,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                     duration=args.duration,
                     think=args.think,
                     login=True,
+                    pid=proc.pid,
                 )
             )
         finally:
@@ -367,6 +380,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  p99 {res['p99'] * 1e3:7.1f} ms  {res['rps']:7.1f} req/s  errors {len(res['errors'])}"
         )
     print()
+    for name, res in (("baseline /healthz", base_res), ("firm page /firms/{code}", firm_res)):
+        print(
+            f"  {name:26s} CPU per request: server {res['server_cpu_ms']:.1f} ms,"
+            f" load generator {res['client_cpu_ms']:.1f} ms"
+        )
+    print(f"  load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         f"  firm page / baseline: p50 {firm_res['p50'] / base_res['p50']:.1f}×, p95 {firm_res['p95'] / base_res['p95']:.1f}×"
     )

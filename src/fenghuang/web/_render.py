@@ -53,6 +53,7 @@ def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
     env.filters["num"] = fmt_num
     env.filters["pct"] = fmt_pct
     env.autoescape = True
+    env.auto_reload = False  # package files: no stat of each template on every page
     return templates
 
 
