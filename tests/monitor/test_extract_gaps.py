@@ -581,3 +581,31 @@ def test_docx_table_takes_the_period_of_the_heading_above_it(extractor, tmp_path
         (5.8, "growth"): ("2023", "context"),
     }
     assert {o.place_name for o in obs} == {"攀枝花市"}
+
+
+def test_yearbook_periods_other_than_years(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "白银市"
+    ws.append(["指标", "2023年上半年", "2024年上半年"])  # half years across
+    ws.append(["地区生产总值（亿元）", 320.4, 341.7])
+    down = wb.create_sheet("伊春 月度")
+    down.append(["时间", "规模以上工业增加值增速（%）"])  # months down the side
+    down.append(["2024年1-6月", 5.1])
+    down.append(["2024年1—9月", 4.7])
+    down.append(["上半年", 3.0])  # no year: not a period of the panel
+    path = tmp_path / "periods-sim.xlsx"
+    wb.save(path)
+    result = read_yearbook(path)
+    got = {
+        (r["place_name"], r["period"], r["year"], r["indicator_code"], r["kind"]): r["value"]
+        for r in result.observations.to_pylist()
+    }
+    assert got == {
+        ("白银市", "2023H1", 2023, "gdp", "level"): 320.4,
+        ("白银市", "2024H1", 2024, "gdp", "level"): 341.7,
+        ("伊春市", "2024M01-M06", 2024, "industry_va", "growth"): 5.1,
+        ("伊春市", "2024M01-M09", 2024, "industry_va", "growth"): 4.7,
+    }
+    rej = [(r["sheet"], r["row"], r["code"]) for r in result.rejects.to_pylist()]
+    assert rej == [("伊春 月度", 4, "E-ROW-DATE")]

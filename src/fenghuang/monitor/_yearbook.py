@@ -38,6 +38,7 @@ from fenghuang.monitor._catalogue import Catalogue, load_catalogue
 from fenghuang.monitor._extract import PENDING, VERIFIED
 from fenghuang.monitor._numbers import cn_number, unit_info
 from fenghuang.monitor._panel import OBS_SCHEMA, _obs_id
+from fenghuang.monitor._periods import find_periods
 from fenghuang.monitor._places import PlaceMatcher
 from fenghuang.monitor._registry import Registry, load_registry
 from fenghuang.sources import REJECT_SCHEMA, row_error, source_error, split_header
@@ -63,6 +64,23 @@ _IND = {"指标", "指标名称", "项目", "indicator"}
 _VALUE = {"数值", "值", "数据", "value"}
 _UNIT = {"单位", "计量单位", "unit"}
 _YEAR_COL = re.compile(r"^((?:19|20)\d{2})\s*年?$")
+
+
+def _period_of(raw: str) -> tuple[str, int] | None:
+    """A header or cell naming a period: ``2023``, ``2023年``, ``2023年上半年``, ``2024年1-6月``.
+
+    Returns the period label and its year (``("2023H1", 2023)``), or ``None``.
+    """
+    t = raw.strip().removesuffix(".0").replace(" ", "")
+    m = _YEAR_COL.match(t)
+    if m:
+        return m.group(1), int(m.group(1))
+    ps = find_periods(t)
+    if len(ps) == 1 and ps[0].year is not None and (ps[0].start, ps[0].end) == (0, len(t)):
+        return ps[0].label, ps[0].year
+    return None
+
+
 _UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _TOTALS = {"合计", "总计", "小计", "全省", "全国", "全省合计", "总计数"}
 _MISSING = {"", "-", "—", "--", "…", "...", "/", "NA", "N/A", "null", "None"}
@@ -133,13 +151,13 @@ def _header(rows: list[list[str]]) -> int | None:
         row_cells = [c.strip() for c in row if c.strip()]
         if len(row_cells) < 2:
             continue
-        if sum(1 for c in row_cells if _YEAR_COL.match(c)) >= 2 or set(row_cells) & _YEAR:
+        if sum(1 for c in row_cells if _period_of(c)) >= 2 or set(row_cells) & _YEAR:
             return i
         below = rows[i + 1] if i + 1 < len(rows) else []
         if (
             below
-            and _YEAR_COL.match(below[0].strip().removesuffix(".0"))
-            and not _YEAR_COL.match(row[0].strip().removesuffix(".0"))
+            and _period_of(below[0])
+            and not _period_of(row[0])
             and not any(cn_number(c) is not None for c in row_cells)
         ):
             return i
@@ -155,9 +173,7 @@ def _year_column(rows: list[list[str]], first: int, skip: set[int]) -> int | Non
     for j in range(width):
         if j in skip:
             continue
-        years = sum(
-            1 for r in data if j < len(r) and _YEAR_COL.match(r[j].strip().removesuffix(".0"))
-        )
+        years = sum(1 for r in data if j < len(r) and _period_of(r[j]))
         if years and years * 2 >= len(data):
             return j
     return None
@@ -232,8 +248,8 @@ class _Reader:
     ) -> None:
         if value_raw.strip() in _MISSING:
             return
-        m = _YEAR_COL.match(year_raw.strip().removesuffix(".0"))
-        if not m:
+        period = _period_of(year_raw)
+        if period is None:
             self.reject(row_error("E-ROW-DATE", **where), year_raw)
             return
         name, unit_in_name = split_header(ind_raw)
@@ -272,8 +288,8 @@ class _Reader:
                 ),
                 "place_code": place[0],
                 "place_name": place[1],
-                "period": m.group(1),
-                "year": int(m.group(1)),
+                "period": period[0],
+                "year": period[1],
                 "indicator": name,
                 "indicator_code": code,
                 "kind": kind,
@@ -335,7 +351,7 @@ class _Reader:
         out = {
             i: (years[i], below[i].strip())
             for i in range(len(head))
-            if i != place_col and _YEAR_COL.match(years[i]) and below[i].strip()
+            if i != place_col and _period_of(years[i]) and below[i].strip()
         }
         return out if len(out) >= 2 else {}
 
@@ -350,7 +366,7 @@ class _Reader:
             return next((i for n, i in col.items() if n in names or n.lower() in names), None)
 
         pc, cc, yc, ic, vc, uc = (find(s) for s in (_PLACE, _CODE, _YEAR, _IND, _VALUE, _UNIT))
-        year_cols = [(i, n) for n, i in col.items() if _YEAR_COL.match(n)]
+        year_cols = [(i, n) for n, i in col.items() if _period_of(n)]
         # one place's table: no place column, the place named by the sheet, a title or the file
         fixed = self._fixed_place(title, rows[:h]) if pc is None and cc is None else None
         if fixed is not None and yc is None and not year_cols:
