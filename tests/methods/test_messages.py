@@ -357,6 +357,20 @@ JD = method_text("jingde")
         (HY, "year = 2022\n", "year = 2022.0\n", "meta.year", "应为整数（写的是 2022.0）"),
         (
             HY,
+            "weight = 30\n",
+            "weight = inf\n",
+            "pools[0].items[0].weight",
+            "应为有限数值（不能是 inf 或 nan）（写的是 inf）",
+        ),
+        (
+            HY,
+            "shares = [0.2, 0.4, 0.35, 0.05]",
+            "shares = [nan, 0.4, 0.35, 0.05]",
+            "classes.shares[0]",
+            "应为有限数值（不能是 inf 或 nan）（写的是 nan）",
+        ),
+        (
+            HY,
             "rates = { C = 0.10, D = 0.30 }",
             'rates = { C = "0.10", D = 0.30 }',
             "policies.surcharges.electricity.rates.C",
@@ -378,7 +392,7 @@ JD = method_text("jingde")
         ),
     ],
 )
-def test_values_lax_mode_would_coerce_are_refused(
+def test_wrong_types_and_non_finite_numbers_are_refused(
     text: str, old: str, new: str, path: str, zh: str
 ) -> None:
     assert old in text

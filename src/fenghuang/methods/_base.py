@@ -6,7 +6,9 @@ TOML: pydantic's lax mode would take ``weight = "30"`` or ``weight = true``
 as 30 and 1, ``reconstruction = "yes"`` as true and ``year = 2022.0`` as
 2022, so a wrong type would load silently. An integer is still taken where
 a number is asked for (``weight = 30``); tuple fields say ``strict=False``
-so that a TOML array (a list) is taken, their elements staying strict. :class:`MethodFile` is the base of the two method kinds
+so that a TOML array (a list) is taken, their elements staying strict.
+Numbers must be finite (``allow_inf_nan=False``): TOML's ``inf`` and ``nan``
+would pass ``weight > 0`` or a benchmark and score every firm inf or nan. :class:`MethodFile` is the base of the two method kinds
 (:class:`~fenghuang.methods.Method`, :class:`~fenghuang.methods.CityIndexMethod`):
 it adds no field, so each kind keeps its own fields in its own order (a
 monitor run hashes ``model_dump_json()``), only the file's text, its SHA-256
@@ -30,9 +32,9 @@ __all__ = ["Frozen", "MethodFile"]
 
 
 class Frozen(BaseModel):
-    """A frozen pydantic model that refuses unknown keys and values of the wrong type."""
+    """A frozen pydantic model that refuses unknown keys, wrong types and inf/nan."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class MethodFile(Frozen):
