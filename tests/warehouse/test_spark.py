@@ -28,7 +28,7 @@ def test_spark_equals_duckdb(tmp_path: Path) -> None:
     session.sparkContext.setLogLevel("ERROR")
     try:
         con = ibis.pyspark.connect(session)
-        for name in ("source_values", "imports", "parcels", "fact_history"):
+        for name in ("source_values", "imports", "import_sizes", "parcels", "fact_history"):
             data = store.fetch_arrow(f"select * from {name}")  # Arrow keeps nulls (not NaN)
             session.createDataFrame(data).createOrReplaceTempView(name)
         spark = firm_year_expr(con, 2023).to_pandas().sort_values("credit_code")

@@ -13,9 +13,13 @@ from typing import Any
 import pyarrow as pa
 
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
+from fenghuang.warehouse._rows import memory_limit
 from fenghuang.warehouse._store import Store
 
-__all__ = ["firm_facts", "firm_year_expr"]
+__all__ = ["FACTS_MEMORY_LIMIT", "firm_facts", "firm_year_expr"]
+
+#: DuckDB's memory limit while :func:`firm_facts` runs (restored after); beyond it, it spills.
+FACTS_MEMORY_LIMIT = "500MB"
 
 _VALUE_FIELDS = [
     f for f in FIRM_YEAR_FIELDS if f not in ("credit_code", "year") and not f.startswith("land_")
@@ -30,7 +34,7 @@ _ARROW = {
 
 
 def _one_source_per_fact(con: Any, year: int) -> Any:
-    """``source_values`` of ``year``, each firm's field from one source only.
+    """``source_values`` of ``year`` (credit_code, field, value), each firm's field from one source.
 
     Several files may report the same fact (统计局's annual return and a
     工信局 check list both give revenue). Their values are never added up;
@@ -41,13 +45,25 @@ def _one_source_per_fact(con: Any, year: int) -> Any:
     :data:`fenghuang.facts.FIRM_YEAR_FIELDS`); monthly over annual; the file
     with more rows that year (a department's full return over a partial
     list); the file received first; the import id.
+
+    Which fields have more than one source that year, and each file's
+    number of values, come from the small ``import_sizes`` table (written
+    at import time); only the values of such contested fields are ranked.
     """
     import ibis
 
     sv = con.table("source_values")
     sv = sv.filter(sv.year == year)
     imp = con.table("imports").select("import_id", "department", "imported_at")
-    sizes = sv.group_by("import_id").aggregate(_rows=sv.count())
+    sz = con.table("import_sizes")
+    sz = sz.filter(sz.year == year).inner_join(imp, "import_id")
+    sz = sz.mutate(_src=ibis.ifelse(sz.monthly, sz.department, sz.import_id))
+    contested = (
+        sz.group_by("field").aggregate(_n=sz._src.nunique()).filter(lambda t: t._n > 1)
+    ).select("field")
+    plain = sv.anti_join(contested, "field").select("credit_code", "field", "value")
+    sv = sv.semi_join(contested, "field")
+    sizes = sz.group_by("import_id").aggregate(_rows=sz.n_values.sum())
     sv = sv.inner_join(imp, "import_id").inner_join(sizes, "import_id")
     homes = {f: spec.department for f, spec in FIRM_YEAR_FIELDS.items() if spec.department}
     home = sv.field.substitute(homes, else_="")
@@ -67,14 +83,16 @@ def _one_source_per_fact(con: Any, year: int) -> Any:
         order_by=[srcs._pri, srcs._annual, srcs._rows.desc(), srcs._first, srcs._src],
     )
     chosen = srcs.mutate(_n=order).filter(lambda t: t._n == 0)
-    return sv.semi_join(chosen, ["credit_code", "field", "_src"])
+    ranked = sv.semi_join(chosen, ["credit_code", "field", "_src"])
+    return plain.union(ranked.select("credit_code", "field", "value"), distinct=False)
 
 
 def firm_year_expr(con: Any, year: int) -> Any:
     """Ibis expression: one row per firm with facts in ``year`` (no register columns).
 
     ``con`` is any Ibis backend holding the warehouse tables
-    ``source_values``, ``imports``, ``parcels`` and ``fact_history``.
+    ``source_values``, ``imports``, ``import_sizes``, ``parcels`` and
+    ``fact_history``.
     """
     import ibis
 
@@ -138,7 +156,7 @@ def _spark_facts(store: Store, year: int) -> pa.Table:
         )
         session.sparkContext.setLogLevel("ERROR")
         try:
-            for name in ("source_values", "imports", "parcels", "fact_history"):
+            for name in ("source_values", "imports", "import_sizes", "parcels", "fact_history"):
                 data = store.fetch_arrow(f"select * from {name}")
                 session.createDataFrame(data).createOrReplaceTempView(name)
             out: pa.Table = firm_year_expr(ibis.pyspark.connect(session), year).to_pyarrow()
@@ -166,20 +184,22 @@ def firm_facts(store: Store, year: int, *, engine: str = "duckdb") -> pa.Table:
         base units; a fact no source gave is null. Firms: those in the
         register and those with facts that year, sorted by credit code.
     """
+    reg_cols = ", ".join(f'r."{c}"' for c in FIRM_FIELDS if c != "credit_code")
+    join = (
+        f"select coalesce(r.credit_code, f.credit_code) as credit_code, {reg_cols}, f.* "
+        "exclude (credit_code) from firm_register r full join {facts} f "
+        "on r.credit_code = f.credit_code order by 1"
+    )
     if engine == "spark":
-        facts = _spark_facts(store, year)
+        with store.registered("_fh_year", _spark_facts(store, year)):
+            joined = store.fetch_arrow(join.format(facts="_fh_year"))
     else:
-        facts = firm_year_expr(store.ibis(), year).to_pyarrow()
-    store.con.register("_fh_year", facts)
-    try:
-        reg_cols = ", ".join(f'r."{c}"' for c in FIRM_FIELDS if c != "credit_code")
-        joined = store.con.sql(
-            f"select coalesce(r.credit_code, f.credit_code) as credit_code, {reg_cols}, f.* "
-            "exclude (credit_code) from firm_register r full join _fh_year f "
-            "on r.credit_code = f.credit_code order by 1"
-        ).to_arrow_table()
-    finally:
-        store.con.unregister("_fh_year")
+        import ibis
+
+        # one DuckDB query (the Ibis transform and the register join) under a memory limit
+        sql = ibis.to_sql(firm_year_expr(store.ibis(), year), dialect="duckdb")
+        with memory_limit(store, FACTS_MEMORY_LIMIT):
+            joined = store.fetch_arrow(join.format(facts=f"({sql})"))
     cols: dict[str, pa.Array] = {}
     for name, spec in {**FIRM_FIELDS, **FIRM_YEAR_FIELDS}.items():
         if name in cols:

@@ -1,23 +1,31 @@
-"""The fast import path: DuckDB reads, converts and validates large files.
+"""The fast import path: one DuckDB pass over a large file, straight into the store.
 
 For a large CSV (UTF-8, no quote characters) or Parquet file of a monthly or
 annual department whose column plan is plain (:func:`fenghuang.sources.fast_plan`),
-the file is never held in Python:
+the file is never held in Python, and everything happens inside the
+store's import transaction (no scratch database):
 
-1. a pre-pass lists the distinct credit codes whose GB 32100-2015 check
-   character is wrong (the check runs once per distinct code);
-2. one ``CREATE TABLE … AS SELECT`` streams the file into a scratch
-   database (attached next to the store, outside its transaction): the row
-   number of every line, canonical columns in base units, and a ``dirty``
-   flag for every row that is not in a plain, valid form;
-3. the dirty rows (usually few) are converted by the general converter, so
-   their rejects have the same codes and reasons as on the general path,
-   and the rows it repairs join the clean ones;
-4. exact duplicates and key conflicts are found over the whole file: rows
-   whose key occurs more than once are checked with the general code;
-5. inside the store's one transaction: name linking, then one
-   ``INSERT … SELECT`` of the source values (one row per value, with file
-   hash, sheet and row) and the quarantine.
+1. one ``INSERT … SELECT`` streams the file into ``source_rows`` (migration
+   051). A clean row becomes one row per value field (the first field's row
+   also when its value is empty, so every accepted row is counted once) with
+   its line number (``WITH ORDINALITY`` over the lines; Parquet:
+   ``file_row_number``), credit code, year, month, the value in base units,
+   and ``tag``/``key_tag``, hashes of its text cells outside/inside the key.
+   A *dirty* row (not in the plain, valid form SQL converts exactly as the
+   general converter) becomes one row with part −1 and its raw line;
+2. the dirty rows (usually few) are converted by the general converter
+   (Parquet rows are read again by row number), so their rejects carry the
+   same codes and zh/en reasons as on the general path; the rows it repairs
+   are written like clean ones, and the part −1 rows are deleted;
+3. one aggregate over the stored first-field rows by key (credit code or
+   name key, year, key text) gives the codes whose GB 32100-2015 check
+   character is wrong (computed once per key) and the keys that occur more
+   than once (``count(*) > bit_count(bit_or(1 << month))``). Only those few
+   rows are read back and checked with the general duplicate code
+   (:meth:`~fenghuang.sources.FastPlan.dedup`; text cells compared by
+   their hashes);
+4. name linking of rows without a code, deletes of rejected rows, the
+   quarantine and ``name_links``.
 
 Row numbers are the physical line numbers, so a file with a quote
 character (a quoted field may span lines) takes the general path.
@@ -43,28 +51,23 @@ from fenghuang.sources import (
     plan_columns,
     source_error,
 )
+from fenghuang.sources._values import MISSING_TOKENS
+from fenghuang.warehouse._rows import write_parts
 from fenghuang.warehouse._store import Store
 
-__all__ = [
-    "FAST_MEMORY_LIMIT",
-    "FAST_MIN_BYTES",
-    "Staged",
-    "fast_candidate",
-    "load_staged",
-    "stage_file",
-]
+__all__ = ["FAST_MEMORY_LIMIT", "FAST_MIN_BYTES", "Staged", "fast_candidate", "load_fast"]
 
 #: Files at least this large take the fast path (when their plan allows it).
 FAST_MIN_BYTES = 1 << 20
 #: DuckDB's memory limit during an import (restored afterwards); beyond it, it spills to disk.
-FAST_MEMORY_LIMIT = "1GB"
+FAST_MEMORY_LIMIT = "700MB"
 
 _UTF8 = ("utf-8", "utf-8-sig", "ascii")
 
 
 @dataclass
 class Staged:
-    """A file read into the scratch database, ready to load.
+    """A file that takes the fast path.
 
     Attributes
     ----------
@@ -72,14 +75,13 @@ class Staged:
     file_name, digest : str
         Name and sha256 of the file.
     fp : FastPlan
-    table : str
-        Scratch table with row_no, canonical columns, nkey, dirty.
+    key : int
+        ``imports.import_key`` of the file (set when it is written).
     rejects : pyarrow.Table
         Quarantine entries found so far (:data:`fenghuang.sources.REJECT_SCHEMA`).
-    name_rows : pyarrow.Table
-        Accepted rows without a credit code: row_no, name.
-    dropped : numpy.ndarray
-        Row numbers of accepted-looking rows removed as duplicates or conflicts.
+    name_texts : dict of int to dict
+        Rows without a credit code (repaired by the general converter): row
+        number → their text cells.
     n_accepted : int
         Rows accepted after the duplicate check (name rows included).
     """
@@ -88,10 +90,9 @@ class Staged:
     file_name: str
     digest: str
     fp: FastPlan
-    table: str = ""
+    key: int = 0
     rejects: pa.Table = field(default_factory=REJECT_SCHEMA.empty_table)
-    name_rows: pa.Table = field(default_factory=lambda: pa.table({}))
-    dropped: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    name_texts: dict[int, dict[str, str | None]] = field(default_factory=dict)
     n_accepted: int = 0
 
     @property
@@ -101,6 +102,19 @@ class Staged:
     @property
     def kind(self) -> str:
         return self.fp.plan.kind
+
+    @property
+    def key_texts(self) -> list[str]:
+        """Text fields in the duplicate key (a tax item)."""
+        return [f for f in self.fp.text_fields if f in self.fp.plan.mapping.key]
+
+    @property
+    def other_texts(self) -> list[str]:
+        return [f for f in self.fp.text_fields if f not in self.fp.plan.mapping.key]
+
+    @property
+    def present(self) -> set[str]:
+        return {name for name, _, _ in self.fp.columns}
 
 
 def _probe(path: Path, skip_lines: int) -> tuple[str, bool]:
@@ -174,8 +188,14 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
         fp = fast_plan(plan, lambda i: f"c{i}", numeric)
     else:
         return None
-    if fp is None:
+    if fp is None or not fp.value_fields:
         return None
+    in_file = set(plan.fields())
+    if any(
+        k in in_file and k not in ("credit_code", "year", "month") and k not in fp.text_fields
+        for k in plan.mapping.key
+    ):
+        return None  # a key the stored columns do not carry: the general path
     digest, quote = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
     if quote and plan.format == "csv" and digest not in done:
         return None
@@ -202,27 +222,61 @@ def _source_sql(st: Staged) -> str:
         f"read_csv({path}, columns = {{'line': 'VARCHAR'}}, delim = '\\x1e', quote = '', "
         "escape = '', header = false, auto_detect = false)"
     )
+    # WITH ORDINALITY numbers the lines in file order without a window over the whole file
     return (
-        f"SELECT _n AS row_no, {cells}, line FROM (SELECT row_number() OVER () AS _n, "
-        f"string_split(line, {delim}) AS _s, line FROM {lines}) WHERE _n > {plan.skip_lines}"
+        f"SELECT _n AS row_no, {cells}, line FROM (SELECT ordinality AS _n, "
+        f"string_split(line, {delim}) AS _s, line FROM {lines} WITH ORDINALITY) "
+        f"WHERE _n > {plan.skip_lines}"
     )
 
 
-def stage_file(store: Store, scratch: str, st: Staged, k: int) -> None:
-    """Read one file into ``scratch`` (steps 1–4 of the module docstring).
+#: CJK Unified Ideographs (U+4E00–U+9FFF): no NFKC decomposition, not whitespace.
+_HAN = (0x4E00, 0x9FFF)
 
-    Raises
-    ------
-    duckdb.Error
-        When DuckDB cannot read the file (the caller falls back to the general path).
-    fenghuang.errors.SourceError
-        ``E-SOURCE-EMPTY`` when no row is left (as on the general path).
+
+def _plain_char(cp: str) -> str:
+    lo, hi = _HAN
+    return (
+        f"({cp} BETWEEN {lo} AND {hi} OR {cp} BETWEEN 48 AND 57 OR {cp} BETWEEN 65 AND 90 "
+        f"OR {cp} BETWEEN 97 AND 122)"
+    )
+
+
+def _text_ok(col: str) -> str:
+    """SQL boolean: the text cell is one that ``clean_text`` keeps as it is (or blank).
+
+    Conservative and cheap (no regex on the common cell): the cell starts
+    and ends with a Han character or an ASCII letter or digit (nothing to
+    trim), and is no missing token: an ASCII cell (NFKC changes nothing) is
+    compared with the tokens without its spaces; any other must hold a Han
+    character (NFKC keeps it Han) and not be 无 or 空, the only tokens with
+    one. Any other cell makes the row dirty (the general converter).
     """
-    con = store.con
+    tokens = ", ".join(_lit(t) for t in MISSING_TOKENS if t)
+    first, last = f"unicode({col})", f"unicode(right({col}, 1))"
+    lo, hi = _HAN
+    han = (
+        f"({first} BETWEEN {lo} AND {hi} OR {last} BETWEEN {lo} AND {hi} OR "
+        rf"regexp_matches({col}, '[\x{{{lo:X}}}-\x{{{hi:X}}}]'))"
+    )
+    return (
+        f"({col} IS NULL OR {col} = '' OR ({_plain_char(first)} AND {_plain_char(last)} AND "
+        f"CASE WHEN strlen({col}) = length({col}) THEN NOT list_contains([{tokens}], "
+        f"lower(regexp_replace({col}, '\\s+', '', 'g'))) ELSE "
+        f"{han} AND {col} <> '无' AND {col} <> '空' END))"
+    )
+
+
+def _hash(cols: list[str]) -> str:
+    if not cols:
+        return "NULL::UBIGINT"
+    return "hash(" + ", ".join(f"nullif(\"{c}\", '')" for c in cols) + ")"
+
+
+def _insert_file(store: Store, st: Staged) -> None:
+    """Step 1: the file into ``source_rows`` (clean rows as values, dirty rows as raw lines)."""
     fp = st.fp
-    plan = fp.plan
-    width = len(plan.columns)
-    st.table = f"{scratch}.stage_{k}"
+    width = len(fp.plan.columns)
     cells = ", ".join(f"c{i}" for i in range(width))
     inner = f"({_source_sql(st)})"
     for layer in fp.layers:
@@ -230,154 +284,109 @@ def stage_file(store: Store, scratch: str, st: Staged, k: int) -> None:
             added = ", ".join(f"{expr} AS {alias}" for alias, expr in layer)
             inner = f"(SELECT *, {added} FROM {inner})"
     canon = ", ".join(f'{expr} AS "{name}"' for name, expr, _ in fp.columns)
-    names = ", ".join(f'"{name}"' for name, _, _ in fp.columns)
-    raw = (
-        "CASE WHEN _ok THEN NULL ELSE line END AS line"
-        if plan.format == "csv"
-        else ", ".join(f"CASE WHEN _ok THEN NULL ELSE c{i} END AS raw{i}" for i in range(width))
+    texts = [_text_ok(f'"{f}"') for f in fp.text_fields]
+    ok = " AND ".join(["_ok0", *texts])
+    mid = (
+        f"(SELECT *, {ok} AS _ok FROM (SELECT row_no, {canon}, coalesce({fp.ok}, false) AS _ok0, "
+        f"{cells}, line FROM {inner}))"
     )
-    con.execute(
-        f"CREATE OR REPLACE TABLE {st.table} AS SELECT row_no, {names}, NULL::VARCHAR AS nkey, "
-        f"NOT _ok AS dirty, {raw} FROM (SELECT row_no, {canon}, coalesce({fp.ok}, false) AS _ok, "
-        f"{cells}, line FROM {inner})"
+    month = "CAST(month AS TINYINT)" if "month" in st.present else "NULL::TINYINT"
+    common = (
+        f"row_no, CASE WHEN _ok THEN credit_code END AS credit_code, "
+        f"CASE WHEN _ok THEN CAST(year AS SMALLINT) END AS year, "
+        f"CASE WHEN _ok THEN {month} END AS month, "
+        f"CASE WHEN _ok THEN {_hash(st.other_texts)} END AS tag, "
+        f"CASE WHEN _ok THEN {_hash(st.key_texts)} END AS key_tag, "
+        "CASE WHEN _ok THEN NULL ELSE line END AS raw"
     )
-    _clean_texts(store, st)
-    _check_chars(store, st)
-    _convert_dirty(store, st, width)
-    _dedup(store, st)
-    if st.n_accepted == 0 and st.rejects.num_rows == 0:
-        raise source_error("E-SOURCE-EMPTY", file=st.file_name)
-
-
-def _clean_texts(store: Store, st: Staged) -> None:
-    """Text cells of clean rows as the general path keeps them, per distinct value."""
-    con = store.con
-    for f in st.fp.text_fields:
-        raw = con.sql(
-            f'SELECT DISTINCT "{f}" AS raw FROM {st.table} WHERE NOT dirty'
-        ).to_arrow_table()
-        values = raw.column("raw").combine_chunks()
-        clean = st.fp.clean_text(values)
-        changed = pc.fill_null(
-            pc.and_(pc.is_valid(values), pc.or_(pc.is_null(clean), pc.not_equal(clean, values))),
-            False,
+    values = [f'"{f}"' for f in fp.value_fields]
+    if len(values) == 1:
+        body = (
+            f"SELECT CASE WHEN _ok THEN 0 ELSE -1 END AS part, {common}, "
+            f"CASE WHEN _ok THEN {values[0]} END AS value FROM {mid}"
         )
-        if not pc.any(changed).as_py():
-            continue
-        fix = pa.table({"raw": values.filter(changed), "clean": clean.filter(changed)})
-        con.register("_fh_text", fix)
-        try:
-            con.execute(
-                f'UPDATE {st.table} SET "{f}" = t.clean FROM _fh_text t '
-                f'WHERE {st.table}."{f}" = t.raw AND NOT {st.table}.dirty'
-            )
-        finally:
-            con.unregister("_fh_text")
-
-
-def _check_chars(store: Store, st: Staged) -> None:
-    """GB 32100-2015 check character, once per distinct code of the clean rows."""
-    con = store.con
-    fp = st.fp
-    bad = st.table + "_bad"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {bad} AS SELECT code FROM (SELECT DISTINCT credit_code AS code "
-        f"FROM {st.table} WHERE NOT dirty) WHERE NOT {fp.check_char_sql('code')}"
-    )
-    hits = con.sql(
-        f"SELECT row_no, credit_code FROM {st.table} WHERE NOT dirty AND credit_code IN "
-        f"(SELECT code FROM {bad}) ORDER BY row_no"
-    ).to_arrow_table()
-    if hits.num_rows == 0:
-        return
-    rejects = fp.check_reject(
-        hits.column("row_no").to_numpy(), hits.column("credit_code").to_pylist(), file=st.file_name
-    )
-    st.rejects = pa.concat_tables([st.rejects, rejects])
-    con.execute(
-        f"DELETE FROM {st.table} WHERE NOT dirty AND credit_code IN (SELECT code FROM {bad})"
+    else:
+        n = len(values)
+        body = (
+            "SELECT part, row_no, credit_code, year, month, tag, key_tag, raw, "
+            "CASE WHEN part >= 0 THEN _vals[part + 1] END AS value FROM (SELECT "
+            f"unnest(CASE WHEN _ok THEN range({n}) ELSE [-1] END) AS part, {common}, "
+            f"[{', '.join(values)}] AS _vals FROM {mid}) WHERE part <= 0 OR _vals[part + 1] IS NOT NULL"
+        )
+    store.execute(
+        "INSERT INTO source_rows (import_key, part, row_no, credit_code, year, month, value, "
+        f"tag, key_tag, raw) SELECT {st.key}, CAST(part AS SMALLINT), row_no, credit_code, year, "
+        f"month, value, tag, key_tag, raw FROM ({body})"
     )
 
 
-def _convert_dirty(store: Store, st: Staged, width: int) -> None:
-    con = store.con
+def _dirty_cells(store: Store, st: Staged) -> tuple[np.ndarray, list[pa.Array]]:
+    """Row numbers and raw cells of the dirty rows, in file order."""
     plan = st.fp.plan
+    width = len(plan.columns)
     if plan.format == "csv":
-        got = con.sql(
-            f"SELECT row_no, line FROM {st.table} WHERE dirty ORDER BY row_no"
-        ).to_arrow_table()
-        numbers = got.column("row_no").to_numpy()
+        got = store.fetch_arrow(
+            "SELECT row_no, raw FROM source_rows WHERE import_key = ? AND part = -1 "
+            "ORDER BY row_no",
+            [st.key],
+        )
         cells: list[list[str | None]] = [[] for _ in range(width)]
-        for line in got.column("line").to_pylist():
+        for line in got.column("raw").to_pylist():
             parts = line.split(plan.delimiter) if line is not None else []
             for j in range(width):
                 cells[j].append(parts[j] if j < len(parts) else None)
-        columns = [pa.array(c, pa.string()) for c in cells]
-    else:
-        raws = ", ".join(f"raw{i}" for i in range(width))
-        got = con.sql(
-            f"SELECT row_no, {raws} FROM {st.table} WHERE dirty ORDER BY row_no"
-        ).to_arrow_table()
-        numbers = got.column("row_no").to_numpy()
-        columns = [got.column(f"raw{i}").combine_chunks() for i in range(width)]
+        return got.column("row_no").to_numpy(), [pa.array(c, pa.string()) for c in cells]
+    src = _source_sql(st)
+    raws = ", ".join(f"c{i}" for i in range(width))
+    got = store.fetch_arrow(
+        f"SELECT row_no, {raws} FROM ({src}) WHERE row_no IN (SELECT row_no FROM source_rows "
+        "WHERE import_key = ? AND part = -1) ORDER BY row_no",
+        [st.key],
+    )
+    return got.column("row_no").to_numpy(), [
+        got.column(f"c{i}").combine_chunks() for i in range(width)
+    ]
+
+
+def _convert_dirty(store: Store, st: Staged) -> None:
+    """Step 2: the general converter on the dirty rows; repaired rows are written."""
+    numbers, columns = _dirty_cells(store, st)
     if len(numbers) == 0:
         return
+    store.execute("DELETE FROM source_rows WHERE import_key = ? AND part = -1", [st.key])
     conv = st.fp.convert(columns, numbers, file=st.file_name)
     st.rejects = pa.concat_tables([st.rejects, conv.rejects])
     rows = conv.rows
     if rows.num_rows == 0:
         return
-    names = rows.column("name").to_pylist() if "name" in rows.column_names else []
     codes = rows.column("credit_code").to_pylist()
-    nkey = [
-        None if c is not None else "~" + normalize_name(n) if n is not None else None
-        for c, n in zip(codes, names or [None] * len(codes), strict=True)
-    ]
-    cols = {"row_no": rows.column("_row")}
+    row_nos = rows.column("_row").to_pylist()
+    texts = {f: rows.column(f).to_pylist() for f in st.fp.text_fields}
+    names = texts.get("name", [None] * len(codes))
+    nkey = []
+    for i, (c, n) in enumerate(zip(codes, names, strict=True)):
+        if c is None:
+            st.name_texts[int(row_nos[i])] = {f: texts[f][i] for f in texts}
+        nkey.append(None if c is not None else "~" + normalize_name(n) if n is not None else None)
+    cols: dict[str, pa.Array | pa.ChunkedArray] = {"row_no": rows.column("_row")}
     for name, _, _ in st.fp.columns:
         cols[name] = rows.column(name)
-    cols["nkey"] = pa.array(nkey, pa.string())
-    repaired = pa.table(cols).append_column("dirty", pa.array([False] * rows.num_rows))
-    con.register("_fh_repaired", repaired)
-    try:
-        con.execute(f"INSERT INTO {st.table} BY NAME SELECT * FROM _fh_repaired")
-    finally:
-        con.unregister("_fh_repaired")
-
-
-def _key_sql(st: Staged) -> str:
-    present = {name for name, _, _ in st.fp.columns}
-    key = [k for k in st.fp.plan.mapping.key if k in present and k != "credit_code"]
-    return "hash(" + ", ".join(["coalesce(credit_code, nkey)", *key]) + ")"
-
-
-def _dedup(store: Store, st: Staged) -> None:
-    con = store.con
-    key = _key_sql(st)
-    names = ", ".join(f'"{name}"' for name, _, _ in st.fp.columns)
-    rows = con.sql(
-        f"SELECT {names}, '' AS _sheet, row_no AS _row FROM {st.table} WHERE NOT dirty AND "
-        f"{key} IN (SELECT h FROM (SELECT {key} AS h FROM {st.table} WHERE NOT dirty) "
-        f"GROUP BY h HAVING count(*) > 1) ORDER BY row_no"
-    ).to_arrow_table()
-    n_ok = int(store.fetch_all(f"SELECT count(*) FROM {st.table} WHERE NOT dirty")[0][0])
-    dropped = np.zeros(0, dtype=np.int64)
-    if rows.num_rows:
-        rows = _typed(rows, st)
-        kept, rejects = st.fp.dedup(rows, file=st.file_name)
-        before = rows.column("_row").to_numpy()
-        dropped = np.setdiff1d(before, kept.column("_row").to_numpy())
-        st.rejects = pa.concat_tables([st.rejects, rejects])
-    st.dropped = dropped
-    st.n_accepted = n_ok - len(dropped)
-    name_rows = con.sql(
-        f"SELECT row_no, name FROM {st.table} WHERE NOT dirty AND credit_code IS NULL "
-        "ORDER BY row_no"
-    ).to_arrow_table()
-    if len(dropped):
-        keep = pc.invert(pc.is_in(name_rows.column("row_no"), value_set=pa.array(dropped)))
-        name_rows = name_rows.filter(keep)
-    st.name_rows = name_rows
+    cols["_nkey"] = pa.array(nkey, pa.string())
+    repaired = pa.table(cols)
+    month = 'CAST(r."month" AS TINYINT)' if "month" in st.present else "NULL::TINYINT"
+    parts = []
+    for j, f in enumerate(st.fp.value_fields):
+        cond = "" if j == 0 else f' WHERE r."{f}" IS NOT NULL'
+        parts.append(
+            f"SELECT {st.key}, {j}, r.row_no, r.credit_code, CAST(r.year AS SMALLINT), {month}, "
+            f'CAST(r."{f}" AS DOUBLE), {_hash(st.other_texts)}, {_hash(st.key_texts)}, r._nkey '
+            f"FROM _fh_repaired r{cond}"
+        )
+    with store.registered("_fh_repaired", repaired):
+        store.execute(
+            "INSERT INTO source_rows (import_key, part, row_no, credit_code, year, month, value, "
+            "tag, key_tag, raw) " + " UNION ALL ".join(parts)
+        )
 
 
 _ARROW = {
@@ -389,49 +398,151 @@ _ARROW = {
 }
 
 
-def _typed(rows: pa.Table, st: Staged) -> pa.Table:
-    """The Arrow types of the general path (year/month int64, values float64 …)."""
-    types = {name: _ARROW[typ] for name, _, typ in st.fp.columns}
-    types["_sheet"] = pa.string()
-    types["_row"] = pa.int64()
-    cols = [rows.column(n).cast(types[n]) for n in rows.column_names]
-    return pa.table(cols, names=rows.column_names)
+def _check_and_dedup(store: Store, st: Staged) -> None:
+    """Step 3: check characters and duplicates/conflicts from one aggregate over the stored rows."""
+    fp = st.fp
+    monthly = "month" in fp.plan.mapping.key and "month" in st.present
+    distinct = "bit_count(b)" if monthly else "1"
+    bits = "bit_or(1::BIGINT << month)" if monthly else "NULL::BIGINT"
+    groups = store.fetch_arrow(
+        f"SELECT _k, year, key_tag, _c, n > {distinct} AS many, "
+        f"coalesce({fp.check_char_sql('_c')}, true) AS good FROM (SELECT coalesce(credit_code, raw) "
+        f"AS _k, year, key_tag, any_value(credit_code) AS _c, count(*) AS n, {bits} AS b "
+        "FROM source_rows WHERE import_key = ? AND part = 0 GROUP BY ALL) "
+        f"WHERE n > {distinct} OR NOT coalesce({fp.check_char_sql('_c')}, true)",
+        [st.key],
+    )
+    good = groups.column("good").to_numpy(zero_copy_only=False)
+    bad_codes = pa.array(sorted(set(groups.column("_c").filter(pa.array(~good)).to_pylist())))
+    if len(bad_codes):
+        with store.registered("_fh_bad", pa.table({"code": bad_codes})):
+            hits = store.fetch_arrow(
+                "SELECT row_no, credit_code FROM source_rows WHERE import_key = ? AND part = 0 "
+                "AND credit_code IN (SELECT code FROM _fh_bad) ORDER BY row_no",
+                [st.key],
+            )
+            store.execute(
+                "DELETE FROM source_rows WHERE import_key = ? AND credit_code IN "
+                "(SELECT code FROM _fh_bad)",
+                [st.key],
+            )
+        rejects = fp.check_reject(
+            hits.column("row_no").to_numpy(),
+            hits.column("credit_code").to_pylist(),
+            file=st.file_name,
+        )
+        st.rejects = pa.concat_tables([st.rejects, rejects])
+    many = groups.filter(pc.and_(groups.column("many"), groups.column("good")))
+    if many.num_rows:
+        _dedup(store, st, many.select(["_k", "year", "key_tag"]))
+    (n,), *_ = store.fetch_all(
+        "SELECT count(*) FROM source_rows WHERE import_key = ? AND part = 0", [st.key]
+    )
+    st.n_accepted = int(n)
 
 
-def load_staged(
+def _dedup(store: Store, st: Staged, keys: pa.Table) -> None:
+    """The general duplicate check on the rows of keys that occur more than once."""
+    fp = st.fp
+    pivots = ", ".join(
+        f'max(value) FILTER (WHERE part = {j}) AS "{f}"' for j, f in enumerate(fp.value_fields)
+    )
+    with store.registered("_fh_keys", keys):
+        got = store.fetch_arrow(
+            "SELECT r.row_no, any_value(r.credit_code) AS credit_code, any_value(r.year) AS year, "
+            "any_value(r.month) AS month, any_value(r.tag) AS tag, any_value(r.key_tag) AS key_tag, "
+            f"{pivots} FROM source_rows r JOIN _fh_keys k ON coalesce(r.credit_code, r.raw) = k._k "
+            "AND r.year IS NOT DISTINCT FROM k.year AND r.key_tag IS NOT DISTINCT FROM k.key_tag "
+            "WHERE r.import_key = ? GROUP BY r.row_no ORDER BY r.row_no",
+            [st.key],
+        )
+    n = got.num_rows
+    codes = got.column("credit_code").to_pylist()
+    row_nos = got.column("row_no").to_pylist()
+    tags = got.column("tag").to_pylist()
+    key_tags = got.column("key_tag").to_pylist()
+
+    def text(f: str, i: int) -> str | None:
+        if codes[i] is None:  # a name row (repaired): its own texts, keyed by name
+            return st.name_texts.get(int(row_nos[i]), {}).get(f)
+        group, tag = (st.key_texts, key_tags[i]) if f in st.key_texts else (st.other_texts, tags[i])
+        return str(tag) if f == group[0] else None  # equal hashes stand for equal cells
+
+    cols: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for name, _, typ in fp.columns:
+        if name in fp.text_fields:
+            cols[name] = pa.array([text(name, i) for i in range(n)], pa.string())
+        elif name in got.column_names:
+            cols[name] = got.column(name).cast(_ARROW[typ])
+        else:
+            cols[name] = pa.nulls(n, _ARROW[typ])
+    cols["_sheet"] = pa.array([""] * n, pa.string())
+    cols["_row"] = got.column("row_no").cast(pa.int64())
+    kept, rejects = fp.dedup(pa.table(cols), file=st.file_name)
+    dropped = np.setdiff1d(np.asarray(row_nos, dtype=np.int64), kept.column("_row").to_numpy())
+    st.rejects = pa.concat_tables([st.rejects, rejects])
+    _delete_rows(store, st, dropped)
+
+
+def _delete_rows(store: Store, st: Staged, rows: np.ndarray) -> None:
+    if len(rows) == 0:
+        return
+    with store.registered("_fh_drop", pa.table({"row_no": pa.array(rows, pa.int64())})):
+        store.execute(
+            "DELETE FROM source_rows WHERE import_key = ? AND row_no IN (SELECT row_no FROM _fh_drop)",
+            [st.key],
+        )
+
+
+def load_fast(
     store: Store, st: Staged, names: dict[str, tuple[str, str]]
 ) -> tuple[int, int, dict[str, int], int]:
-    """Write a staged file inside the open transaction (step 5).
+    """Write a fast-path file inside the open transaction (steps 1–4).
+
+    Raises
+    ------
+    duckdb.Error
+        When DuckDB cannot read the file (the caller rolls back and reads it
+        on the general path).
+    fenghuang.errors.SourceError
+        ``E-SOURCE-EMPTY`` when no row is left (as on the general path).
 
     Returns
     -------
     rows_loaded, rows_quarantined, by_reason, linked_by_name
     """
-    con = store.con
+    fp = st.fp
+    write_parts(store, st.key, [("", f, fp.units.get(f)) for f in fp.value_fields])
+    _insert_file(store, st)
+    _convert_dirty(store, st)
+    _check_and_dedup(store, st)
+    if st.n_accepted == 0 and st.rejects.num_rows == 0:
+        raise source_error("E-SOURCE-EMPTY", file=st.file_name)
     iid = st.digest
+    name_rows = store.fetch_all(
+        "SELECT row_no, raw FROM source_rows WHERE import_key = ? AND part = 0 "
+        "AND credit_code IS NULL ORDER BY row_no",
+        [st.key],
+    )
     fix_rows: list[tuple[int, str]] = []
     links: list[dict[str, object]] = []
     unmatched: list[tuple[int, str | None]] = []
-    if st.name_rows.num_rows:
-        for row_no, name in zip(
-            st.name_rows.column("row_no").to_pylist(),
-            st.name_rows.column("name").to_pylist(),
-            strict=True,
-        ):
-            hit = names.get(normalize_name(name)) if name else None
-            if hit is None:
-                unmatched.append((int(row_no), name))
-                continue
-            fix_rows.append((int(row_no), hit[0]))
-            links.append(
-                {
-                    "sheet": "",
-                    "row_no": int(row_no),
-                    "name": name,
-                    "credit_code": hit[0],
-                    "matched_on": hit[1],
-                }
-            )
+    for row_no, _ in name_rows:
+        name = st.name_texts.get(int(row_no), {}).get("name")
+        hit = names.get(normalize_name(name)) if name else None
+        if hit is None:
+            unmatched.append((int(row_no), name))
+            continue
+        fix_rows.append((int(row_no), hit[0]))
+        links.append(
+            {
+                "sheet": "",
+                "row_no": int(row_no),
+                "name": name,
+                "credit_code": hit[0],
+                "matched_on": hit[1],
+            }
+        )
     rejects = st.rejects
     if unmatched:
         c = CODES["E-ROW-UNMATCHED"]
@@ -455,20 +566,20 @@ def load_staged(
                 ),
             ]
         )
-    drop = np.concatenate([st.dropped, np.asarray([r for r, _ in unmatched], dtype=np.int64)])
-    fix = pa.table(
-        {
-            "row_no": pa.array([r for r, _ in fix_rows], pa.int64()),
-            "credit_code": pa.array([c for _, c in fix_rows], pa.string()),
-        }
-    )
-    con.register("_fh_fix", fix)
-    con.register("_fh_drop", pa.table({"row_no": pa.array(drop, pa.int64())}))
-    try:
-        _insert_values(store, st, iid, has_fix=bool(fix_rows), has_drop=len(drop) > 0)
-    finally:
-        con.unregister("_fh_fix")
-        con.unregister("_fh_drop")
+        _delete_rows(store, st, np.asarray([r for r, _ in unmatched], dtype=np.int64))
+    if fix_rows:
+        fix = pa.table(
+            {
+                "row_no": pa.array([r for r, _ in fix_rows], pa.int64()),
+                "code": pa.array([c for _, c in fix_rows], pa.string()),
+            }
+        )
+        with store.registered("_fh_fix", fix):
+            store.execute(
+                "UPDATE source_rows SET credit_code = x.code, raw = NULL FROM _fh_fix x "
+                "WHERE source_rows.import_key = ? AND source_rows.row_no = x.row_no",
+                [st.key],
+            )
     q = rejects.select(
         ["file", "sheet", "row", "column", "code", "reason_zh", "reason_en", "raw_value"]
     ).rename_columns(
@@ -487,31 +598,3 @@ def load_staged(
     for code in q.column("code").to_pylist():
         by_reason[code] = by_reason.get(code, 0) + 1
     return st.n_accepted - len(unmatched), n_q, by_reason, len(links)
-
-
-def _insert_values(store: Store, st: Staged, iid: str, *, has_fix: bool, has_drop: bool) -> None:
-    fp = st.fp
-    present = {name for name, _, _ in fp.columns}
-    month = "s.month" if "month" in present else "NULL"
-    where = ["NOT s.dirty", "s.year IS NOT NULL"]
-    if has_drop:
-        where.append("s.row_no NOT IN (SELECT row_no FROM _fh_drop)")
-    code = "s.credit_code"
-    join = ""
-    if has_fix:
-        code = "coalesce(s.credit_code, x.credit_code)"
-        join = "LEFT JOIN _fh_fix x ON s.row_no = x.row_no"
-    parts = []
-    for f in fp.value_fields:
-        unit = _lit(fp.units[f]) if f in fp.units else "NULL"
-        parts.append(
-            f"SELECT {_lit(iid)}, '', s.row_no, {code}, CAST(s.year AS INTEGER), "
-            f'CAST({month} AS INTEGER), {_lit(f)}, s."{f}", {unit} FROM {st.table} s {join} '
-            f'WHERE {" AND ".join(where)} AND s."{f}" IS NOT NULL'
-        )
-    if not parts:
-        return
-    store.execute(
-        "INSERT INTO source_values (import_id, sheet, row_no, credit_code, year, month, field, "
-        "value, unit) " + " UNION ALL ".join(parts)
-    )

@@ -10,8 +10,6 @@ as ``E-ROW-UNMATCHED``.
 
 from __future__ import annotations
 
-import contextlib
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +21,8 @@ import pyarrow.compute as pc
 from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
-from fenghuang.warehouse._fast import (
-    FAST_MEMORY_LIMIT,
-    Staged,
-    fast_candidate,
-    load_staged,
-    stage_file,
-)
+from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, Staged, fast_candidate, load_fast
+from fenghuang.warehouse._rows import insert_long, memory_limit, next_import_key, record_import
 from fenghuang.warehouse._store import Store
 
 __all__ = ["FileReport", "ImportReport", "import_files"]
@@ -143,7 +136,7 @@ def _resolve(
     )
 
 
-def _long_values(batch: SourceBatch, rows: pa.Table, import_id: str) -> pa.Table:
+def _long_values(batch: SourceBatch, rows: pa.Table) -> pa.Table:
     """Source rows → one row per (row, field) with a non-null value."""
     parts = []
     month = (
@@ -175,15 +168,16 @@ def _long_values(batch: SourceBatch, rows: pa.Table, import_id: str) -> pa.Table
         parts.append(part)
     if not parts:
         return pa.table({})
-    out = pa.concat_tables(parts)
-    return out.append_column("import_id", pa.array([import_id] * out.num_rows, pa.string()))
+    return pa.concat_tables(parts)
 
 
 def _with_id(table: pa.Table, import_id: str) -> pa.Table:
     return table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.string()))
 
 
-def _load(store: Store, batch: SourceBatch, names: dict[str, tuple[str, str]]) -> FileReport:
+def _load(
+    store: Store, batch: SourceBatch, names: dict[str, tuple[str, str]], key: int
+) -> FileReport:
     iid = batch.file_hash
     rejects = batch.rejects
     if batch.kind == "firm":
@@ -237,9 +231,9 @@ def _load(store: Store, batch: SourceBatch, names: dict[str, tuple[str, str]]) -
         )
         if p.num_rows:
             store.insert_arrow("parcels", _with_id(p, iid))
-    long = _long_values(batch, rows, iid) if batch.kind != "parcel" else pa.table({})
+    long = _long_values(batch, rows) if batch.kind != "parcel" else pa.table({})
     if long.num_rows:
-        store.insert_arrow("source_values", long)
+        insert_long(store, key, long)
     if unmatched is not None and unmatched.num_rows:
         rejects = pa.concat_tables([rejects.select(unmatched.column_names), unmatched])
     q = rejects.select(
@@ -267,10 +261,13 @@ def _load(store: Store, batch: SourceBatch, names: dict[str, tuple[str, str]]) -
         by_reason=by_reason,
         linked_by_name=links.num_rows,
     )
-    store.execute(
-        "insert into imports(import_id, file_name, department, rows_read, rows_loaded, rows_rejected)"
-        " values (?, ?, ?, ?, ?, ?)",
-        [iid, batch.file_name, batch.department, report.rows_read, report.rows_loaded, n_q],
+    record_import(
+        store,
+        key,
+        iid,
+        batch.file_name,
+        batch.department,
+        (report.rows_read, report.rows_loaded, n_q),
     )
     return report
 
@@ -321,50 +318,27 @@ def import_files(
         )
     done = {r[0] for r in store.fetch_all("select import_id from imports")}
     items: list[SourceBatch | Staged] = []
-    with tempfile.TemporaryDirectory(prefix="fh-import-") as tmp:
-        scratch = _attach_scratch(store, tmp)
-        (limit, spill), *_ = store.fetch_all(
-            "select current_setting('memory_limit'), current_setting('temp_directory')"
-        )
-        try:
-            # bounded memory: DuckDB spills hash tables and sorts to the scratch folder
-            store.execute(f"SET memory_limit = '{FAST_MEMORY_LIMIT}'")
-            _try(store, f"SET temp_directory = '{Path(tmp) / 'spill'}'")
-            for p in paths:  # all reading before any writing
-                items.append(_read_one(store, scratch, p, fast, done, len(items)))
-            items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
-            return _write(store, items, done, progress)
-        finally:
-            store.execute(f"DETACH DATABASE IF EXISTS {scratch}")
-            store.execute(f"SET memory_limit = '{limit}'")
-            _try(store, f"SET temp_directory = '{spill}'")
+    for p in paths:  # all reading (of the general path) before any writing
+        staged = fast_candidate(p, fast, done)
+        items.append(staged if staged is not None else read_source(p))
+    items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
+    # bounded memory: DuckDB spills hash tables and sorts to its temporary folder
+    with memory_limit(store, FAST_MEMORY_LIMIT):
+        while True:
+            try:
+                return _write(store, items, set(done), progress)
+            except _FastFailed as exc:  # rolled back: read that file on the general path
+                items[exc.index] = read_source(exc.path)
+                items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
 
 
-def _try(store: Store, sql: str) -> None:
-    """A setting DuckDB may refuse (a temp folder already in use): keep the old one."""
-    with contextlib.suppress(duckdb.Error):
-        store.execute(sql)
+class _FastFailed(Exception):
+    """DuckDB could not read a fast-path file (e.g. a byte that is not UTF-8 far into it)."""
 
-
-def _attach_scratch(store: Store, tmp: str) -> str:
-    name = "_fh_scratch"
-    store.execute(f"ATTACH '{Path(tmp) / 'scratch.duckdb'}' AS {name}")
-    return name
-
-
-def _read_one(
-    store: Store, scratch: str, path: str | Path, fast: bool | None, done: set[str], k: int
-) -> SourceBatch | Staged:
-    staged = fast_candidate(path, fast, done)
-    if staged is not None:
-        if staged.digest in done:
-            return staged
-        try:
-            stage_file(store, scratch, staged, k)
-            return staged
-        except duckdb.Error:
-            pass  # e.g. a byte that is not UTF-8 far into the file: the general path decides
-    return read_source(path)
+    def __init__(self, index: int, path: Path) -> None:
+        super().__init__(str(path))
+        self.index = index
+        self.path = path
 
 
 def _write(
@@ -376,6 +350,7 @@ def _write(
     reports: list[FileReport] = []
     with store.transaction():
         names = _register_index(store)
+        key = next_import_key(store)
         for i, item in enumerate(items):
             digest = item.digest if isinstance(item, Staged) else item.file_hash
             if digest in done:
@@ -385,22 +360,26 @@ def _write(
                     )
                 )
             elif isinstance(item, Staged):
-                reports.append(_load_fast(store, item, names))
+                item.key = key
+                try:
+                    reports.append(_load_fast(store, item, names))
+                except duckdb.Error as exc:
+                    raise _FastFailed(i, item.path) from exc
                 done.add(digest)
+                key += 1
             else:
-                reports.append(_load(store, item, names))
+                reports.append(_load(store, item, names, key))
                 done.add(digest)
+                key += 1
             if progress is not None:
                 progress(item.file_name, i + 1, len(items))
     return ImportReport(reports)
 
 
 def _load_fast(store: Store, st: Staged, names: dict[str, tuple[str, str]]) -> FileReport:
-    loaded, n_q, by_reason, linked = load_staged(store, st, names)
-    store.execute(
-        "insert into imports(import_id, file_name, department, rows_read, rows_loaded, rows_rejected)"
-        " values (?, ?, ?, ?, ?, ?)",
-        [st.digest, st.file_name, st.department, loaded + n_q, loaded, n_q],
+    loaded, n_q, by_reason, linked = load_fast(store, st, names)
+    record_import(
+        store, st.key, st.digest, st.file_name, st.department, (loaded + n_q, loaded, n_q)
     )
     return FileReport(
         file_name=st.file_name,

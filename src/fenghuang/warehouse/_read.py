@@ -63,8 +63,8 @@ def _nulls_last(x: Any) -> tuple[bool, Any]:
 def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
     """Every source value behind a firm's facts in ``year``, and every correction.
 
-    Each part is a point query on the firm indexes of migration 050
-    (``source_values``, ``parcels`` by firm and by lessor, ``fact_history``),
+    Each part is a point query on the firm indexes of migrations 050/051
+    (``source_rows``, ``parcels`` by firm and by lessor, ``fact_history``),
     so the cost does not grow with the city; the few rows are joined to
     their imports and confirmation status here.
 
@@ -78,11 +78,27 @@ def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
         the whole department) in ``year``, ``pending`` without one;
         corrections have no department and show ``pending``.
     """
-    values = store.fetch_all(
-        "select field, value, unit, import_id, sheet, row_no, month from source_values "
-        "where credit_code = ? and year = ?",
+    # the firm's rows by the index on source_rows(credit_code), then their few parts
+    rows_ = store.fetch_all(
+        "select import_key, part, value, row_no, month from source_rows "
+        "where credit_code = ? and year = ? and value is not null",
         [credit_code, year],
     )
+    parts: dict[tuple[Any, Any], tuple[Any, ...]] = {}
+    if rows_:
+        parts = {
+            (r[0], r[1]): r[2:]
+            for r in store.fetch_all(
+                "select p.import_key, p.part, p.field, p.unit, p.sheet, i.import_id "
+                "from source_parts p join imports i using (import_key) "
+                "where p.import_key in (select unnest(?::integer[]))",
+                [sorted({r[0] for r in rows_})],
+            )
+        }
+    values = []
+    for key, part, value, row_no, month in rows_:
+        field, unit, sheet, iid = parts[(key, part)]
+        values.append((field, value, unit, iid, sheet, row_no, month))
     parcels = store.fetch_all(
         "select tenure, area * coalesce(share, 1), import_id, sheet, row_no, lessor_code "
         "from parcels where credit_code = ? and (year is null or year = ?) "

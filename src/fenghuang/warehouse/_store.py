@@ -82,6 +82,7 @@ class Store:
             ) from exc
         self._lock = threading.RLock()
         self._in_tx = False
+        self._memory_limit: str | None = None  # None: DuckDB's default (80 % of RAM)
         if not read_only:
             self.migrate()
 
@@ -94,6 +95,26 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor on the same database, for use from another thread."""
         return self._con.cursor()
+
+    @property
+    def memory_limit(self) -> str | None:
+        """The memory limit set by :meth:`set_memory_limit` (None: DuckDB's default)."""
+        return self._memory_limit
+
+    def set_memory_limit(self, limit: str | None) -> None:
+        """Set DuckDB's memory limit (``"1GB"``), or back to its default with None.
+
+        The limit belongs to the database instance (all cursors). Set it
+        here rather than with SQL, so that code that limits memory for a
+        while (an import, :func:`~fenghuang.warehouse.firm_facts`) restores
+        exactly this value.
+        """
+        with self._lock:
+            if limit is None:
+                self._con.execute("RESET memory_limit")
+            else:
+                self._con.execute(f"SET memory_limit = '{limit}'")
+            self._memory_limit = limit
 
     def close(self) -> None:
         self._con.close()
@@ -169,6 +190,16 @@ class Store:
     def fetch_all(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._con.execute(sql, params or []).fetchall()
+
+    @contextmanager
+    def registered(self, name: str, data: pa.Table) -> Iterator[None]:
+        """``data`` visible to SQL as ``name`` for the block."""
+        with self._lock:
+            self._con.register(name, data)
+            try:
+                yield
+            finally:
+                self._con.unregister(name)
 
     def insert_arrow(self, table: str, data: pa.Table) -> int:
         """Append an Arrow table to ``table`` by column name; returns rows written."""
