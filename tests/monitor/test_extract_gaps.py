@@ -609,3 +609,32 @@ def test_yearbook_periods_other_than_years(tmp_path: Path) -> None:
     }
     rej = [(r["sheet"], r["row"], r["code"]) for r in result.rejects.to_pylist()]
     assert rej == [("伊春 月度", 4, "E-ROW-DATE")]
+
+
+SPACED = """伊春市2023年国民经济和社会发展统计公报（模拟数据）
+2024-03-20  来源：测试统计局
+全市  森林覆盖率达到83.8%。
+
+表1  主要指标（模拟数据）
+指标名称              2022年        2023年
+森林蓄积量（亿立方米）    3.70          3.75
+地区生产总值（亿元）      312.4         330.6
+"""
+
+
+def test_space_aligned_text_table(extractor, tmp_path: Path) -> None:
+    path = tmp_path / "yichun-sim.txt"
+    path.write_text(SPACED, encoding="utf-8")
+    report = read_report(path)
+    obs = extractor.extract(report)
+    got = {(o.period, o.indicator_code): (o.value, o.unit) for o in obs}
+    assert got == {
+        ("2023", "forest_coverage"): (83.8, "%"),  # a line of prose with a double space
+        ("2022", "forest_stock"): (3.7, "亿立方米"),
+        ("2023", "forest_stock"): (3.75, "亿立方米"),
+        ("2022", "gdp"): (312.4, "亿元"),
+        ("2023", "gdp"): (330.6, "亿元"),
+    }
+    assert {o.place_name for o in obs} == {"伊春市"}
+    stock = next(o for o in obs if o.value == 3.75)
+    assert report.text[stock.span_start : stock.span_end] == "3.75亿立方米"

@@ -319,45 +319,72 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
 
 
 _CELL_SEP = re.compile(r"\s*[|｜\t]\s*")
+# columns aligned with spaces (a table copied from a PDF): two or more spaces, or full-width ones
+_SPACE_SEP = re.compile(r"[ \u00a0]{2,}|\u3000+")
 _RULE_ROW = re.compile(r"^[|｜\s:：\-—–=+]*$")
 
 
-def _cells(line: str) -> list[str] | None:
-    """The cells of a plain-text table row (``| a | b |`` or tab-separated), else ``None``."""
+def _cells(line: str) -> tuple[list[str], bool] | None:
+    """The cells of a plain-text table row and whether they were aligned with spaces.
+
+    ``| a | b |`` or tab-separated cells; else cells two or more spaces apart
+    (not in a line of prose, which has sentence punctuation). ``None`` for a
+    line that is not a table row.
+    """
     t = line.strip()
-    if not any(sep in t for sep in "|｜\t"):
+    if any(sep in t for sep in "|｜\t"):
+        cells = _CELL_SEP.split(t.strip("|｜"))
+        return (cells, False) if sum(1 for c in cells if c) >= 2 else None
+    if any(ch in t for ch in "，。；！？,;"):
         return None
-    cells = _CELL_SEP.split(t.strip("|｜"))
-    return cells if sum(1 for c in cells if c) >= 2 else None
+    cells = [c.strip() for c in _SPACE_SEP.split(t)]
+    return (cells, True) if sum(1 for c in cells if c) >= 2 else None
 
 
 def text_tables(text: str) -> str:
-    r"""Plain-text tables (markdown ``| … |`` or tab-separated lines) as sentences.
+    r"""Plain-text tables (markdown ``| … |``, tab-separated or space-aligned lines) as sentences.
 
     A run of two or more table rows (rule lines such as ``|---|---|`` are
     skipped) with at least one number is replaced by :func:`table_sentences`,
     so periods across the top or down the side are read as in a Word or HTML
-    table. Other text is kept as it is.
+    table. Columns aligned with spaces (copied from a PDF) count only when two
+    or more rows carry a number after their first cell. Other text is kept as
+    it is.
 
     >>> text_tables("正文。\n| 年份 | 原煤产量（万吨） |\n|---|---|\n| 2022 | 6300 |\n| 2023 | 6500 |\n")
     '正文。\n年份，原煤产量（万吨）。\n2022年，原煤产量6300万吨。\n2023年，原煤产量6500万吨。\n'
+    >>> print(text_tables("指标      2022年   2023年\n原煤（万吨）  6300   6500\n焦炭（万吨）  410   395\n"))
+    指标，2022年，2023年。
+    2022年，原煤6300万吨。
+    2023年，原煤6500万吨。
+    2022年，焦炭410万吨。
+    2023年，焦炭395万吨。
+    <BLANKLINE>
     """
     lines = text.splitlines(keepends=True)
     out: list[str] = []
     i = 0
     while i < len(lines):
         rows: list[list[str]] = []
+        spaced = False
         j = i
         while j < len(lines):
             if rows and _RULE_ROW.match(lines[j]) and lines[j].strip():
                 j += 1
                 continue
-            cells = _cells(lines[j])
-            if cells is None:
+            row = _cells(lines[j])
+            if row is None:
                 break
-            rows.append(cells)
+            rows.append(row[0])
+            spaced = spaced or row[1]
             j += 1
-        if len(rows) >= 2 and any(_NUMERIC.match(c) for r in rows for c in r):
+        numbered = [any(_NUMERIC.match(c) for c in r[1:]) for r in rows]
+        width = [sum(1 for c in r if c) for r in rows]
+        if len(rows) >= 3 and not (numbered[0] or numbered[1]) and width[0] < width[1]:
+            out.append(lines[i])  # a title line (表1  主要指标) above the header: kept as text
+            i += 1
+            continue
+        if len(rows) >= 2 and sum(numbered) >= (2 if spaced else 1):
             out.append("\n".join(table_sentences(rows)) + "\n")
             i = j
         else:
