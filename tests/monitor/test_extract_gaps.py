@@ -7,6 +7,7 @@ shape of the example reports; the expected observations below were written by ha
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
@@ -37,9 +38,14 @@ GAPS = Path(__file__).parent / "data" / "gaps"
 Want = dict[tuple[str | None, str, float], dict[str, object]]
 
 
+@functools.cache
+def _shared_extractor() -> Extractor:
+    return Extractor()
+
+
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    return Extractor()
+    return _shared_extractor()
 
 
 def _read(extractor: Extractor, name: str) -> tuple[str, list[Observation]]:
@@ -638,3 +644,43 @@ def test_space_aligned_text_table(extractor, tmp_path: Path) -> None:
     assert {o.place_name for o in obs} == {"伊春市"}
     stock = next(o for o in obs if o.value == 3.75)
     assert report.text[stock.span_start : stock.span_end] == "3.75亿立方米"
+
+
+_INDICATORS = [
+    ("地区生产总值（亿元）", "gdp", "亿元"),
+    ("原煤产量（万吨）", "coal_output", "万吨"),
+    ("森林覆盖率（%）", "forest_coverage", "%"),
+    ("一般公共预算收入（亿元）", "fiscal_revenue", "亿元"),
+    ("发电量（亿千瓦时）", "power_generation", "亿千瓦时"),
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    years=st.lists(st.integers(2010, 2030), min_size=2, max_size=4, unique=True).map(sorted),
+    picks=st.lists(st.sampled_from(_INDICATORS), min_size=1, max_size=4, unique=True),
+    data=st.data(),
+    year_cell=st.sampled_from(["{}", "{}年"]),
+)
+def test_a_table_and_its_transpose_give_the_same_figures(
+    years: list[int], picks: list[tuple[str, str, str]], data, year_cell: str
+) -> None:
+    from fenghuang.monitor import Report, table_sentences
+
+    values = {
+        (y, code): data.draw(st.decimals("0.1", "9999.9", places=1).map(float), label=f"{y}{code}")
+        for y in years
+        for _, code, _ in picks
+    }
+    across = [["指标", *(year_cell.format(y) for y in years)]] + [
+        [label, *(f"{values[(y, code)]:g}" for y in years)] for label, code, _ in picks
+    ]
+    down = [["年份", *(label for label, _, _ in picks)]] + [
+        [year_cell.format(y), *(f"{values[(y, code)]:g}" for _, code, _ in picks)] for y in years
+    ]
+    want = {(str(y), code, values[(y, code)], unit) for y in years for _, code, unit in picks}
+    for rows in (across, down):
+        text = "萍乡市主要指标（模拟数据）\n" + "\n".join(table_sentences(rows))
+        obs = _shared_extractor().extract(Report(text, "sim"))
+        assert {(o.period, o.indicator_code, o.value, o.unit) for o in obs} == want, rows
+        assert {o.place_name for o in obs} == {"萍乡市"}
