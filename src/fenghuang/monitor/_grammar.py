@@ -46,7 +46,9 @@ _TRAIL = re.compile(
     r"超|逾|约|近|将近|接近|不足|不到|仅|保持在|稳定在|控制在|增长|增速|增幅|增加|下降|降低|减少|提高|提升|上涨|回落|"
     r"上升|下滑|缩减|缩小|跨上|跨越|迈上|站上|到|至|了|在|的|由|从|(?<!占)比|较|，|、)+$"
 )
-_MEASURE_LEAD = re.compile(r"^[一二两三四五六七八九十几数每]+[个间座台家条项种批位名所套次]")
+_MEASURE_LEAD = re.compile(
+    r"^[一二两三四五六七八九十几数每]+[个间座台家条项种批位名所套次](?!产业)"
+)
 _FOLLOW_NOUN = re.compile(
     r"^(?:[（(]套[)）])?[“”]?(?P<noun>[^，。；、：:,;！？“”（）()的是在为和与及了\d]{1,16})[”]?(?P<next>.?)"
 )
@@ -323,6 +325,7 @@ def respectively_nouns(
 #: Words naming two or three indicators at once, and what they stand for (城乡 = 城镇 + 农村).
 PAIRED_WORDS: dict[str, tuple[str, ...]] = {
     "一二三产业": ("第一产业", "第二产业", "第三产业"),
+    "三次产业": ("第一产业", "第二产业", "第三产业"),
     "二三产业": ("第二产业", "第三产业"),
     "城乡": ("城镇", "农村"),
     "进出口": ("进口", "出口"),
@@ -355,7 +358,9 @@ def split_listed(phrase: str, n: int) -> list[str] | None:
     parts = [clean_run(p) for p in re.split(r"[、和及与]", phrase)]
     names: list[str] | None = None
     if len(parts) == n and all(parts):
-        last, k = parts[-1], len(parts[-2])
+        last, before = parts[-1], parts[-2]
+        # 第二、三产业: the word before is 二 once its 第 is off (the last part has none)
+        k = len(before.removeprefix("第") if not last.startswith("第") else before)
         short = all(len(p) < 4 and not p.isascii() for p in parts[:-1])
         if len(last) > k + 1 and short:
             # 工业、服务业投资: the last part's word may be longer than the one before it
