@@ -686,3 +686,21 @@ def test_a_table_and_its_transpose_give_the_same_figures(
         obs = _shared_extractor().extract(Report(text, "sim"))
         assert {(o.period, o.indicator_code, o.value, o.unit) for o in obs} == want, rows
         assert {o.place_name for o in obs} == {"萍乡市"}
+
+
+def test_a_date_under_the_text_dates_it() -> None:
+    text = (
+        "上栗县：花炮产业提质升级（模拟数据）\n"
+        "今年前三季度，上栗县花炮产业实现营业收入218.6亿元，同比增长9.3%。\n"
+        "全县花炮企业数量缩减到240家以内。\n"
+        "（2024年10月30日）\n责任编辑：测试\n"
+    )
+    assert dateline(split_blocks(text)) == date(2024, 10, 30)
+    obs = extract_text(text)
+    got = [(o.value, o.period, o.period_basis) for o in obs]
+    assert got == [
+        (218.6, "2024Q1-Q3", "document_date"),
+        (9.3, "2024Q1-Q3", "document_date"),
+        (240.0, "2024", "document_date"),
+    ]
+    assert {o.place_name for o in obs} == {"上栗县"}

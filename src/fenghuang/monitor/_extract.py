@@ -396,24 +396,27 @@ _FULL_DATE = re.compile(
 )
 _DATE_LABEL = re.compile(r"(发布|发稿|更新|刊发|印发|成文)?(时间|日期)\s*[：:]")
 _DATELINE_BLOCKS = 6
+_DATELINE_TAIL = 3
 _DATELINE_MAX = 60
 _DATELINE_LABELLED_MAX = 120
 
 
 def dateline(blocks: list[Block]) -> date | None:
-    r"""The report's date from a dateline near its top.
+    r"""The report's date from a dateline near its top (or, failing that, its end).
 
     ``2024年10月28日 来源：…``, ``2024-10-28 10:30``, ``2024/10/28``,
-    ``发布时间：2024-10-28``. Only the first few short blocks without sentence
-    punctuation are looked at, so a date inside the body
-    (``2024年3月5日，该市召开…``) is not mistaken for the report date; a line
-    labelled 发布时间/日期 may be longer (``发布时间：… 来源：… 浏览次数：…``).
+    ``发布时间：2024-10-28``, ``（2024年10月28日）`` under the text. Only the
+    first few and the last few short blocks without sentence punctuation are
+    looked at, so a date inside the body (``2024年3月5日，该市召开…``) is not
+    mistaken for the report date; a line labelled 发布时间/日期 may be longer
+    (``发布时间：… 来源：… 浏览次数：…``).
 
     >>> from fenghuang.monitor._text import split_blocks
     >>> dateline(split_blocks("标题\n发布时间：2023-05-12 09:30 来源：萍乡日报\n正文。"))
     datetime.date(2023, 5, 12)
     """
-    for block in blocks[:_DATELINE_BLOCKS]:
+    tail = blocks[max(_DATELINE_BLOCKS, len(blocks) - _DATELINE_TAIL) :]
+    for block in [*blocks[:_DATELINE_BLOCKS], *tail]:
         labelled = _DATE_LABEL.search(block.text)
         limit = _DATELINE_LABELLED_MAX if labelled else _DATELINE_MAX
         if len(block.text) > limit or any(ch in block.text for ch in "，。；,;"):
