@@ -143,3 +143,25 @@ def test_charts_keep_synthetic_and_extracted_points_apart(tmp_path: Path, regist
     assert by_name["模拟数据"][years.index("2024")] is None
     assert chart["title"]["subtext"] == "含模拟数据" and chart["legend"]["show"] is True
     st.close()
+
+
+def test_city_page_shows_period_notes_and_charts_only_dated_figures(
+    tmp_path: Path, registry
+) -> None:
+    from fenghuang.monitor import extract_reports, report_from_text
+
+    text = (
+        "萍乡：新能源产业加速集聚（模拟数据）\n"
+        "近三年，萍乡市规上工业增加值年均增长6.1%。\n"
+        "2023年，萍乡市规上工业增加值增长7.2%。\n"
+    )
+    with Store(tmp_path / "w.duckdb") as st:
+        extract_reports([report_from_text(text, "px-sim.txt")], store=st)
+        page = city_page(st, "360300", registry)
+        figures = [f for views in page.indicators.values() for f in views]
+        by = {f.value: f for f in figures}
+        assert (by[6.1].period, by[6.1].year) == ("近3年", None)
+        assert by[6.1].label == "抽取数据，待核实；相对期间，年份未知"
+        assert (by[7.2].period, by[7.2].label) == ("2023", "抽取数据，待核实")
+        # a relative period has no place on a time axis
+        assert page.series["industry_va:growth"] == [("2023", 7.2)]

@@ -286,7 +286,8 @@ def city_page(store: Store, code: str, registry: Registry) -> CityPage:
         )
         heading = f"{name}（{_KIND_ZH.get(r['kind'], r['kind'])}）"
         indicators.setdefault(heading, []).append(view)
-        if r["indicator_code"] and r["period"] and not view.place:  # charts: the city's own
+        # charts: the city's own figures whose period has a year (not 近3年, Q1-Q3 …)
+        if r["indicator_code"] and r["period"] and r["year"] is not None and not view.place:
             key = f"{r['indicator_code']}:{r['kind']}"
             series.setdefault(key, []).append((r["period"], r["value_norm"]))
             series_origin.setdefault(key, {})[r["period"]] = r.get("origin") or ""
