@@ -156,6 +156,13 @@ uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning", access_log=
 """
 
 
+def _impl(fast: str, fallback: str) -> str:
+    """What uvicorn's "auto" picks: ``fast`` when it is installed, else ``fallback``."""
+    import importlib.util
+
+    return fast if importlib.util.find_spec(fast) is not None else fallback
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of process ``pid`` so far (Linux ``/proc``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -371,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         f" {len(city['codes']):,} firms in the run, {city['rated']:,} rated; method {METHOD}"
     )
     print(
-        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, uvicorn 1 worker, loopback"
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()},"
+        f" uvicorn 1 worker ({_impl('httptools', 'h11')}, {_impl('uvloop', 'asyncio')} loop), loopback"
     )
     print()
     for name, res in (("baseline /healthz", base_res), ("firm page /firms/{code}", firm_res)):
