@@ -34,6 +34,7 @@ character (a quoted field may span lines) takes the general path.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,9 +80,9 @@ class Staged:
         ``imports.import_key`` of the file (set when it is written).
     rejects : pyarrow.Table
         Quarantine entries found so far (:data:`fenghuang.sources.REJECT_SCHEMA`).
-    name_texts : dict of int to dict
-        Rows without a credit code (repaired by the general converter): row
-        number → their text cells.
+    texts : dict of int to dict
+        Rows repaired by the general converter: row number → their (clean)
+        text cells.
     n_accepted : int
         Rows accepted after the duplicate check (name rows included).
     """
@@ -92,7 +93,7 @@ class Staged:
     fp: FastPlan
     key: int = 0
     rejects: pa.Table = field(default_factory=REJECT_SCHEMA.empty_table)
-    name_texts: dict[int, dict[str, str | None]] = field(default_factory=dict)
+    texts: dict[int, dict[str, str | None]] = field(default_factory=dict)
     n_accepted: int = 0
 
     @property
@@ -252,7 +253,8 @@ def _text_ok(col: str) -> str:
     character (NFKC keeps it Han) and not be 无 or 空, the only tokens with
     one. Any other cell makes the row dirty (the general converter).
     """
-    tokens = ", ".join(_lit(t) for t in MISSING_TOKENS if t)
+    # a regex, not IN (…): DuckDB turns a long IN list into a join over every row
+    tokens = "|".join(re.escape(t) for t in MISSING_TOKENS if t).replace("'", "''")
     first, last = f"unicode({col})", f"unicode(right({col}, 1))"
     lo, hi = _HAN
     han = (
@@ -261,8 +263,8 @@ def _text_ok(col: str) -> str:
     )
     return (
         f"({col} IS NULL OR {col} = '' OR ({_plain_char(first)} AND {_plain_char(last)} AND "
-        f"CASE WHEN strlen({col}) = length({col}) THEN NOT list_contains([{tokens}], "
-        f"lower(regexp_replace({col}, '\\s+', '', 'g'))) ELSE "
+        f"CASE WHEN strlen({col}) = length({col}) THEN NOT regexp_full_match("
+        f"lower(regexp_replace({col}, '\\s+', '', 'g')), '{tokens}') ELSE "
         f"{han} AND {col} <> '无' AND {col} <> '空' END))"
     )
 
@@ -284,7 +286,10 @@ def _insert_file(store: Store, st: Staged) -> None:
             added = ", ".join(f"{expr} AS {alias}" for alias, expr in layer)
             inner = f"(SELECT *, {added} FROM {inner})"
     canon = ", ".join(f'{expr} AS "{name}"' for name, expr, _ in fp.columns)
-    texts = [_text_ok(f'"{f}"') for f in fp.text_fields]
+    # text cells in the key (a tax item) group rows, so they must be clean as they stand;
+    # the others (the name) only tell an exact duplicate from a conflict: hashed raw,
+    # and compared clean only where that decides (see _dedup)
+    texts = [_text_ok(f'"{f}"') for f in st.key_texts]
     ok = " AND ".join(["_ok0", *texts])
     mid = (
         f"(SELECT *, {ok} AS _ok FROM (SELECT row_no, {canon}, coalesce({fp.ok}, false) AS _ok0, "
@@ -365,8 +370,7 @@ def _convert_dirty(store: Store, st: Staged) -> None:
     names = texts.get("name", [None] * len(codes))
     nkey = []
     for i, (c, n) in enumerate(zip(codes, names, strict=True)):
-        if c is None:
-            st.name_texts[int(row_nos[i])] = {f: texts[f][i] for f in texts}
+        st.texts[int(row_nos[i])] = {f: texts[f][i] for f in texts}
         nkey.append(None if c is not None else "~" + normalize_name(n) if n is not None else None)
     cols: dict[str, pa.Array | pa.ChunkedArray] = {"row_no": rows.column("_row")}
     for name, _, _ in st.fp.columns:
@@ -462,9 +466,12 @@ def _dedup(store: Store, st: Staged, keys: pa.Table) -> None:
     tags = got.column("tag").to_pylist()
     key_tags = got.column("key_tag").to_pylist()
 
+    real = _real_texts(store, st, got) if _texts_decide(got, fp.value_fields) else {}
+
     def text(f: str, i: int) -> str | None:
-        if codes[i] is None:  # a name row (repaired): its own texts, keyed by name
-            return st.name_texts.get(int(row_nos[i]), {}).get(f)
+        if codes[i] is None or real:  # the clean cells themselves
+            row = int(row_nos[i])
+            return (st.texts[row] if row in st.texts else real[row]).get(f)
         group, tag = (st.key_texts, key_tags[i]) if f in st.key_texts else (st.other_texts, tags[i])
         return str(tag) if f == group[0] else None  # equal hashes stand for equal cells
 
@@ -482,6 +489,44 @@ def _dedup(store: Store, st: Staged, keys: pa.Table) -> None:
     dropped = np.setdiff1d(np.asarray(row_nos, dtype=np.int64), kept.column("_row").to_numpy())
     st.rejects = pa.concat_tables([st.rejects, rejects])
     _delete_rows(store, st, dropped)
+
+
+def _texts_decide(got: pa.Table, value_fields: tuple[str, ...]) -> bool:
+    """Whether rows equal in all but their (raw) text hashes exist among the candidates.
+
+    Only then can cleaning the text cells turn a conflict into a duplicate
+    (``NULL`` and an empty name are both no name, a name with a trailing
+    space is the name).
+    """
+    cols = ["credit_code", "year", "month", "key_tag", *value_fields]
+    seen: dict[tuple[object, ...], object] = {}
+    for row in zip(*(got.column(c).to_pylist() for c in [*cols, "tag"]), strict=True):
+        if row[0] is None:
+            continue  # name rows carry their clean texts anyway
+        sig, tag = row[:-1], row[-1]
+        if seen.setdefault(sig, tag) != tag:
+            return True
+    return False
+
+
+def _real_texts(store: Store, st: Staged, got: pa.Table) -> dict[int, dict[str, str | None]]:
+    """Clean text cells of the candidate rows that were stored clean (read again from the file)."""
+    fp = st.fp
+    need = [int(r) for r in got.column("row_no").to_pylist() if int(r) not in st.texts]
+    if not need or not fp.text_fields:
+        return {r: {} for r in need}
+    index = {f: fp.plan.fields()[f].index for f in fp.text_fields if f in fp.plan.fields()}
+    cells = ", ".join(f'c{i} AS "{f}"' for f, i in index.items())
+    with store.registered("_fh_need", pa.table({"row_no": pa.array(need, pa.int64())})):
+        raw = store.fetch_arrow(
+            f"SELECT row_no, {cells} FROM ({_source_sql(st)}) "
+            "WHERE row_no IN (SELECT row_no FROM _fh_need)"
+        )
+    clean = {f: fp.clean_text(raw.column(f).combine_chunks()).to_pylist() for f in index}
+    return {
+        int(r): {f: clean[f][i] for f in index}
+        for i, r in enumerate(raw.column("row_no").to_pylist())
+    }
 
 
 def _delete_rows(store: Store, st: Staged, rows: np.ndarray) -> None:
@@ -528,7 +573,7 @@ def load_fast(
     links: list[dict[str, object]] = []
     unmatched: list[tuple[int, str | None]] = []
     for row_no, _ in name_rows:
-        name = st.name_texts.get(int(row_no), {}).get("name")
+        name = st.texts.get(int(row_no), {}).get("name")
         hit = names.get(normalize_name(name)) if name else None
         if hit is None:
             unmatched.append((int(row_no), name))
