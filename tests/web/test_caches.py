@@ -232,3 +232,25 @@ def test_firm_page_served_from_the_lineage_cache_shows_a_confirmation(app_client
     facts = a.get(f"/firms/{code}").text.split('data-testid="facts"')[1]
     tax_row = next(row for row in facts.split("<tr>") if "实缴税金" in row)
     assert "已确认" in tax_row
+
+
+def test_a_run_is_settled_out_of_the_gc_scans_after_its_first_firm_page(app_client, city):
+    import gc
+
+    a = app_client()
+    login(a, "analyst")
+    run_id = city["runs"][-1]
+    cache = a.app.state.runs
+    run = cache.get(a.app.state.store, run_id)
+    assert len(run.rows) < cache.settle_rows  # the demo city is small: not settled by default
+    assert a.get(f"/firms/{city['codes'][1]}?run={run_id}").status_code == 200
+    assert not run.derived.get("settled")
+    cache.settle_rows = 10
+    before = gc.get_freeze_count()
+    assert a.get(f"/firms/{city['codes'][0]}?run={run_id}").status_code == 200
+    assert run.derived.get("settled") is True
+    assert gc.get_freeze_count() > before
+    rows = run.rows  # the run's rows are among the frozen objects: a full collection skips them
+    gc.collect()
+    assert gc.get_freeze_count() >= len(rows)
+    gc.unfreeze()  # leave the test process's GC as it was

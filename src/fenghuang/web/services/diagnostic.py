@@ -353,7 +353,7 @@ def evaluation_diagnose(run: RunData, code: str) -> dict[str, Any]:
         )
     except (FenghuangError, KeyError, ValueError, TypeError):
         out = {}
-    if len(cache) > 20_000:
+    if len(cache) > 2_000:  # bounded: each result is ~25 containers the cyclic GC walks
         cache.clear()
     cache[code] = out
     return out

@@ -116,10 +116,16 @@ def _load(store: Store, run_id: str) -> RunData:
 
 
 class RunCache:
-    """Loaded runs by id (least recently used dropped beyond ``size``)."""
+    """Loaded runs by id (least recently used dropped beyond ``size``).
 
-    def __init__(self, size: int = 8) -> None:
+    ``settle_rows``: a run of at least this many firms is moved out of the
+    cyclic garbage collector's scans once its firm-page indexes are built
+    (see ``fenghuang.web.services.firms``).
+    """
+
+    def __init__(self, size: int = 8, *, settle_rows: int = 10_000) -> None:
         self.size = size
+        self.settle_rows = settle_rows
         self._runs: OrderedDict[str, RunData] = OrderedDict()
         self._list: list[dict[str, Any]] | None = None
         self._loading: dict[str, threading.Lock] = {}
