@@ -22,7 +22,13 @@ from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
 from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, Staged, fast_candidate, load_fast
-from fenghuang.warehouse._rows import insert_long, memory_limit, next_import_key, record_import
+from fenghuang.warehouse._rows import (
+    bulk_index,
+    insert_long,
+    memory_limit,
+    next_import_key,
+    record_import,
+)
 from fenghuang.warehouse._store import Store
 
 __all__ = ["FileReport", "ImportReport", "import_files"]
@@ -348,7 +354,15 @@ def _write(
     progress: Callable[[str, int, int], None] | None,
 ) -> ImportReport:
     reports: list[FileReport] = []
-    with store.transaction():
+    new_rows = sum(
+        0
+        if (it.digest if isinstance(it, Staged) else it.file_hash) in done
+        else it.estimated_values()
+        if isinstance(it, Staged)
+        else it.rows.num_rows * len(_VALUE_FIELDS)
+        for it in items
+    )
+    with store.transaction(), bulk_index(store, new_rows):
         names = _register_index(store)
         key = next_import_key(store)
         for i, item in enumerate(items):

@@ -19,7 +19,18 @@ import pyarrow as pa
 
 from fenghuang.warehouse._store import Store
 
-__all__ = ["insert_long", "memory_limit", "next_import_key", "record_import", "write_parts"]
+__all__ = [
+    "FIRM_INDEX",
+    "bulk_index",
+    "insert_long",
+    "memory_limit",
+    "next_import_key",
+    "record_import",
+    "write_parts",
+]
+
+#: The ART index behind :func:`~fenghuang.warehouse.fact_lineage`'s point lookup.
+FIRM_INDEX = "source_values_firm"
 
 
 def next_import_key(store: Store) -> int:
@@ -113,3 +124,27 @@ def memory_limit(store: Store, limit: str) -> Iterator[None]:
         yield
     finally:
         store.set_memory_limit(old)
+
+
+@contextmanager
+def bulk_index(store: Store, new_rows: int) -> Iterator[None]:
+    """Inside the import transaction: a bulk load writes without the firm index, then builds it.
+
+    When the import adds at least as many rows as ``source_rows`` holds
+    (a first load, the benchmark), maintaining the ART index row by row
+    keeps every new row and the index in memory until the commit (at
+    1,000,000 firms more than the import's memory limit), while DuckDB
+    writes an unindexed bulk insert to the file as it goes; building the
+    index once at the end is cheaper. A smaller import keeps the index.
+    On an error the transaction rolls back, the index with it.
+    """
+    (n,), *_ = store.fetch_all("select count(*) from source_rows")
+    has = store.fetch_all(
+        "select count(*) from duckdb_indexes() where index_name = ?", [FIRM_INDEX]
+    )[0][0]
+    rebuild = bool(has) and new_rows >= max(int(n), 1)
+    if rebuild:
+        store.execute(f"DROP INDEX {FIRM_INDEX}")
+    yield
+    if rebuild:
+        store.execute(f"CREATE INDEX {FIRM_INDEX} ON source_rows(credit_code)")
