@@ -179,18 +179,63 @@ def test_fast_path_equals_general_path_on_parquet(tmp_path: Path) -> None:
     }
 
 
+#: Cells at the edges of the fast path's cheap per-row tests (no regex per row: an
+#: 18-byte code, digits by ltrim, the period's tail after the year).
+_ODD_CODES = [
+    A[:9] + "计计计",  # 18 bytes, not 18 characters
+    A[:10] + "O" + A[11:],  # an O: 18 characters, not the format
+    "91360300M计" + A[12:],
+]
+_ODD_PERIODS = [
+    *("2023.1", "2023/12", "2023年12月", "2023-01月", "20231", "2023-1-", "2023月"),
+    *("2023年", "2023012", "202313", "1899-01", "2023--1", "2023年1月份", "２０２３-01"),
+]
+_ODD_NUMBERS = [".5", "5.", "1.2.3", "1..2", "007", "1.50", "0.0", " 1", "1_000", "+1", "1."]
+
+
+def test_cheap_row_tests_agree_with_the_general_path(tmp_path: Path) -> None:
+    """Every odd code, period and number cell: the fast path gives what the general path gives."""
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)"]
+    lines += [f"{c},甲公司,2023-0{i % 9 + 1},1" for i, c in enumerate(_ODD_CODES)]
+    lines += [f"{B},乙公司,{p},2" for p in _ODD_PERIODS]
+    lines += [f"{C},丙公司,2023-{i % 12 + 1:02d},{x}" for i, x in enumerate(_ODD_NUMBERS)]
+    lines += [f"{D},小计,2023-01,1", f"{D},注：丁,2023-02,1", f"{D},丁:公司,2023-03,1"]
+    lines += [f"{D},丁公司,2023-04,1"] * 3  # exact duplicates
+    power = _write(tmp_path, lines, "供电.csv")
+    general, fast = _both(tmp_path, [reg, power])
+    assert fast == general
+    codes = {r[5] for r in general["quarantine"]}
+    assert {"E-ROW-CREDIT-CODE-FORMAT", "E-ROW-DATE", "E-ROW-DUPLICATE"} <= codes
+    # the repaired and the plain forms are all loaded (2023年12月 and 2023.1 as months 12, 1)
+    months = {(r[3], r[4], r[5]) for r in general["source_values"] if r[3] == B}
+    assert {(B, 2023, 12), (B, 2023, 1)} <= months
+
+
 _CELLS = st.fixed_dictionaries(
     {
         "code": st.sampled_from(
-            [A, B, C, D, bad_check(A), A.lower(), f" {B}", "", "91360300", code(5)]
+            [A, B, C, D, bad_check(A), A.lower(), f" {B}", "", "91360300", code(5), *_ODD_CODES]
         ),
         "name": st.sampled_from(
-            ["甲公司", "乙有限责任公司", "旧乙公司", "", "NULL", "合计", "x y"]
+            ["甲公司", "乙有限责任公司", "旧乙公司", "", "NULL", "合计", "x y", "注：甲", "甲:乙"]
         ),
         "period": st.sampled_from(
-            ["2023-01", "2023-02", "202303", "2023年4月", "2023-13", "", "二〇二三年五月"]
+            [
+                "2023-01",
+                "2023-02",
+                "202303",
+                "2023年4月",
+                "2023-13",
+                "",
+                "二〇二三年五月",
+                *_ODD_PERIODS,
+            ]
         ),
-        "amount": st.sampled_from(["1", "2.5", "0", "-1", "1e12", "", "—", "１", "abc", "3%"]),
+        "amount": st.sampled_from(
+            ["1", "2.5", "0", "-1", "1e12", "", "—", "１", "abc", "3%", *_ODD_NUMBERS]
+        ),
     }
 )
 

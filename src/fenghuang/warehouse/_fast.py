@@ -12,7 +12,10 @@ store's import transaction (no scratch database):
    ``file_row_number``), credit code, year, month, the value in base units,
    and ``tag``/``key_tag``, hashes of its text cells outside/inside the key.
    A *dirty* row (not in the plain, valid form SQL converts exactly as the
-   general converter) becomes one row with part −1 and its raw line;
+   general converter) becomes one row with part −1 and its raw line. The
+   per-row tests are cheap (no regex: the code's length, digits-only
+   number and period cells); the code's format is tested once per distinct
+   code afterwards, and the rows of a bad code become dirty rows then;
 2. the dirty rows (usually few) are converted by the general converter
    (Parquet rows are read again by row number), so their rejects carry the
    same codes and zh/en reasons as on the general path; the rows it repairs
@@ -193,7 +196,7 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
     if plan.format == "csv":
         if plan.encoding not in _UTF8 or len(plan.delimiter) != 1:
             return None
-        fp = fast_plan(plan, lambda i: f"c{i}", line="line")
+        fp = fast_plan(plan, lambda i: f"c{i}")
     elif plan.format == "parquet":
         numeric, ok = _parquet_numeric(p)
         if not ok:
@@ -335,6 +338,41 @@ def _insert_file(store: Store, st: Staged) -> None:
         f"tag, key_tag, raw) SELECT {st.key}, CAST(part AS SMALLINT), row_no, credit_code, year, "
         f"month, value, tag, key_tag, raw FROM ({body})"
     )
+
+
+def _demote_bad_codes(store: Store, st: Staged) -> None:
+    """Step 1b: rows whose code is not in the GB 32100-2015 format become dirty rows.
+
+    Step 1 tests only the code's length per row; the format (a regex) is
+    tested here once per distinct stored code. The rows of a bad code are
+    replaced by part −1 rows with their raw lines (read again from the file,
+    only when there is such a code), so the general converter sees them.
+    """
+    fmt = st.fp.code_format_sql("credit_code")
+    bad = store.fetch_arrow(
+        "SELECT credit_code AS code FROM source_rows WHERE import_key = ? AND part = 0 "
+        f"AND credit_code IS NOT NULL GROUP BY credit_code HAVING NOT coalesce({fmt}, false)",
+        [st.key],
+    )
+    if bad.num_rows == 0:
+        return
+    with store.registered("_fh_bad", bad):
+        rows = store.fetch_arrow(
+            "SELECT DISTINCT row_no FROM source_rows WHERE import_key = ? AND part >= 0 "
+            "AND credit_code IN (SELECT code FROM _fh_bad)",
+            [st.key],
+        )
+        store.execute(
+            "DELETE FROM source_rows WHERE import_key = ? AND part >= 0 "
+            "AND credit_code IN (SELECT code FROM _fh_bad)",
+            [st.key],
+        )
+    with store.registered("_fh_dirty", rows):
+        store.execute(
+            "INSERT INTO source_rows (import_key, part, row_no, raw) "
+            f"SELECT {st.key}, CAST(-1 AS SMALLINT), row_no, line FROM ({_source_sql(st)}) "
+            "WHERE row_no IN (SELECT row_no FROM _fh_dirty)"
+        )
 
 
 def _dirty_cells(store: Store, st: Staged) -> tuple[np.ndarray, list[pa.Array]]:
@@ -571,6 +609,7 @@ def load_fast(
     fp = st.fp
     write_parts(store, st.key, [("", f, fp.units.get(f)) for f in fp.value_fields])
     _insert_file(store, st)
+    _demote_bad_codes(store, st)
     _convert_dirty(store, st)
     _check_and_dedup(store, st)
     if st.n_accepted == 0 and st.rejects.num_rows == 0:
