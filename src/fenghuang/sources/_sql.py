@@ -174,7 +174,6 @@ _PERIOD_RE = "^(\\d{4})(?:[-/.]|年)?(\\d{1,2})月?$"
 _YEAR_RE = "^(\\d{4})(?:年度?)?$"
 _MONTH_RE = "^(\\d{1,2})(?:月份?)?$"
 _NUMBER_RE = "\\d+(\\.\\d+)?"
-_DIGITS = "'0123456789'"
 _SQL_TYPES = {
     "string": "VARCHAR",
     "float64": "DOUBLE",
@@ -215,8 +214,7 @@ class FastPlan:
     are dirty rows too), the check character (:meth:`check_char_sql`; a
     clean row whose only fault it is gets the reject of :meth:`check_reject`)
     and text cells, which are cleaned by :meth:`clean_text` per distinct value.
-    The per-row tests use no regex (digits by ``ltrim``; see
-    :func:`_plain_period`).
+    Per row, no regex runs on the code cell.
 
     Attributes
     ----------
@@ -316,6 +314,7 @@ def fast_plan(
     plan: ColumnPlan,
     cell: Callable[[int], str],
     numeric: frozenset[int] = frozenset(),
+    line: str | None = None,
 ) -> FastPlan | None:
     """The fast-path SQL of a plan, or None when the file needs the general path.
 
@@ -328,6 +327,10 @@ def fast_plan(
         the row is short).
     numeric : frozenset of int
         Positions whose raw cells are typed numbers (Parquet), not text.
+    line : str, optional
+        SQL expression of the whole raw line (CSV): the 合计/注 test then
+        looks at the line once (``strpos``, cheaper than taking the cells
+        out of the split line again).
 
     Returns
     -------
@@ -387,13 +390,9 @@ def fast_plan(
                 good = f"({src} IS NULL OR isfinite({alias}))"
             else:
                 parsed.append((alias, f"TRY_CAST({src} AS DOUBLE)"))
-                # plain digits as _NUMBER_RE, without a regex: only digits and dots, neither
-                # end a dot, and a number (so one dot); a sign, spaces, separators,
-                # exponents … go the general way
-                good = (
-                    f"({src} IS NULL OR {src} = '' OR (ltrim({src}, '0123456789.') = '' AND "
-                    f"{alias} IS NOT NULL AND left({src}, 1) <> '.' AND right({src}, 1) <> '.'))"
-                )
+                # plain digits (a sign, spaces, separators, exponents … go the general way);
+                # RE2 without groups is cheaper here than ltrim(…, '0123456789.')
+                good = f"({src} IS NULL OR {src} = '' OR regexp_full_match({src}, '{_NUMBER_RE}'))"
                 plain.add(c.index)
             value = alias if factor == 1.0 else f"({alias} * {factor!r})"
             exprs[fname] = value
@@ -415,7 +414,9 @@ def fast_plan(
     # 合计/小计/总计 rows and notes go the general way (skip_mask: 计 in the first four
     # cells, 注 or a colon in the first three); cells whose own test admits none of
     # these characters need no scan
-    for i in range(min(width, 4)):
+    if line is not None:
+        ok += [f"strpos({line}, {x}) = 0" for x in ("'计'", "'注'", "':'", "'：'")]
+    for i in range(min(width, 4) if line is None else 0):
         if i in numeric or i in plain:
             continue
         marks = ["'计'"] + (["'注'", "':'", "'：'"] if i < 3 else [])
@@ -452,48 +453,6 @@ def _dtype(t: pa.DataType) -> str:
     return "string"
 
 
-def _plain_period(
-    index: int,
-    cell: Callable[[int], str],
-    parsed: list[tuple[str, str]],
-    derived: list[tuple[str, str]],
-    ok: list[str],
-) -> tuple[str, str]:
-    """Year and month of a period cell of exactly the form :data:`_PERIOD_RE`, without a regex.
-
-    The cell is four ASCII digits, optionally one of ``-/.年``, one or two
-    ASCII digits, optionally ``月``: its tail after the year, less a final
-    ``月`` and a leading separator, must be 1–2 digits (``ltrim`` by the
-    digits leaves nothing). A regex with groups on every row cost several
-    times the parse of the file.
-    """
-    src = cell(index)
-    head, tail = f"_p{index}h", f"_p{index}t"
-    rest = f"CASE WHEN suffix({src}, '月') THEN substr({src}, 5, length({src}) - 5) ELSE substr({src}, 5) END"
-    parsed.append((head, f"substr({src}, 1, 4)"))
-    parsed.append(
-        (
-            tail,
-            f"CASE WHEN left({rest}, 1) IN ('-', '/', '.', '年') THEN substr({rest}, 2) ELSE {rest} END",
-        )
-    )
-    plain = (
-        f"length({head}) = 4 AND ltrim({head}, {_DIGITS}) = '' AND "
-        f"length({tail}) BETWEEN 1 AND 2 AND ltrim({tail}, {_DIGITS}) = ''"
-    )
-    out = []
-    for value, part, (lo, hi) in (
-        (f"_p{index}y", head, (1900, 2100)),
-        (f"_p{index}m", tail, (1, 12)),
-    ):
-        derived.append((value, f"CASE WHEN {plain} THEN TRY_CAST({part} AS BIGINT) END"))
-        ok.append(
-            f"({src} IS NULL OR {src} = '' OR coalesce({value} BETWEEN {lo} AND {hi}, false))"
-        )
-        out.append(value)
-    return out[0], out[1]
-
-
 def _fast_periods(
     plan: ColumnPlan,
     cell: Callable[[int], str],
@@ -522,7 +481,7 @@ def _fast_periods(
         return out
 
     if "period" in fields:
-        y, mo = _plain_period(fields["period"].index, cell, parsed, derived, ok)
+        y, mo = parse(fields["period"].index, _PERIOD_RE, {"y": (1900, 2100), "m": (1, 12)})
         years.append(y)
         months.append(mo)
     if "year" in fields:

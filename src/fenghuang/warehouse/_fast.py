@@ -13,9 +13,9 @@ store's import transaction (no scratch database):
    and ``tag``/``key_tag``, hashes of its text cells outside/inside the key.
    A *dirty* row (not in the plain, valid form SQL converts exactly as the
    general converter) becomes one row with part −1 and its raw line. The
-   per-row tests are cheap (no regex: the code's length, digits-only
-   number and period cells); the code's format is tested once per distinct
-   code afterwards, and the rows of a bad code become dirty rows then;
+   per-row test of the code is its length only; its format (a regex) is
+   tested once per distinct code afterwards, and the rows of a bad code
+   become dirty rows then;
 2. the dirty rows (usually few) are converted by the general converter
    (Parquet rows are read again by row number), so their rejects carry the
    same codes and zh/en reasons as on the general path; the rows it repairs
@@ -196,7 +196,7 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
     if plan.format == "csv":
         if plan.encoding not in _UTF8 or len(plan.delimiter) != 1:
             return None
-        fp = fast_plan(plan, lambda i: f"c{i}")
+        fp = fast_plan(plan, lambda i: f"c{i}", line="line")
     elif plan.format == "parquet":
         numeric, ok = _parquet_numeric(p)
         if not ok:
