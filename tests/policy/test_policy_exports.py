@@ -10,6 +10,7 @@ MODULES = [_bills, _classes, _history, _measures, _reasons, _store]
 HELPERS = {
     "as_string_array",
     "credit_codes",
+    "require_column",
     "facts_column",
     "priority_text",
     "bill_reason",

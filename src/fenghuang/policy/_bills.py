@@ -16,7 +16,13 @@ import pyarrow.compute as pc
 
 from fenghuang.errors import InputError
 from fenghuang.methods._policy import PolicySet, Surcharge
-from fenghuang.policy._classes import PolicyClasses, as_string_array, credit_codes, policy_classes
+from fenghuang.policy._classes import (
+    PolicyClasses,
+    as_string_array,
+    credit_codes,
+    policy_classes,
+    require_column,
+)
 from fenghuang.policy._reasons import bill_reason
 
 __all__ = ["BILLS_SCHEMA", "bill_summary", "compute_bills", "facts_column"]
@@ -76,15 +82,11 @@ class _Aligned:
     """Facts aligned to the firms of ``codes``: one index pass, then any field by ``take``."""
 
     def __init__(self, codes: pa.Array, facts: pa.Table) -> None:
-        if "credit_code" not in facts.column_names:
-            raise InputError(
-                "E-POLICY-FACTS",
-                zh="企业年度数据缺少 credit_code 列",
-                en="facts have no credit_code column",
-                field="credit_code",
-            )
+        column = require_column(
+            facts, "credit_code", code="E-POLICY-FACTS", zh_table="企业年度数据", en_table="facts"
+        )
         self.facts = facts
-        fcodes = as_string_array(facts.column("credit_code"), name="facts.credit_code")
+        fcodes = as_string_array(column, name="facts.credit_code")
         self.idx: pa.Array | None = None  # None: the facts are in the firms' order
         if not (len(fcodes) == len(codes) and fcodes.equals(codes)):
             self.idx = _match(codes, fcodes)

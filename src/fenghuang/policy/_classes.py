@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from fenghuang.errors import InputError
 from fenghuang.methods._policy import PolicySet
 
-__all__ = ["PolicyClasses", "as_string_array", "credit_codes", "policy_classes"]
+__all__ = ["PolicyClasses", "as_string_array", "credit_codes", "policy_classes", "require_column"]
 
 
 def as_string_array(values: object, *, name: str) -> pa.Array:
@@ -50,16 +50,29 @@ def as_string_array(values: object, *, name: str) -> pa.Array:
     return arr
 
 
+def require_column(
+    table: pa.Table,
+    name: str,
+    *,
+    code: str = "E-POLICY-INPUT",
+    zh_table: str = "评价结果",
+    en_table: str = "results",
+) -> pa.ChunkedArray:
+    """``table``'s column ``name``, or an :class:`InputError` naming the missing column."""
+    if name not in table.column_names:
+        raise InputError(
+            code,
+            zh=f"{zh_table}缺少 {name} 列",
+            en=f"{en_table} have no {name} column",
+            field=name,
+        )
+    return table.column(name)
+
+
 def credit_codes(results: pa.Table) -> pa.Array:
     """The results' ``credit_code`` column as one string array (null as ``""``)."""
-    if "credit_code" not in results.column_names:
-        raise InputError(
-            "E-POLICY-INPUT",
-            zh="评价结果缺少 credit_code 列",
-            en="results have no credit_code column",
-            field="credit_code",
-        )
-    return pc.fill_null(as_string_array(results.column("credit_code"), name="credit_code"), "")
+    column = require_column(results, "credit_code")
+    return pc.fill_null(as_string_array(column, name="credit_code"), "")
 
 
 @dataclass(frozen=True)
@@ -107,14 +120,8 @@ def policy_classes(results: pa.Table, policies: PolicySet) -> PolicyClasses:
     -------
     PolicyClasses
     """
-    if "class_final" not in results.column_names:
-        raise InputError(
-            "E-POLICY-INPUT",
-            zh="评价结果缺少 class_final 列",
-            en="results have no class_final column",
-            field="class_final",
-        )
-    cls = pc.fill_null(as_string_array(results.column("class_final"), name="class_final"), "")
+    column = require_column(results, "class_final")
+    cls = pc.fill_null(as_string_array(column, name="class_final"), "")
     enc = pc.dictionary_encode(cls)
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     values = [str(v) for v in enc.dictionary.to_pylist()]
