@@ -81,7 +81,10 @@ def _period_of(raw: str) -> tuple[str, int] | None:
     return None
 
 
-_UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+def _known_unit(unit: str) -> bool:
+    return unit_info(unit) is not None
+
+
 _TOTALS = {"合计", "总计", "小计", "全省", "全国", "全省合计", "总计数"}
 _MISSING = {"", "-", "—", "--", "…", "...", "/", "NA", "N/A", "null", "None"}
 
@@ -252,12 +255,8 @@ class _Reader:
         if period is None:
             self.reject(row_error("E-ROW-DATE", **where), year_raw)
             return
-        name, unit_in_name = split_header(ind_raw)
-        if unit_in_name is None:
-            # a unit the firm-data headers do not know (万千瓦, 亿立方米): the monitor's units
-            um = _UNIT_IN_NAME.search(name)
-            if um and unit_info(um.group(1)) is not None:
-                name, unit_in_name = name[: um.start()].strip(), um.group(1)
+        # the firm-data units (万元, 万千瓦, 亿立方米) and the monitor's own (天, 万辆, 公里)
+        name, unit_in_name = split_header(ind_raw, known=_known_unit)
         code = self.catalogue.match(name)
         if code is None:
             self.reject(

@@ -1,7 +1,7 @@
 """Units of measure: recognise them in headers or unit columns, convert to base units.
 
 Base units are those of :mod:`fenghuang.facts`: 元, 亩, kWh, 吨标准煤 (tce),
-吨, m³. Each *quantity* has a table of unit spellings and the factor that
+吨, m³, and kW for power capacity (装机容量: 千瓦, 万千瓦, MW). Each *quantity* has a table of unit spellings and the factor that
 converts a value in that unit to the base unit (``base = value × factor``).
 
 Examples
@@ -14,12 +14,15 @@ Examples
 ('实缴税额', '万元')
 >>> split_header("面积/公顷")
 ('面积', '公顷')
+>>> split_header("电力装机容量（万千瓦）"), unit_factor("power", "万千瓦")
+(('电力装机容量', '万千瓦'), 10000.0)
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Literal
 
 __all__ = [
@@ -39,6 +42,7 @@ Quantity = Literal[
     "money",
     "area",
     "electricity",
+    "power",
     "energy",
     "mass",
     "volume",
@@ -56,6 +60,7 @@ QUANTITIES: tuple[str, ...] = (
     "money",
     "area",
     "electricity",
+    "power",
     "energy",
     "mass",
     "volume",
@@ -100,6 +105,18 @@ UNIT_TABLES: dict[str, dict[str, float]] = {
         "亿千瓦时": 1e8,
         "亿kwh": 1e8,
     },
+    # power capacity (装机容量), not energy: 1 万千瓦 = 10 000 kW = 10 MW
+    "power": {
+        "kw": 1.0,
+        "千瓦": 1.0,
+        "万kw": 1e4,
+        "万千瓦": 1e4,
+        "mw": 1e3,
+        "兆瓦": 1e3,
+        "gw": 1e6,
+        "吉瓦": 1e6,
+        "亿千瓦": 1e8,
+    },
     "energy": {
         "吨标准煤": 1.0,
         "吨标煤": 1.0,
@@ -131,6 +148,7 @@ BASE_UNITS: dict[str, str] = {
     "money": "元",
     "area": "亩",
     "electricity": "kWh",
+    "power": "kW",
     "energy": "吨标准煤",
     "mass": "吨",
     "volume": "m³",
@@ -190,18 +208,22 @@ def looks_like_unit(text: str) -> bool:
     )
 
 
-def split_header(header: str) -> tuple[str, str | None]:
+def split_header(
+    header: str, *, known: Callable[[str], bool] | None = None
+) -> tuple[str, str | None]:
     """Split a header into its name and the unit written in it.
 
     A unit is taken from a trailing bracket (``（万元）``, ``(万千瓦时)``,
     ``【亩】``) or after ``/``, ``_`` or ``单位：``, when that text looks like
-    a unit (see :func:`looks_like_unit`). Otherwise the whole header is the name.
+    a unit (see :func:`looks_like_unit`) or ``known`` accepts it (a caller's
+    own vocabulary, e.g. the monitor's ``天``, ``万辆``, ``公里``). Otherwise
+    the whole header is the name.
     """
     text = header.strip()
     for pattern in (_BRACKETED, _SLASHED):
         m = pattern.match(text)
         if m and m.group("stem").strip():
             unit = _LABEL.sub("", m.group("unit").strip())
-            if looks_like_unit(unit):
+            if looks_like_unit(unit) or (known is not None and known(unit)):
                 return m.group("stem").strip(), unit
     return text, None
