@@ -272,7 +272,8 @@ def test_feature_growth_and_difference(feature) -> None:
     find(obs, "591家", report.text, kind="count", value=591.0, place_name="萍乡市")
     find(obs, "30余家", report.text, qualifier="余", value=30.0, indicator="企业")
     o = find(obs, "112个", report.text, kind="count", indicator="亿元以上技改项目")
-    assert o.period == "2023"  # "2023年以来" without a report date
+    # "2023年以来" without a report date: from 2023 to an unknown year, not the year 2023
+    assert (o.period, o.year, o.period_basis) == ("2023至今", None, "relative")
 
 
 # -- snippets in other styles -------------------------------------------------

@@ -419,14 +419,14 @@ def test_undated_news_keeps_relative_periods(extractor) -> None:
         ("新增高新技术企业", "count", 42.0): dict(
             period="2021至今", year=None, period_basis="relative"
         ),
-        # no period and no date at all: undated, not guessed
-        ("forest_coverage", "level", 68.2): dict(period=None, year=None, period_basis=""),
+        # no period and no date at all: undated, not guessed, and says so
+        ("forest_coverage", "level", 68.2): dict(period=None, year=None, period_basis="undated"),
     }
     _check(obs, want, text)
     assert {o.place_name for o in obs} == {"芦溪县"}
     labels = observations_table(obs).column("label").to_pylist()
     assert labels.count(f"{EXTRACTED_LABEL}；{PERIOD_NOTES['relative']}") == 4
-    assert labels.count(EXTRACTED_LABEL) == 1
+    assert labels.count(f"{EXTRACTED_LABEL}；{PERIOD_NOTES['undated']}") == 1
 
 
 @settings(max_examples=60, deadline=None)
@@ -529,7 +529,7 @@ def test_work_report_figures_are_not_dated_by_the_delivery_date() -> None:
     obs = extract_text(
         "萍乡市2024年政府工作报告（模拟数据）\n2024年1月10日\n全市森林覆盖率达到70.5%。\n"
     )
-    assert [(o.value, o.period, o.period_basis) for o in obs] == [(70.5, None, "")]
+    assert [(o.value, o.period, o.period_basis) for o in obs] == [(70.5, None, "undated_review")]
 
 
 @settings(max_examples=60, deadline=None)
@@ -561,7 +561,7 @@ def test_a_date_in_the_body_is_not_a_dateline() -> None:
     # the sentence's own date is its period, written there (not the document's date)
     assert [(o.period, o.period_basis) for o in obs] == [("2024", "")]
     later = extract_text(text + "全市规上工业增加值增长5.5%。\n", place="萍乡市")
-    assert [(o.period, o.period_basis) for o in later] == [("2024", ""), (None, "")]
+    assert [(o.period, o.period_basis) for o in later] == [("2024", ""), (None, "undated")]
 
 
 def test_docx_table_takes_the_period_of_the_heading_above_it(extractor, tmp_path: Path) -> None:

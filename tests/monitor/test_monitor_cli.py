@@ -90,7 +90,7 @@ def test_extract_says_which_periods_came_from_the_document_date(
     printed = capsys.readouterr().out
     assert "2023（期间据文档日期推定）" in printed  # 工业用电量增长3.1%: no period but the dateline
     assert "2023M01-M04（期间据文档日期推定）" in printed
-    assert "Q1-Q3（相对期间，年份未知）" in printed  # the undated news item
+    assert "Q1-Q3（相对期间，年份未知（文档无日期））" in printed  # the undated news item
     gdp = next(line for line in printed.splitlines() if "186.4" in line)
     assert "│ 2022 " in gdp and "期间" not in gdp  # 2022年，…: written in the sentence, no note
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
@@ -101,5 +101,21 @@ def test_extract_says_which_periods_came_from_the_document_date(
     )
     assert by[("xiangdong-2023-news-sim.txt", "3.1")]["period"] == "2023"
     assert (
-        by[("luxi-undated-news-sim.txt", "7.4")]["label"] == "抽取数据，待核实；相对期间，年份未知"
+        by[("luxi-undated-news-sim.txt", "7.4")]["label"]
+        == "抽取数据，待核实；相对期间，年份未知（文档无日期）"
     )
+
+
+def test_extract_lists_what_was_left_without_a_year(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "240")
+    news = tmp_path / "luxi-sim.txt"
+    news.write_text(
+        "芦溪县：产业转型加快（模拟数据）\n"
+        "去年，芦溪县新增高新技术企业35家。\n芦溪县森林覆盖率达到68.2%。\n",
+        encoding="utf-8",
+    )
+    assert main(["extract", str(news)]) == 0
+    printed = capsys.readouterr().out
+    assert "未定年份 / left without a year: 2" in printed
+    assert "去年：相对期间，年份未知（文档无日期）" in printed
+    assert "森林覆盖率 —：未写期间，文档无日期，年份未定" in printed

@@ -161,7 +161,7 @@ def test_city_page_shows_period_notes_and_charts_only_dated_figures(
         figures = [f for views in page.indicators.values() for f in views]
         by = {f.value: f for f in figures}
         assert (by[6.1].period, by[6.1].year) == ("近3年", None)
-        assert by[6.1].label == "抽取数据，待核实；相对期间，年份未知"
+        assert by[6.1].label == "抽取数据，待核实；相对期间，年份未知（文档无日期）"
         assert (by[7.2].period, by[7.2].label) == ("2023", "抽取数据，待核实")
         # a relative period has no place on a time axis
         assert page.series["industry_va:growth"] == [("2023", 7.2)]

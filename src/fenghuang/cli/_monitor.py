@@ -76,6 +76,15 @@ def extract(
             f"{r['source']}:{r['span_start']}",
         )
     _out().print(table)
+    # what was left without a year, and why (a relative period in an undated document, …)
+    undated = result.undated()
+    if undated:
+        _out().print(f"未定年份 / left without a year: {len(undated)}")
+        for u in undated[:200]:
+            _out().print(
+                f"  {u['source']}:{u['span_start']} {u['indicator']} {u['period'] or '—'}："
+                f"{u['reason_zh']} / {u['reason_en']}"
+            )
     if out:
         _out().print(f"已写入 / written: {out}")
 

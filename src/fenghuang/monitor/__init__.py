@@ -41,6 +41,7 @@ from fenghuang.monitor._extract import (
     Extractor,
     Observation,
     extract_text,
+    report_year_of_text,
 )
 from fenghuang.monitor._geo import TYPE_COLOURS, resource_city_geojson
 from fenghuang.monitor._geocodes import (
@@ -173,6 +174,7 @@ __all__ = [
     "read_yearbook",
     "report_from_bytes",
     "report_from_text",
+    "report_year_of_text",
     "resolve_place",
     "resource_city_geojson",
     "run_city_index",

@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from fenghuang.monitor._extract import Extractor
-from fenghuang.monitor._panel import observations_table, save_observations, save_report
+from fenghuang.monitor._extract import PERIOD_BASIS, Extractor
+from fenghuang.monitor._panel import (
+    PERIOD_NOTES,
+    observations_table,
+    save_observations,
+    save_report,
+)
 from fenghuang.monitor._text import Report, read_report
 from fenghuang.monitor._yearbook import YearbookImport, read_yearbook
 from fenghuang.warehouse import Store
@@ -24,6 +29,37 @@ class Extraction:
 
     reports: tuple[Report, ...]
     observations: pa.Table
+
+    def undated(self) -> list[dict[str, object]]:
+        """The figures left without a year, and why (nothing is dropped silently).
+
+        One dict per figure: ``source``, ``span_start``, ``sentence``, ``period``
+        (a relative label such as ``去年``, ``2021至今``, ``Q1-Q3``, or ``None``),
+        ``indicator``, ``value``, and the reason ``reason_zh`` / ``reason_en``
+        (:data:`PERIOD_BASIS`: a relative period in a document without a date, no
+        period and no date, or no period in a work report).
+        """
+        by_note = {note: basis for basis, note in PERIOD_NOTES.items()}
+        out: list[dict[str, object]] = []
+        for r in self.observations.to_pylist():
+            if r["year"] is not None:
+                continue
+            notes = (r["label"] or "").split("；")
+            basis = next((by_note[n] for n in notes if n in by_note), "undated")
+            zh, en = PERIOD_BASIS[basis]
+            out.append(
+                {
+                    "source": r["source"],
+                    "span_start": r["span_start"],
+                    "sentence": r["sentence"],
+                    "period": r["period"],
+                    "indicator": r["indicator"],
+                    "value": r["value"],
+                    "reason_zh": zh,
+                    "reason_en": en,
+                }
+            )
+        return out
 
 
 def extract_files(

@@ -56,7 +56,7 @@ from fenghuang.monitor._places import Mention, PlaceMatcher
 from fenghuang.monitor._registry import Registry, load_registry
 from fenghuang.monitor._text import Block, Report, Sentence, split_blocks
 
-__all__ = ["PERIOD_BASIS", "Extractor", "Observation", "extract_text"]
+__all__ = ["PERIOD_BASIS", "Extractor", "Observation", "extract_text", "report_year_of_text"]
 
 PENDING = "待核实"
 VERIFIED = "已核实"
@@ -74,7 +74,9 @@ class Observation:
     ``document_date`` the report's date (its dateline, ``发布时间：…``, or the
     ``report_date`` argument), including a figure whose sentence names no
     period at all; ``relative`` a relative period whose year is unknown
-    (``Q1-Q3``, ``近3年``, ``2021至今``).
+    (``Q1-Q3``, ``近3年``, ``2021至今``, ``去年``); ``undated`` no period at all
+    and no date; ``undated_review`` no period in a work report (its date's
+    year is not the year it reviews).
     """
 
     place_code: str | None
@@ -139,6 +141,7 @@ class Extractor:
             p for p in (find_periods(title.text, report_year=year) if title else []) if p.year
         ]
         title_period = title_periods[0] if title_periods else None
+        page_title = report.title if _WORK_REPORT.search(report.title) else ""
         if title is not None and title_period is not None and _WORK_REPORT.search(title.text):
             # "2024年政府工作报告" is delivered in 2024 and reviews 2023: its year is the
             # report's date, not the period its figures are for
@@ -147,7 +150,13 @@ class Extractor:
             title_period = None
             work_report = True
         else:
-            work_report = False
+            work_report = bool(page_title) or bool(
+                title is not None and _WORK_REPORT.search(title.text)
+            )
+        if year is None:
+            # no date: the report's own text may still give its year (see report_year_of_text)
+            year = report_year_of_text(blocks, page_title, title_period)
+            year_basis = "context"
         ref_year = title_period.year if title_period else year
         ref_basis = "context" if title_period else year_basis
         if subject is None:
@@ -180,7 +189,9 @@ class Extractor:
             # year, and says so (a work report reviews the year before its date: left alone)
             by_date = Period(str(report_date.year), report_date.year, -1, -1, "", "document_date")
             out = [o if o.period else _with_period(o, by_date) for o in out]
-        return out
+        # what is left without a period says why (PERIOD_BASIS): never silently undated
+        why = "undated_review" if work_report and year is not None else "undated"
+        return [o if o.period else replace(o, period_basis=why) for o in out]
 
     # -- helpers -----------------------------------------------------------
     def _resolve_place_arg(self, place: str) -> str | None:
@@ -432,6 +443,67 @@ def dateline(blocks: list[Block]) -> date | None:
     return None
 
 
+# headings of a work report: "一、2023年工作回顾" (delivered in 2024), "二、2024年工作安排"
+_REVIEW_HEADING = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?(?:工作|发展)?(?:回顾|总结)")
+_PLAN_HEADING = re.compile(
+    r"((?:19|20)\d{2})\s*年(?:的)?(?:(?:工作|发展)(?:安排|任务|部署|总体要求)"
+    r"|主要(?:任务|目标|预期目标)|重点工作)"
+)
+# "今年是“十四五”规划收官之年": the plan's first or last year
+_PLAN_YEAR = re.compile(
+    r"今年是[^。！？]{0,12}?“?十([一二三四五六七八九])五”?[^。！？]{0,8}?(开局|收官)之年"
+)
+_SUB_YEAR = re.compile(r"\d(?:Q|H|M)")
+
+
+def report_year_of_text(
+    blocks: list[Block], page_title: str = "", title_period: Period | None = None
+) -> int | None:
+    r"""The year a report was written in, from its own text, when it carries no date.
+
+    In order: a work report's title in the page's ``<title>``
+    (``2024年政府工作报告``); a title on part of a year (``2024年上半年经济运行
+    情况``: written in that year); a work report's headings (``一、2023年工作回顾``
+    → 2024, ``二、2024年工作安排`` → 2024); ``今年是“十四五”规划收官之年`` (2025).
+    ``None`` when none of these is there: then 今年/去年 stay relative.
+
+    >>> from fenghuang.monitor._text import split_blocks
+    >>> report_year_of_text(split_blocks("政府工作报告\n一、2023年工作回顾\n一年来，…。"))
+    2024
+    >>> report_year_of_text(split_blocks("今年是“十四五”规划的收官之年。"))
+    2025
+    >>> report_year_of_text(split_blocks("全市经济运行平稳。")) is None
+    True
+    """
+    if page_title:
+        ps = [p for p in find_periods(page_title) if p.year]
+        if ps:
+            return ps[0].year
+    if title_period is not None and title_period.year and _SUB_YEAR.search(title_period.label):
+        return title_period.year
+    for b in blocks:
+        if not b.heading:
+            continue
+        m = _REVIEW_HEADING.search(b.text)
+        if m:
+            return int(m.group(1)) + 1
+        m = _PLAN_HEADING.search(b.text)
+        if m:
+            return int(m.group(1))
+    for b in blocks:
+        m = _PLAN_YEAR.search(b.text)
+        if m:
+            n = (
+                10
+                + {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}[
+                    m.group(1)
+                ]
+            )
+            start = 1966 + 5 * (n - 3)  # as in _periods: 3rd plan 1966–1970
+            return start if m.group(2) == "开局" else start + 4
+    return None
+
+
 def _distinct(figs: list[_Fig], pairs: dict[int, int]) -> bool:
     """The figures named before 分别 carry different indicators (else nothing to pair)."""
     inds = [figs[i].indicator for i in pairs.values()]
@@ -454,7 +526,19 @@ PERIOD_BASIS: dict[str, tuple[str, str]] = {
     "": ("句中写明", "written in the sentence"),
     "context": ("取自标题、小标题或上文", "from the title, a heading or the sentences before"),
     "document_date": ("按文档日期推定", "from the document's date"),
-    "relative": ("相对期间，年份未知", "relative period, year unknown"),
+    "relative": (
+        "相对期间，年份未知（文档无日期）",
+        "relative period, year unknown (the document gives no date)",
+    ),
+    "undated": (
+        "未写期间，文档无日期，年份未定",
+        "no period written and no document date: the year is left open",
+    ),
+    "undated_review": (
+        "未写期间；工作报告回顾上一年，不按报告年份推定",
+        "no period written; a work report reviews the year before its date, "
+        "so its year is not assumed",
+    ),
 }
 
 

@@ -36,11 +36,16 @@ __all__ = [
 
 #: Shown next to every figure that was extracted by machine and not yet checked.
 EXTRACTED_LABEL = "抽取数据，待核实"
-#: Added to the label of a figure whose period was not written in its sentence with a year.
+#: Added to the label of a figure whose period was not written in its sentence with a year,
+#: or that has no period (and why).
 PERIOD_NOTES = {
     "document_date": "期间据文档日期推定",
-    "relative": "相对期间，年份未知",
+    "relative": "相对期间，年份未知（文档无日期）",
+    "undated": "未写期间，文档无日期，年份未定",
+    "undated_review": "未写期间；工作报告回顾上一年，不按报告年份推定",
 }
+#: Notes of labels written before they said why (still recognised, e.g. by :func:`set_status`).
+_OLD_NOTES = frozenset({"相对期间，年份未知"})
 
 
 def _label(status: str, note: str) -> str:
@@ -49,7 +54,7 @@ def _label(status: str, note: str) -> str:
 
 def _note(label: str | None) -> str:
     """The period note kept in a label (see :data:`PERIOD_NOTES`)."""
-    notes = set(PERIOD_NOTES.values())
+    notes = set(PERIOD_NOTES.values()) | _OLD_NOTES
     return next((x for x in (label or "").split("；") if x in notes), "")
 
 

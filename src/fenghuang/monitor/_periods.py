@@ -4,7 +4,9 @@ A period is written canonically as ``2023``, ``2020-2022``, ``2023Q1``,
 ``2023Q1-Q3``, ``2023H1``, ``2023M01-M08``, ``2016-2024`` (since 2016, to
 the report year), ``2021-2023`` (近三年 / 过去三年: the last complete years)
 or, when no year is known, relative and without a year (``Q1-Q3``, ``H1``,
-``近3年``, ``2021至今`` for "十四五"以来) — never a guessed year. ``今年``/``去年``/``上年`` resolve from the report year; ``目前``,
+``近3年``, ``2021至今`` for "十四五"以来 and for ``2021年以来``, ``今年``, ``去年``,
+``目前``) — never a guessed year, and ``2021年以来`` is never the single year 2021.
+``今年``/``去年``/``上年``/``一年来`` resolve from the report year; ``目前``,
 ``截至目前``, ``如今`` mean the report year.
 
 Examples
@@ -21,6 +23,12 @@ Examples
 [('2021-2023', 'report')]
 >>> [(p.label, p.year, p.basis) for p in find_periods("“十四五”以来")]
 [('2021至今', None, 'relative')]
+>>> [(p.label, p.year, p.basis) for p in find_periods("2021年以来")]
+[('2021至今', None, 'relative')]
+>>> [(p.label, p.year) for p in find_periods("2021年以来", report_year=2024)]
+[('2021-2024', 2024)]
+>>> [(p.label, p.year, p.basis) for p in find_periods("去年")]
+[('去年', None, 'relative')]
 """
 
 from __future__ import annotations
@@ -41,11 +49,11 @@ _PERIOD_RE = re.compile(
     rf"|(?:(?P<yq>{_Y})\s*年|(?P<relq>今年|去年|上年|明年))?\s*"
     rf"(?P<q>前三季度|第?[一二三四]季度|上半年|下半年|全年)"
     rf"|(?:(?P<ymo>{_Y})\s*年)?(?P<mo>{_CNM})\s*月(?P<mosuf>末|底|份)"
-    rf"|(?P<y>{_Y})\s*年(?P<ysuf>底|末|初|以来|来)?"
+    rf"|(?P<y>{_Y})\s*年(?P<ysuf>底|末|初|以来|来(?![自源看说到华]))?"
     rf"|(?P<ref>年末|年底|年初)"
     rf"|过去的?(?P<pastn>[二两三四五六七八九十]|\d{{1,2}})年"
     rf"|近(?P<lastn>[二两三四五六七八九十]|\d{{1,2}})年(?:来|以来|间)?"
-    rf"|(?P<rel>今年|去年|上年|明年|前年|过去一年|过去的一年|上一年)(?P<relsuf>以来)?"
+    rf"|(?P<rel>今年|去年|上年|明年|前年|过去一年|过去的一年|上一年|(?<![\d〇一二三四五六七八九十百])一年来)(?P<relsuf>以来)?"
     rf"|(?P<now>截至目前|截止目前|目前|如今|当前)"
     rf"|“?十(?P<plan>[一二三四五六七八九])五”?(?P<plansuf>以来|期间|时期|末)?"
 )
@@ -75,11 +83,15 @@ class Period:
 _Label = tuple[str, int | None, str]
 
 
+#: The label of a relative year word when the report's year is unknown.
+_REL_LABEL = {"今年": "今年", "明年": "明年", "前年": "前年"}  # the others: the year before
+
+
 def _rel_year(word: str | None, report_year: int | None) -> int | None:
     if word is None or report_year is None:
         return None
     offsets = {"今年": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
-    return report_year + offsets.get(word, -1)  # 过去一年/上一年: the year before
+    return report_year + offsets.get(word, -1)  # 过去一年/上一年/一年来: the year before
 
 
 def _part(
@@ -166,15 +178,22 @@ def _label(
         return f"{y}M{int(mo):02d}", y, basis
     if g["y"]:
         y = int(g["y"])
-        if g["ysuf"] in {"以来", "来"} and report_year and report_year > y:
-            return f"{y}-{report_year}", report_year, "report"
+        if g["ysuf"] in {"以来", "来"}:
+            # since Y, up to the document's year (as "十四五"以来); unknown: open-ended,
+            # never the single year Y
+            if ref_year is None:
+                return f"{y}至今", None, "relative"
+            if ref_year > y:
+                return f"{y}-{ref_year}", ref_year, "report" if ref_year == report_year else "ref"
         return str(y), y, ""
     if g["pastn"] or g["lastn"]:
         return _last_years(cn_number(g["pastn"] or g["lastn"]), report_year, ref_year, explicit_ref)
     if g["rel"]:
         y = _rel_year(g["rel"], report_year)
         if y is None:
-            return None
+            # no report date: kept as the relative word (今年, 去年), never a guessed year
+            word = _REL_LABEL.get(g["rel"], "去年")
+            return (f"{word}至今" if g["relsuf"] and word != "今年" else word), None, "relative"
         if g["relsuf"] and report_year and report_year > y:
             return f"{y}-{report_year}", report_year, "report"
         return str(y), y, "report"
@@ -192,7 +211,9 @@ def _label(
             return f"{start}至今", None, "relative"
         return f"{start}-{end}", end, ""
     if g["now"]:
-        return (str(report_year), report_year, "report") if report_year else None
+        return (
+            (str(report_year), report_year, "report") if report_year else ("目前", None, "relative")
+        )
     return None
 
 
