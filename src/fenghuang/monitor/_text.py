@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from fenghuang.errors import ExtractionError
 
@@ -113,6 +113,8 @@ class _HTMLText(HTMLParser):
         self.title = ""
         self._in_title = False
         self._rows: list[list[str]] | None = None  # inside a <table>
+        self._spans: list[list[tuple[int, int]]] = []  # (colspan, rowspan) of each cell
+        self._span = (1, 1)
         self._cell: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -121,11 +123,14 @@ class _HTMLText(HTMLParser):
         elif tag == "title":
             self._in_title = True
         elif tag == "table":
-            self._rows = []
+            self._rows, self._spans = [], []
         elif self._rows is not None and tag == "tr":
             self._rows.append([])
+            self._spans.append([])
         elif self._rows is not None and tag in {"td", "th"}:
             self._cell = []
+            a = dict(attrs)
+            self._span = (_span_attr(a.get("colspan")), _span_attr(a.get("rowspan")))
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
@@ -135,12 +140,15 @@ class _HTMLText(HTMLParser):
         elif tag == "title":
             self._in_title = False
         elif tag == "table" and self._rows is not None:
-            self.parts.append("\n" + "\n".join(table_sentences(self._rows)) + "\n")
+            grid = span_grid(self._rows, self._spans)
+            self.parts.append("\n" + "\n".join(table_sentences(grid)) + "\n")
             self._rows = self._cell = None
         elif self._rows is not None and tag in {"td", "th"} and self._cell is not None:
             if not self._rows:
                 self._rows.append([])
+                self._spans.append([])
             self._rows[-1].append("".join(self._cell).strip())
+            self._spans[-1].append(self._span)
             self._cell = None
         elif self._rows is None and tag in self._BLOCK:
             self.parts.append("\n")
@@ -154,6 +162,54 @@ class _HTMLText(HTMLParser):
             self._cell.append(data)
         elif self._rows is None:
             self.parts.append(data)
+
+
+_MAX_SPAN = 200
+
+
+def _span_attr(v: str | None) -> int:
+    """A colspan/rowspan attribute as a number of cells (bad or missing: 1)."""
+    try:
+        return max(1, min(_MAX_SPAN, int((v or "1").strip())))
+    except ValueError:
+        return 1
+
+
+def span_grid(rows: list[list[str]], spans: list[list[tuple[int, int]]]) -> list[list[str]]:
+    """An HTML table's cells on its layout grid: a merged cell fills every cell it covers.
+
+    ``spans`` holds each cell's ``(colspan, rowspan)``. A merged text (a period
+    such as ``2023年`` over two columns, a year down the side, a title across)
+    is repeated in each grid cell it covers, so each column and row knows it;
+    a merged number is kept once (in its first cell), not counted twice.
+
+    >>> span_grid([["指标", "2023年"], ["数值", "增长%"]], [[(1, 2), (2, 1)], [(1, 1), (1, 1)]])
+    [['指标', '2023年', '2023年'], ['指标', '数值', '增长%']]
+    """
+    grid: list[list[str]] = []
+    below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered)
+    for cells, sp in zip(rows, spans, strict=False):
+        out: list[str] = []
+        for text, (cs, rs) in zip(cells, sp, strict=False):
+            _take_below(out, below)
+            number = bool(_NUMERIC.match(text))
+            for k in range(cs):
+                shown = text if k == 0 or not number else ""
+                if rs > 1:
+                    below[len(out)] = ("" if number else text, rs - 1)
+                out.append(shown)
+        _take_below(out, below)
+        grid.append(out)
+    return grid
+
+
+def _take_below(out: list[str], below: dict[int, tuple[str, int]]) -> None:
+    """Fill the next cells of ``out`` that a merged cell from a row above still covers."""
+    while len(out) in below:
+        text, left = below.pop(len(out))
+        if left > 1:
+            below[len(out)] = (text, left - 1)
+        out.append(text)
 
 
 _UNIT_IN_LABEL = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
@@ -227,6 +283,11 @@ def _by_period(
         period = _period_cell(row[0])
         if period is None:
             continue
+        if len(row) > 2 and row[1] and not _NUMERIC.match(row[1]) and not _period_cell(row[1]):
+            # a period merged down the side over rows of indicators: 2023年 | 地区生产总值 | 856.2
+            if any(_NUMERIC.match(c) for c in row[2:]):
+                out.append(f"{period}，{_row_sentence(row[1:], header[1:])}")
+            continue
         pieces_down: list[str] = []
         for j, cell in enumerate(row[1:], start=1):
             if not _NUMERIC.match(cell) or j >= len(header):
@@ -267,6 +328,16 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     row (two or more, or one next to a growth column) or the first column
     (two or more rows).
 
+    Merged cells (a docx or html table's grid, see :func:`span_grid`) are read
+    where they stand: a title across the top is a sentence of its own; a
+    period merged across columns in any row of a header of several rows
+    (``指标 | 2023年 2023年 | 2024年上半年 …`` over ``| 绝对值 | 比上年增长（%） |``)
+    is the period of the columns under it; a period merged across a whole row
+    in the middle (``2023年``) is the period of the rows under it, up to the
+    next; a period merged down the side (``2023年`` over the rows of several
+    indicators, or a year column next to an indicator merged down) is each
+    row's period.
+
     >>> table_sentences([["指标", "数值", "比上年增长（%）"], ["地区生产总值（亿元）", "856.2", "5.1"]])
     ['指标，数值，比上年增长（%）。', '地区生产总值856.2亿元，增长5.1%。']
     >>> table_sentences([["年份", "地区生产总值（亿元）", "增长（%）"], ["2022", "800", "4.1"],
@@ -280,42 +351,193 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
         return []
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    top = [_period_cell(c) if j else None for j, c in enumerate(rows[0])]
-    n_top = sum(p is not None for p in top)
-    grows = any(_GROWTH_COL.search(c) for c in rows[0])
-    side = [_period_cell(r[0]) for r in rows[1:]]
-    if n_top >= 2 or (n_top == 1 and grows):
-        return [
-            "，".join(c for c in rows[0] if c) + "。",
-            *_by_period(rows[0], top, rows[1:], True),
-        ]
-    if sum(p is not None for p in side) >= 2 and not any(_NUMERIC.match(c) for c in rows[0][1:]):
-        head = ["，".join(c for c in rows[0] if c) + "。"]
-        return head + _by_period(rows[0], [], rows[1:], False)
-    header = rows[0] if not any(_NUMERIC.match(c) for c in rows[0]) else None
-    out = ["，".join(c for c in header if c) + "。"] if header else []
-    for row in rows[1:] if header else rows:
-        if not any(_NUMERIC.match(c) for c in row[1:]):
-            out.append("，".join(c for c in row if c) + "。")
+    out: list[str] = []
+    # a title merged across the table (萍乡市主要指标): a sentence of its own
+    while len(rows) > 1:
+        title = _banner(rows[0])
+        if title is None or _period_cell(title) is not None:
+            break
+        out.append(title + "。")
+        rows = rows[1:]
+    # periods merged across a whole row in the middle: each the period of the rows below it
+    cuts = [i for i, r in enumerate(rows) if i > 0 and _period_cell(_banner(r) or "") is not None]
+    if not cuts:
+        head, body = _table(rows)
+        return out + head + body
+    first = rows[: cuts[0]]
+    header = first[: max(1, _band(first))]
+    head, body = _table(first)
+    out += head + body
+    for k, i in enumerate(cuts):
+        period = _period_cell(_banner(rows[i]) or "")
+        seg = rows[i + 1 : cuts[k + 1] if k + 1 < len(cuts) else len(rows)]
+        if not seg:
             continue
+        _, seg_body = _table(header + seg)
+        out += [b if _opens_with_period(b) else f"{period}，{b}" for b in seg_body]
+    return out
+
+
+def _banner(row: list[str]) -> str | None:
+    """The one text of a row merged across the table (a title, a period), or ``None``."""
+    filled = [c for c in row if c]
+    if not filled or len(set(filled)) != 1:
+        return None
+    if len(filled) >= 2 or (len(row) >= 2 and row[0] and not _NUMERIC.match(row[0])):
+        return filled[0]
+    return None
+
+
+def _opens_with_period(sentence: str) -> bool:
+    return _period_cell(sentence.split("，", 1)[0]) is not None
+
+
+def _band(rows: list[list[str]]) -> int:
+    """How many rows at the top hold no number after their first cell (the header rows)."""
+    n = 0
+    for r in rows[:_BAND_MAX]:
+        if any(_NUMERIC.match(c) for c in r[1:]):
+            break
+        n += 1
+    return n
+
+
+_BAND_MAX = 4
+# a header word that names no indicator: the row's label is the indicator
+_GENERIC_COL = {
+    "数值",
+    "绝对值",
+    "总量",
+    "值",
+    "数据",
+    "实绩",
+    "完成值",
+    "本期",
+    "本年",
+    "金额",
+    "指标值",
+}
+
+
+def _band_columns(band: list[list[str]]) -> tuple[list[str | None], list[str]] | None:
+    """Per column of a header of several rows: its period and its name (``None``: no period)."""
+    width = len(band[0])
+    periods: list[str | None] = [None] * width
+    names = [""] * width
+    for j in range(1, width):
+        texts: list[str] = []
+        for r in band:
+            c = r[j]
+            if not c or _banner(r) is not None:  # a text across the whole header: no name
+                continue
+            p = _period_cell(c)
+            if p is not None:
+                periods[j] = periods[j] or p
+            elif c not in texts:
+                texts.append(c)
+        names[j] = texts[-1] if texts else ""
+    return (periods, names) if any(p is not None for p in periods) else None
+
+
+def _by_column(
+    band: list[list[str]], periods: list[str | None], names: list[str], rows: list[list[str]]
+) -> tuple[list[str], list[str]]:
+    """Sentences of a table whose header of several rows gives each column a period."""
+    seen: list[str] = []
+    for r in band:
+        seen.extend(c for c in r if c and c not in seen)
+    unit_col = next((j for j, n in enumerate(names) if n in _UNIT_COL), None)
+    out: list[str] = []
+    for row in rows:
         label = row[0]
         m = _UNIT_IN_LABEL.search(label)
         unit = m.group(1) if m else ""
         label = label[: m.start()] if m else label
-        pieces = []
+        if unit_col is not None and row[unit_col]:
+            unit = row[unit_col]
+        if not label:
+            continue
+        pieces: dict[tuple[str, str], str] = {}
+        last: dict[str, tuple[str, str]] = {}
         for j, cell in enumerate(row[1:], start=1):
-            if not _NUMERIC.match(cell):
+            per = periods[j] if j < len(periods) else None
+            if per is None or not _NUMERIC.match(cell):
                 continue
-            col = header[j] if header and j < len(header) else ""
-            hm = _UNIT_IN_LABEL.search(col)
+            name = names[j]
+            hm = _UNIT_IN_LABEL.search(name)
+            stem = name[: hm.start()] if hm else name
             col_unit = hm.group(1) if hm else ""
-            if _GROWTH_COL.search(col):
-                pieces.append(_growth(cell))
-            else:
-                u = "" if not _NUMERIC.match(cell) or cell[-1] in "%％‰" else (unit or col_unit)
-                pieces.append(f"{cell}{u}")
-        out.append(label + "，".join(pieces) + "。")
-    return out
+            if _GROWTH_ONLY.match(stem.replace(" ", "")) and _GROWTH_COL.search(name):
+                key = last.get(per)
+                if key is not None:
+                    pieces[key] += "，" + _growth(cell)  # the growth of the figure before it
+                else:
+                    pieces[(per, name)] = f"{per}，{label}{_growth(cell)}"
+                continue
+            ind = label if not stem or stem in _GENERIC_COL else label + stem
+            pieces[(per, name)] = f"{per}，{ind}{_figure(cell, unit or col_unit)}"
+            last[per] = (per, name)
+        out.extend(p + "。" for p in pieces.values())
+    return ["，".join(seen) + "。"], out
+
+
+def _row_sentence(row: list[str], header: list[str]) -> str:
+    """One row as a sentence: its label and its figures (units from the label or header)."""
+    label = row[0]
+    m = _UNIT_IN_LABEL.search(label)
+    unit = m.group(1) if m else ""
+    label = label[: m.start()] if m else label
+    pieces = []
+    for j, cell in enumerate(row[1:], start=1):
+        if not _NUMERIC.match(cell):
+            continue
+        col = header[j] if j < len(header) else ""
+        hm = _UNIT_IN_LABEL.search(col)
+        col_unit = hm.group(1) if hm else ""
+        if _GROWTH_COL.search(col):
+            pieces.append(_growth(cell))
+        else:
+            u = "" if cell[-1] in "%％‰" else (unit or col_unit)
+            pieces.append(f"{cell}{u}")
+    return label + "，".join(pieces) + "。"
+
+
+def _table(rows: list[list[str]]) -> tuple[list[str], list[str]]:
+    """The header sentences and the figure sentences of one table (no merged rows across)."""
+    band = _band(rows)
+    if band >= 2:
+        cols = _band_columns(rows[:band])
+        if cols is not None:
+            return _by_column(rows[:band], cols[0], cols[1], rows[band:])
+    top = [_period_cell(c) if j else None for j, c in enumerate(rows[0])]
+    n_top = sum(p is not None for p in top)
+    grows = any(_GROWTH_COL.search(c) for c in rows[0])
+    side = [_period_cell(r[0]) for r in rows[1:]]
+    head = ["，".join(c for c in rows[0] if c) + "。"]
+    if n_top >= 2 or (n_top == 1 and grows):
+        return head, _by_period(rows[0], top, rows[1:], True)
+    plain_head = not any(_NUMERIC.match(c) for c in rows[0][1:])
+    if sum(p is not None for p in side) >= 2 and plain_head:
+        return head, _by_period(rows[0], [], rows[1:], False)
+    # periods in the second column next to an indicator merged down the first
+    side2 = [_period_cell(r[1]) for r in rows[1:]] if len(rows[0]) > 2 else []
+    if sum(p is not None for p in side2) >= 2 and plain_head:
+        body = []
+        for r in rows[1:]:
+            per = _period_cell(r[1])
+            rest = [r[0], *r[2:]]
+            if per is not None and any(_NUMERIC.match(c) for c in rest[1:]):
+                body.append(f"{per}，{_row_sentence(rest, [rows[0][0], *rows[0][2:]])}")
+        return head, body
+    header = rows[0] if not any(_NUMERIC.match(c) for c in rows[0]) else None
+    out = ["，".join(c for c in header if c) + "。"] if header else []
+    body = []
+    for row in rows[1:] if header else rows:
+        if not any(_NUMERIC.match(c) for c in row[1:]):
+            body.append("，".join(c for c in row if c) + "。")
+            continue
+        body.append(_row_sentence(row, header or []))
+    return out, body
 
 
 _CELL_SEP = re.compile(r"\s*[|｜\t]\s*")
@@ -468,8 +690,7 @@ def report_from_bytes(raw: bytes, name: str) -> Report:
         paras: list[str] = []
         for item in doc.iter_inner_content():
             if isinstance(item, docx.table.Table):
-                rows = [[c.text for c in row.cells] for row in item.rows]
-                paras.extend(table_sentences(rows))
+                paras.extend(table_sentences(_docx_rows(item)))
             else:
                 paras.append(item.text)
         return Report(text="\n".join(paras), source=p.name)
@@ -487,6 +708,28 @@ def report_from_bytes(raw: bytes, name: str) -> Report:
         hint_zh="支持 txt、docx、html",
         hint_en="txt, docx and html are supported",
     )
+
+
+def _docx_rows(table: Any) -> list[list[str]]:
+    """A Word table's cells on its grid (python-docx repeats a merged cell in each grid cell).
+
+    A merged text (a period across columns or down the side) stays in every cell
+    it covers; a merged number only in its first, so it is one figure.
+    """
+    rows: list[list[str]] = []
+    above: dict[int, object] = {}  # grid column -> the cell element of the row above
+    for row in table.rows:
+        out: list[str] = []
+        prev: object = None
+        for j, cell in enumerate(row.cells):
+            tc = cell._tc
+            text = cell.text
+            repeat = tc is prev or above.get(j) is tc
+            out.append("" if repeat and _NUMERIC.match(text.strip()) else text)
+            prev = tc
+            above[j] = tc
+        rows.append(out)
+    return rows
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -118,7 +118,8 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
         import openpyxl
 
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            # not read-only: the merged ranges are needed (a yearbook sheet is small)
+            wb = openpyxl.load_workbook(path, data_only=True)
         except Exception as exc:  # openpyxl raises several types for bad files
             raise source_error("E-SOURCE-FORMAT", file=path.name) from exc
         out = []
@@ -127,7 +128,8 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
                 ["" if v is None else str(v).strip() for v in row]
                 for row in ws.iter_rows(values_only=True)
             ]
-            out.append((ws.title, rows))
+            merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+            out.append((ws.title, _fill_merged(rows, merged)))
         wb.close()
         return out
     raise source_error(
@@ -136,6 +138,30 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
         detail_zh=f"不支持 {suffix}",
         detail_en=f"{suffix} not supported",
     )
+
+
+def _fill_merged(rows: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> list[list[str]]:
+    """Each cell of a merged range gets the range's text (a period, a place, a header).
+
+    ``ranges`` are 1-based ``(min_row, min_col, max_row, max_col)``. A merged
+    *number* is left in its first cell only: it is one figure, not several.
+
+    >>> _fill_merged([["城市", "2023年", ""], ["", "地区生产总值", "原煤产量"]],
+    ...              [(1, 1, 2, 1), (1, 2, 1, 3)])
+    [['城市', '2023年', '2023年'], ['城市', '地区生产总值', '原煤产量']]
+    """
+    for r0, c0, r1, c1 in ranges:
+        if r0 > len(rows):
+            continue
+        top = rows[r0 - 1][c0 - 1] if c0 - 1 < len(rows[r0 - 1]) else ""
+        if not top or (cn_number(top) is not None and _period_of(top) is None):
+            continue
+        for r in range(r0 - 1, min(r1, len(rows))):
+            row = rows[r]
+            row.extend([""] * (c1 - len(row)))
+            for c in range(c0 - 1, c1):
+                row[c] = top
+    return rows
 
 
 def _header(rows: list[list[str]]) -> int | None:
@@ -339,20 +365,43 @@ class _Reader:
     @staticmethod
     def _two_level(
         rows: list[list[str]], h: int, head: list[str], place_col: int | None
-    ) -> dict[int, tuple[str, str]]:
-        """Columns of a two-row header (years above, merged; indicators below) → (year, indicator)."""
+    ) -> tuple[dict[int, tuple[str, str]], int]:
+        """Columns of a header of several rows → (period, indicator), and how many rows it has.
+
+        The period may be in any header row, merged across the columns under it
+        (``2022年 | 2023年`` above ``地区生产总值（亿元）``, or below it; a title such
+        as ``主要指标`` across the top is no indicator); the indicator is the
+        lowest other text of the column. The header rows are those under the first
+        whose place cell is blank or the same (merged down) and that hold no figure.
+        """
         if h + 1 >= len(rows) or place_col is None:
-            return {}
-        years = _forward_fill(head)
-        below = rows[h + 1] + [""] * (len(head) - len(rows[h + 1]))
-        if below[place_col].strip():
-            return {}
-        out = {
-            i: (years[i], below[i].strip())
-            for i in range(len(head))
-            if i != place_col and _period_of(years[i]) and below[i].strip()
-        }
-        return out if len(out) >= 2 else {}
+            return {}, 1
+        width = len(head)
+        band = [head]
+        for row in rows[h + 1 : h + 4]:
+            row = row + [""] * (width - len(row))
+            if row[place_col].strip() not in {"", head[place_col]}:
+                break
+            if any(
+                cn_number(c.strip()) is not None and _period_of(c) is None
+                for i, c in enumerate(row)
+                if i != place_col and c.strip()
+            ):
+                break
+            band.append(row)
+        if len(band) < 2:
+            return {}, 1
+        filled = [_forward_fill([*r[:place_col], "", *r[place_col + 1 :]]) for r in band]
+        out: dict[int, tuple[str, str]] = {}
+        for i in range(width):
+            if i == place_col:
+                continue
+            cells = [r[i].strip() for r in filled if i < len(r) and r[i].strip()]
+            period = next((c for c in cells if _period_of(c)), None)
+            names = [c for c in cells if not _period_of(c)]
+            if period is not None and names:
+                out[i] = (period, names[-1])
+        return (out, len(band)) if len(out) >= 2 else ({}, 1)
 
     def sheet(self, title: str, rows: list[list[str]]) -> None:
         h = _header(rows)
@@ -373,8 +422,8 @@ class _Reader:
         if fixed is not None and ic is None and year_cols and 0 not in {i for i, _ in year_cols}:
             ic = 0  # 指标 | 2021年 | 2022年 with a blank or other corner cell
         used = {x for x in (pc, cc, yc, ic, vc, uc) if x is not None}
-        two_level = self._two_level(rows, h, head, pc if pc is not None else cc)
-        first = h + 2 if two_level else h + 1
+        two_level, n_head = self._two_level(rows, h, head, pc if pc is not None else cc)
+        first = h + n_head
         for r, row in enumerate(rows[first:], start=first + 1):
             row = row + [""] * (len(head) - len(row))
             if not any(c.strip() for c in row):
