@@ -77,7 +77,11 @@ def test_an_older_store_migrates_to_the_view(tmp_path: Path) -> None:
             ("b" + "0" * 63, 2023, "revenue", False, 2),
         ]
         names = {r[0] for r in s.fetch_all("select index_name from duckdb_indexes()")}
-        assert "source_values_firm" in names
+        assert "source_values_firm" not in names  # migration 052: the block map instead
+        assert s.fetch_all("select * from source_blocks order by import_key, lo") == [
+            (1, 2, 3, A, A),
+            (2, 5, 7, A, B),
+        ]
         lin = fact_lineage(s, A, 2023).to_pylist()
         assert [
             (r["field"], r["value"], r["unit"], r["file"], r["sheet"], r["row"]) for r in lin
@@ -137,32 +141,3 @@ def test_import_restores_the_memory_limit_and_leaves_no_scratch(
         ) == [(0,)]
     assert list((tmp_path / "tmp").iterdir()) == []
     assert not any(p.name.startswith("fh-import-") for p in tmp_path.iterdir())
-
-
-def test_a_bulk_load_builds_the_firm_index_once_a_small_one_keeps_it(tmp_path: Path) -> None:
-    from fenghuang.warehouse import _rows
-
-    built: list[int] = []
-    real = _rows.bulk_index
-
-    def spy(store: Store, new_rows: int):  # type: ignore[no-untyped-def]
-        (n,), *_ = store.fetch_all("select count(*) from source_rows")
-        built.append(int(new_rows >= max(int(n), 1)))
-        return real(store, new_rows)
-
-    import fenghuang.warehouse._import as imp
-
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
-    big = [f"{A},甲公司,2023-{m:02d},{m}" for m in range(1, 13)]
-    with Store(tmp_path / "fh.duckdb") as s, pytest.MonkeyPatch.context() as mp:
-        mp.setattr(imp, "bulk_index", spy)
-        import_files(s, [reg, _write(tmp_path, MESSY_LINES)], fast=True)
-        small = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)", big[0]]
-        import_files(s, [_write(tmp_path, small, "供电.csv")], fast=True)
-        assert built == [1, 0]  # first load: rebuilt; one row into a full table: kept
-        names = {r[0] for r in s.fetch_all("select index_name from duckdb_indexes()")}
-        assert "source_values_firm" in names
-        lin = fact_lineage(s, A, 2023).to_pylist()
-        assert ("electricity_kwh", 1.0) in [(r["field"], r["value"]) for r in lin]
-        assert [r["row"] for r in lin if r["field"] == "tax_paid"] == [4, 5, 7]

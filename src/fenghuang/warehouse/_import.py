@@ -5,7 +5,10 @@ written; then every new file lands in one DuckDB transaction (all files of
 the call, or none). A file whose sha256 is already in ``imports`` is skipped.
 Rows without a valid credit code are linked by normalised name (and former
 names) to the firm register; rows that stay unmatched go to the quarantine
-as ``E-ROW-UNMATCHED``.
+as ``E-ROW-UNMATCHED``. Once a file's rows are final, its ``imports`` row,
+``import_sizes`` and ``source_blocks`` (the block map of
+:func:`~fenghuang.warehouse.fact_lineage`) are written in the same
+transaction (:func:`._rows.record_import`).
 """
 
 from __future__ import annotations
@@ -22,13 +25,7 @@ from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
 from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, Staged, fast_candidate, load_fast
-from fenghuang.warehouse._rows import (
-    bulk_index,
-    insert_long,
-    memory_limit,
-    next_import_key,
-    record_import,
-)
+from fenghuang.warehouse._rows import insert_long, memory_limit, next_import_key, record_import
 from fenghuang.warehouse._store import Store
 
 __all__ = ["FileReport", "ImportReport", "import_files"]
@@ -354,15 +351,7 @@ def _write(
     progress: Callable[[str, int, int], None] | None,
 ) -> ImportReport:
     reports: list[FileReport] = []
-    new_rows = sum(
-        0
-        if (it.digest if isinstance(it, Staged) else it.file_hash) in done
-        else it.estimated_values()
-        if isinstance(it, Staged)
-        else it.rows.num_rows * len(_VALUE_FIELDS)
-        for it in items
-    )
-    with store.transaction(), bulk_index(store, new_rows):
+    with store.transaction():
         names = _register_index(store)
         key = next_import_key(store)
         for i, item in enumerate(items):

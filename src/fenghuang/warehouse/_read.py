@@ -60,13 +60,72 @@ def _nulls_last(x: Any) -> tuple[bool, Any]:
     return (x is None, x if x is not None else 0)
 
 
+#: At most this many ``row_no`` ranges of one import are read; a firm found in more
+#: blocks of an import (a file not sorted by code) reads the import's whole range.
+_MAX_RANGES = 32
+
+
+def _ranges(blocks: list[tuple[Any, ...]]) -> dict[int, list[tuple[int, int]]]:
+    """Blocks (import_key, lo, hi), sorted → merged ``row_no`` ranges per import.
+
+    Adjacent or overlapping blocks of one import become one range; an import
+    with more than :data:`_MAX_RANGES` ranges gets one range over all of its
+    blocks.
+    """
+    by_key: dict[int, list[tuple[int, int]]] = {}
+    for k, lo, hi in blocks:
+        ranges = by_key.setdefault(int(k), [])
+        if ranges and int(lo) <= ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], int(hi)))
+        else:
+            ranges.append((int(lo), int(hi)))
+    for k, ranges in by_key.items():
+        if len(ranges) > _MAX_RANGES:
+            by_key[k] = [(ranges[0][0], max(r[1] for r in ranges))]
+    return by_key
+
+
+def _rows_query(store: Store, credit_code: str, year: int) -> tuple[str, list[Any]] | None:
+    """The query of the firm's rows of ``source_rows`` in ``year``, by the block map.
+
+    First the blocks (``source_blocks``, migration 052) whose credit-code
+    range holds the firm; then one ``UNION ALL`` branch per import, with
+    ``import_key`` and the merged ``row_no`` ranges as constants, which
+    DuckDB pushes into its scan as zone-map filters: it reads only the row
+    groups of those ranges. The query gives (import_key, part, value,
+    row_no, month); None when no block holds the firm.
+    """
+    blocks = store.fetch_all(
+        "select import_key, lo, hi from source_blocks where min_code <= ? and max_code >= ? "
+        "order by import_key, lo",
+        [credit_code, credit_code],
+    )
+    if not blocks:
+        return None
+    branches = [
+        "select import_key, part, value, row_no, month from source_rows "
+        f"where import_key = {k:d} and ("
+        + " or ".join(f"row_no between {lo:d} and {hi:d}" for lo, hi in ranges)
+        + ") and credit_code = $1 and year = $2 and value is not null"
+        for k, ranges in _ranges(blocks).items()
+    ]
+    return " union all ".join(branches), [credit_code, year]
+
+
 def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
     """Every source value behind a firm's facts in ``year``, and every correction.
 
-    Each part is a point query on the firm indexes of migrations 050/051
-    (``source_rows``, ``parcels`` by firm and by lessor, ``fact_history``),
-    so the cost does not grow with the city; the few rows are joined to
-    their imports and confirmation status here.
+    The firm's source rows are found through the block map of migration 052
+    (``source_blocks``: per block of 2,048 lines of one import, its row
+    range and its smallest and largest credit code), then read with the
+    import and row range as constants, so DuckDB reads only the row groups
+    of those blocks (one or two per file at any city size when the file is
+    sorted by credit code, as departments' exports usually are). A file not
+    sorted by code gives blocks with wide code ranges: the lookup then scans
+    that import's rows — correct, but it grows with the file. Parcels and
+    corrections are point queries on the firm indexes of migration 050
+    (``parcels`` by firm and by lessor, ``fact_history``); the few rows are
+    joined to their imports and confirmation status here.
 
     Returns
     -------
@@ -78,12 +137,8 @@ def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
         the whole department) in ``year``, ``pending`` without one;
         corrections have no department and show ``pending``.
     """
-    # the firm's rows by the index on source_rows(credit_code), then their few parts
-    rows_ = store.fetch_all(
-        "select import_key, part, value, row_no, month from source_rows "
-        "where credit_code = ? and year = ? and value is not null",
-        [credit_code, year],
-    )
+    query = _rows_query(store, credit_code, year)
+    rows_ = store.fetch_all(*query) if query is not None else []
     parts: dict[tuple[Any, Any], tuple[Any, ...]] = {}
     if rows_:
         parts = {

@@ -5,9 +5,11 @@
 part's sheet, field and unit per import. ``import_sizes`` counts the values
 of each file per year and field when the file is imported, so
 :func:`~fenghuang.warehouse.firm_facts` needs no pass over all values to
-rank sources. Readers use the view ``source_values`` (the columns of
-migration 002); only the import and :func:`~fenghuang.warehouse.fact_lineage`
-touch these tables.
+rank sources. ``source_blocks`` (migration 052) is the block map behind
+:func:`~fenghuang.warehouse.fact_lineage`: per block of consecutive lines of
+one import, its ``row_no`` range and its smallest and largest credit code.
+Readers use the view ``source_values`` (the columns of migration 002); only
+the import and :func:`~fenghuang.warehouse.fact_lineage` touch these tables.
 """
 
 from __future__ import annotations
@@ -20,17 +22,18 @@ import pyarrow as pa
 from fenghuang.warehouse._store import Store
 
 __all__ = [
-    "FIRM_INDEX",
-    "bulk_index",
+    "BLOCK_LINES",
     "insert_long",
     "memory_limit",
     "next_import_key",
     "record_import",
+    "write_blocks",
     "write_parts",
 ]
 
-#: The ART index behind :func:`~fenghuang.warehouse.fact_lineage`'s point lookup.
-FIRM_INDEX = "source_values_firm"
+#: Lines per block of ``source_blocks`` (``row_no // BLOCK_LINES``; migration 052 uses
+#: the same number). Chosen by measurement, bench/README.md "Ingest".
+BLOCK_LINES = 2048
 
 
 def next_import_key(store: Store) -> int:
@@ -92,7 +95,12 @@ def record_import(
     department: str,
     counts: tuple[int, int, int],
 ) -> None:
-    """The ``imports`` row of a file and its ``import_sizes`` (values per year and field)."""
+    """The ``imports`` row of a file, its ``import_sizes`` (values per year and field)
+    and its blocks (:func:`write_blocks`).
+
+    Call it once per file, inside the import transaction, after the file's
+    rows are final (rejected rows deleted, name-linked rows given their code).
+    """
     rows_read, rows_loaded, rows_rejected = counts
     store.execute(
         "insert into imports(import_id, import_key, file_name, department, rows_read, "
@@ -105,6 +113,28 @@ def record_import(
         "and p.part = r.part where r.import_key = ? and r.value is not null "
         "and r.year is not null group by all",
         [import_id, key],
+    )
+    write_blocks(store, key)
+
+
+def write_blocks(store: Store, key: int) -> None:
+    """The ``source_blocks`` rows of import ``key``: one ``GROUP BY`` over its rows.
+
+    Per block of :data:`BLOCK_LINES` consecutive line numbers, the smallest
+    and largest ``row_no`` and credit code of the rows in it (whole strings;
+    DuckDB's own zone maps on a VARCHAR keep an 8-byte prefix, which all
+    codes of one city share). :func:`~fenghuang.warehouse.fact_lineage`
+    reads a firm's rows only from the blocks whose code range holds it. A
+    file sorted by code (as departments' exports usually are) gives narrow
+    ranges; an unsorted one gives wide ranges, and the lookup then reads the
+    whole import (still correct).
+    """
+    store.execute(
+        "insert into source_blocks select import_key, min(row_no), max(row_no), "
+        "min(credit_code), max(credit_code) from source_rows "
+        "where import_key = ? and credit_code is not null group by import_key, "
+        f"row_no // {BLOCK_LINES} order by min(row_no)",
+        [key],
     )
 
 
@@ -124,27 +154,3 @@ def memory_limit(store: Store, limit: str) -> Iterator[None]:
         yield
     finally:
         store.set_memory_limit(old)
-
-
-@contextmanager
-def bulk_index(store: Store, new_rows: int) -> Iterator[None]:
-    """Inside the import transaction: a bulk load writes without the firm index, then builds it.
-
-    When the import adds at least as many rows as ``source_rows`` holds
-    (a first load, the benchmark), maintaining the ART index row by row
-    keeps every new row and the index in memory until the commit (at
-    1,000,000 firms more than the import's memory limit), while DuckDB
-    writes an unindexed bulk insert to the file as it goes; building the
-    index once at the end is cheaper. A smaller import keeps the index.
-    On an error the transaction rolls back, the index with it.
-    """
-    (n,), *_ = store.fetch_all("select count(*) from source_rows")
-    has = store.fetch_all(
-        "select count(*) from duckdb_indexes() where index_name = ?", [FIRM_INDEX]
-    )[0][0]
-    rebuild = bool(has) and new_rows >= max(int(n), 1)
-    if rebuild:
-        store.execute(f"DROP INDEX {FIRM_INDEX}")
-    yield
-    if rebuild:
-        store.execute(f"CREATE INDEX {FIRM_INDEX} ON source_rows(credit_code)")
