@@ -132,6 +132,40 @@ def test_fast_path_equals_general_path_on_a_messy_csv(tmp_path: Path) -> None:
     assert len(general["source_values"]) > 15 and len(general["name_links"]) == 2
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_native_csv_parse_equals_general_path(tmp_path: Path, newline: str) -> None:
+    """Without blank lines DuckDB's CSV parser splits the cells (Staged.native): short
+    rows, a cell too many, notes and 合计 rows, dirty rows read back from their JSON cells."""
+    from fenghuang.warehouse._fast import fast_candidate
+
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    tax = tmp_path / "税务_2023.csv"
+    lines = [x for x in MESSY_LINES if x]
+    tax.write_bytes((newline.join(lines) + newline).encode("utf-8"))
+    staged = fast_candidate(tax, True, set())
+    assert staged is not None and staged.native
+    general, fast = _both(tmp_path, [tax, reg])
+    assert fast == general
+    # row numbers are the file's line numbers: the full-width row is line 7
+    rows = {r[2]: r for r in fast["source_values"] if r[3] == A}
+    assert rows[7][7] == 120000.0  # １２ 万元
+    assert {r[3] for r in fast["quarantine"] if r[5] == "E-ROW-DUPLICATE"} == {6, 8}
+
+
+def test_a_blank_line_keeps_line_numbers_on_the_line_path(tmp_path: Path) -> None:
+    from fenghuang.warehouse._fast import fast_candidate
+
+    lines = [x for x in MESSY_LINES if x]
+    for cut in (3, 10, len(lines)):  # after the header, in the middle, at the end (+ "\n\n")
+        tax = _write(tmp_path, [*lines[:cut], "", *lines[cut:]], f"税务_{cut}.csv")
+        staged = fast_candidate(tax, True, set())
+        assert staged is not None and not staged.native, cut
+    clean = _write(tmp_path, lines, "税务_clean.csv")
+    staged = fast_candidate(clean, True, set())
+    assert staged is not None and staged.native
+
+
 def test_fast_path_lineage_and_facts(tmp_path: Path) -> None:
     reg = tmp_path / "企业名录.csv"
     reg.write_text(REGISTER, encoding="utf-8")

@@ -6,28 +6,32 @@ the file is never held in Python, and everything happens inside the
 store's import transaction (no scratch database):
 
 1. one ``INSERT … SELECT`` streams the file into ``source_rows`` (migration
-   051). A clean row becomes one row per value field (the first field's row
-   also when its value is empty, so every accepted row is counted once) with
-   its line number (``WITH ORDINALITY`` over the lines; Parquet:
-   ``file_row_number``), credit code, year, month, the value in base units,
-   and ``tag``/``key_tag``, hashes of its text cells outside/inside the key.
-   A *dirty* row (not in the plain, valid form SQL converts exactly as the
-   general converter) becomes one row with part −1 and its raw line. The
-   per-row test of the code is its length only; its format (a regex) is
-   tested once per distinct code afterwards, and the rows of a bad code
-   become dirty rows then;
-2. the dirty rows (usually few) are converted by the general converter
+   051). A CSV is split into cells by DuckDB's own CSV parser and numbered
+   ``WITH ORDINALITY`` (record number = line number; a file with a blank
+   line, which that parser skips, is read as whole lines split in SQL
+   instead); Parquet rows carry ``file_row_number``. A clean row becomes one
+   row per value field (the first field's row also when its value is empty,
+   so every accepted row is counted once) with its line number, credit
+   code, year, month, the value in base units, and ``tag``/``key_tag``,
+   hashes of its text cells outside/inside the key. A *dirty* row (not in
+   the plain, valid form SQL converts exactly as the general converter)
+   becomes one row with part −1 and its raw cells. Per row the code is only
+   tested for its length;
+2. one aggregate over the stored first-field rows by key (credit code,
+   year, key text) gives, once per key, the codes not in the GB 32100-2015
+   format (their rows become dirty rows), the codes whose check character
+   is wrong, and the keys that occur more than once
+   (``count(*) > bit_count(bit_or(1 << month))``);
+3. the dirty rows (usually few) are converted by the general converter
    (Parquet rows are read again by row number), so their rejects carry the
    same codes and zh/en reasons as on the general path; the rows it repairs
-   are written like clean ones, and the part −1 rows are deleted;
-3. one aggregate over the stored first-field rows by key (credit code or
-   name key, year, key text) gives the codes whose GB 32100-2015 check
-   character is wrong (computed once per key) and the keys that occur more
-   than once (``count(*) > bit_count(bit_or(1 << month))``). Only those few
-   rows are read back and checked with the general duplicate code
-   (:meth:`~fenghuang.sources.FastPlan.dedup`; text cells compared by
-   their hashes);
-4. name linking of rows without a code, deletes of rejected rows, the
+   are written like clean ones, and the keys they fall under are counted
+   again (a join over the file's rows, no second aggregate);
+4. rows of wrong check characters are rejected; only the rows of keys that
+   occur more than once are read back and checked with the general
+   duplicate code (:meth:`~fenghuang.sources.FastPlan.dedup`; text cells
+   compared by their hashes);
+5. name linking of rows without a code, deletes of rejected rows, the
    quarantine and ``name_links``.
 
 Row numbers are the physical line numbers, so a file with a quote
@@ -37,6 +41,7 @@ character (a quoted field may span lines) takes the general path.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,12 +93,17 @@ class Staged:
         text cells.
     n_accepted : int
         Rows accepted after the duplicate check (name rows included).
+    native : bool
+        CSV: read by DuckDB's CSV parser into cells (record number = line
+        number, so only for a file without blank lines); False: read as
+        whole lines, split in SQL. Always True for Parquet.
     """
 
     path: Path
     file_name: str
     digest: str
     fp: FastPlan
+    native: bool = True
     key: int = 0
     rejects: pa.Table = field(default_factory=REJECT_SCHEMA.empty_table)
     texts: dict[int, dict[str, str | None]] = field(default_factory=dict)
@@ -133,11 +143,14 @@ class Staged:
         return {name for name, _, _ in self.fp.columns}
 
 
-def _probe(path: Path, skip_lines: int) -> tuple[str, bool]:
-    """sha256 of the file and whether a double quote occurs below the first ``skip_lines`` lines."""
+def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool]:
+    """sha256 of the file, whether a double quote occurs below the first ``skip_lines`` lines,
+    and whether the file has a blank line (DuckDB's CSV parser skips those, so its
+    record numbers are line numbers only without them)."""
     h = hashlib.sha256()
-    quote = False
+    quote = blank = False
     skip = skip_lines
+    tail = b""
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             h.update(chunk)
@@ -149,7 +162,17 @@ def _probe(path: Path, skip_lines: int) -> tuple[str, bool]:
                     break
                 start, skip = nl + 1, skip - 1
             quote = quote or chunk.find(b'"', start) >= 0
-    return h.hexdigest(), quote
+            if not blank:
+                edge = tail + chunk[:2]
+                blank = (
+                    (chunk.startswith((b"\n", b"\r\n")) and not tail)
+                    or b"\n\n" in edge
+                    or b"\n\r\n" in edge
+                    or chunk.find(b"\n\n") >= 0
+                    or chunk.find(b"\n\r\n") >= 0
+                )
+            tail = chunk[-2:]
+    return h.hexdigest(), quote, blank
 
 
 def _lit(text: str) -> str:
@@ -196,7 +219,7 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
     if plan.format == "csv":
         if plan.encoding not in _UTF8 or len(plan.delimiter) != 1:
             return None
-        fp = fast_plan(plan, lambda i: f"c{i}", line="line")
+        fp = fast_plan(plan, lambda i: f"c{i}")
     elif plan.format == "parquet":
         numeric, ok = _parquet_numeric(p)
         if not ok:
@@ -212,14 +235,19 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
         for k in plan.mapping.key
     ):
         return None  # a key the stored columns do not carry: the general path
-    digest, quote = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
-    if quote and plan.format == "csv" and digest not in done:
-        return None
-    return Staged(path=p, file_name=p.name, digest=digest, fp=fp)
+    digest, quote, blank = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
+    native = plan.format != "csv" or not blank
+    if plan.format == "csv":
+        if quote and digest not in done:
+            return None
+        if blank:  # line numbers from the lines themselves (see _source_sql)
+            fp = fast_plan(plan, lambda i: f"c{i}", line="line")
+            assert fp is not None
+    return Staged(path=p, file_name=p.name, digest=digest, fp=fp, native=native)
 
 
 def _source_sql(st: Staged) -> str:
-    """SELECT of row_no, c0 … cN (and the raw line for CSV) from the file."""
+    """SELECT of row_no, c0 … cN and the raw row ``line`` (CSV; see :func:`_raw_sql`) from the file."""
     plan = st.fp.plan
     width = len(plan.columns)
     path = _lit(str(st.path))
@@ -233,6 +261,18 @@ def _source_sql(st: Staged) -> str:
             f"FROM read_parquet({path}, file_row_number = true)"
         )
     delim = _lit(plan.delimiter)
+    if st.native:
+        # DuckDB's parser splits the cells; without blank lines (fast_candidate) its record
+        # number is the line number. A short row is padded with NULLs; cells beyond the
+        # last column are ignored (strict_mode off), as on the line path.
+        names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+        cells = ", ".join(f"c{i}" for i in range(width))
+        return (
+            f"SELECT ordinality + {plan.skip_lines} AS row_no, {cells}, {_raw_sql(st)} AS line "
+            f"FROM read_csv({path}, columns = {{{names}}}, delim = {delim}, quote = '', "
+            f"escape = '', header = false, auto_detect = false, skip = {plan.skip_lines}, "
+            "null_padding = true, strict_mode = false) WITH ORDINALITY"
+        )
     cells = ", ".join(f"_s[{i + 1}] AS c{i}" for i in range(width))
     lines = (
         f"read_csv({path}, columns = {{'line': 'VARCHAR'}}, delim = '\\x1e', quote = '', "
@@ -244,6 +284,21 @@ def _source_sql(st: Staged) -> str:
         f"string_split(line, {delim}) AS _s, line FROM {lines} WITH ORDINALITY) "
         f"WHERE _n > {plan.skip_lines}"
     )
+
+
+def _raw_sql(st: Staged) -> str:
+    """SQL of a row's raw text as stored for a dirty row (over the cells ``c0 … cN``).
+
+    The line itself on the line path; on the native path the cells as a
+    JSON list (NULL for an empty or missing cell), read back by
+    :func:`_dirty_cells`.
+    """
+    if not st.native:
+        return "line"
+    if st.fp.plan.format != "csv":
+        return "NULL::VARCHAR"  # Parquet rows are read again by row number
+    width = len(st.fp.plan.columns)
+    return "to_json([" + ", ".join(f"c{i}" for i in range(width)) + "])::VARCHAR"
 
 
 #: CJK Unified Ideographs (U+4E00–U+9FFF): no NFKC decomposition, not whitespace.
@@ -308,16 +363,17 @@ def _insert_file(store: Store, st: Staged) -> None:
     ok = " AND ".join(["_ok0", *texts])
     mid = (
         f"(SELECT *, {ok} AS _ok FROM (SELECT row_no, {canon}, coalesce({fp.ok}, false) AS _ok0, "
-        f"{cells}, line FROM {inner}))"
+        f"{cells}{'' if st.native else ', line'} FROM {inner}))"
     )
     month = "CAST(month AS TINYINT)" if "month" in st.present else "NULL::TINYINT"
+    raw = _raw_sql(st)  # computed for the dirty rows only (a CASE branch)
     common = (
         f"row_no, CASE WHEN _ok THEN credit_code END AS credit_code, "
         f"CASE WHEN _ok THEN CAST(year AS SMALLINT) END AS year, "
         f"CASE WHEN _ok THEN {month} END AS month, "
         f"CASE WHEN _ok THEN {_hash(st.other_texts)} END AS tag, "
         f"CASE WHEN _ok THEN {_hash(st.key_texts)} END AS key_tag, "
-        "CASE WHEN _ok THEN NULL ELSE line END AS raw"
+        f"CASE WHEN _ok THEN NULL ELSE {raw} END AS raw"
     )
     values = [f'"{f}"' for f in fp.value_fields]
     if len(values) == 1:
@@ -340,23 +396,17 @@ def _insert_file(store: Store, st: Staged) -> None:
     )
 
 
-def _demote_bad_codes(store: Store, st: Staged) -> None:
-    """Step 1b: rows whose code is not in the GB 32100-2015 format become dirty rows.
+def _demote_bad_codes(store: Store, st: Staged, bad: pa.Array) -> None:
+    """Step 2b: rows whose code is not in the GB 32100-2015 format become dirty rows.
 
     Step 1 tests only the code's length per row; the format (a regex) is
-    tested here once per distinct stored code. The rows of a bad code are
-    replaced by part −1 rows with their raw lines (read again from the file,
-    only when there is such a code), so the general converter sees them.
+    tested by the aggregate of :func:`_key_groups`, once per key. The rows
+    of such a code are replaced by part −1 rows with their raw lines (read
+    again from the file), so the general converter sees them.
     """
-    fmt = st.fp.code_format_sql("credit_code")
-    bad = store.fetch_arrow(
-        "SELECT credit_code AS code FROM source_rows WHERE import_key = ? AND part = 0 "
-        f"AND credit_code IS NOT NULL GROUP BY credit_code HAVING NOT coalesce({fmt}, false)",
-        [st.key],
-    )
-    if bad.num_rows == 0:
+    if len(bad) == 0:
         return
-    with store.registered("_fh_bad", bad):
+    with store.registered("_fh_bad", pa.table({"code": bad})):
         rows = store.fetch_arrow(
             "SELECT DISTINCT row_no FROM source_rows WHERE import_key = ? AND part >= 0 "
             "AND credit_code IN (SELECT code FROM _fh_bad)",
@@ -387,7 +437,12 @@ def _dirty_cells(store: Store, st: Staged) -> tuple[np.ndarray, list[pa.Array]]:
         )
         cells: list[list[str | None]] = [[] for _ in range(width)]
         for line in got.column("raw").to_pylist():
-            parts = line.split(plan.delimiter) if line is not None else []
+            if line is None:
+                parts: list[str | None] = []
+            elif st.native:  # the cells as a JSON list (_raw_sql)
+                parts = json.loads(line)
+            else:
+                parts = list(line.split(plan.delimiter))
             for j in range(width):
                 cells[j].append(parts[j] if j < len(parts) else None)
         return got.column("row_no").to_numpy(), [pa.array(c, pa.string()) for c in cells]
@@ -403,17 +458,21 @@ def _dirty_cells(store: Store, st: Staged) -> tuple[np.ndarray, list[pa.Array]]:
     ]
 
 
-def _convert_dirty(store: Store, st: Staged) -> None:
-    """Step 2: the general converter on the dirty rows; repaired rows are written."""
+def _convert_dirty(store: Store, st: Staged) -> pa.Table | None:
+    """Step 3: the general converter on the dirty rows; repaired rows are written.
+
+    Returns the keys (``_k``, year, key_tag, ``_c`` as in :func:`_key_groups`)
+    of the repaired rows, None when no row was repaired.
+    """
     numbers, columns = _dirty_cells(store, st)
     if len(numbers) == 0:
-        return
+        return None
     store.execute("DELETE FROM source_rows WHERE import_key = ? AND part = -1", [st.key])
     conv = st.fp.convert(columns, numbers, file=st.file_name)
     st.rejects = pa.concat_tables([st.rejects, conv.rejects])
     rows = conv.rows
     if rows.num_rows == 0:
-        return
+        return None
     codes = rows.column("credit_code").to_pylist()
     row_nos = rows.column("_row").to_pylist()
     texts = {f: rows.column(f).to_pylist() for f in st.fp.text_fields}
@@ -441,6 +500,10 @@ def _convert_dirty(store: Store, st: Staged) -> None:
             "INSERT INTO source_rows (import_key, part, row_no, credit_code, year, month, value, "
             "tag, key_tag, raw) " + " UNION ALL ".join(parts)
         )
+        return store.fetch_arrow(
+            "SELECT DISTINCT coalesce(r.credit_code, r._nkey) AS _k, CAST(r.year AS SMALLINT) "
+            f"AS year, {_hash(st.key_texts)} AS key_tag, r.credit_code AS _c FROM _fh_repaired r"
+        )
 
 
 _ARROW = {
@@ -452,20 +515,62 @@ _ARROW = {
 }
 
 
-def _check_and_dedup(store: Store, st: Staged) -> None:
-    """Step 3: check characters and duplicates/conflicts from one aggregate over the stored rows."""
+def _monthly_sql(st: Staged) -> tuple[str, str]:
+    """SQL of a key's number of rows it may hold (``b``: its months) and of ``b``."""
+    monthly = "month" in st.fp.plan.mapping.key and "month" in st.present
+    if monthly:
+        return "bit_count(b)", "bit_or(1::BIGINT << month)"
+    return "1", "NULL::BIGINT"
+
+
+def _key_groups(store: Store, st: Staged) -> pa.Table:
+    """Step 2: one aggregate over the clean rows by key (code or name key, year, key text).
+
+    Returns the keys that need a look: a code not in the GB 32100-2015
+    format (``fmt`` false; tested once per key, not per row), a wrong check
+    character (``good`` false) or more rows than months (``many``: possible
+    duplicates or conflicts). Columns ``_k``, year, key_tag, ``_c`` (the
+    code), many, fmt, good.
+    """
     fp = st.fp
-    monthly = "month" in fp.plan.mapping.key and "month" in st.present
-    distinct = "bit_count(b)" if monthly else "1"
-    bits = "bit_or(1::BIGINT << month)" if monthly else "NULL::BIGINT"
-    groups = store.fetch_arrow(
-        f"SELECT _k, year, key_tag, _c, n > {distinct} AS many, "
-        f"coalesce({fp.check_char_sql('_c')}, true) AS good FROM (SELECT coalesce(credit_code, raw) "
-        f"AS _k, year, key_tag, any_value(credit_code) AS _c, count(*) AS n, {bits} AS b "
-        "FROM source_rows WHERE import_key = ? AND part = 0 GROUP BY ALL) "
-        f"WHERE n > {distinct} OR NOT coalesce({fp.check_char_sql('_c')}, true)",
+    distinct, bits = _monthly_sql(st)
+    fmt = f"(_c IS NULL OR coalesce({fp.code_format_sql('_c')}, false))"
+    good = f"coalesce({fp.check_char_sql('_c')}, true)"
+    return store.fetch_arrow(
+        f"SELECT _k, year, key_tag, _c, n > {distinct} AS many, {fmt} AS fmt, "
+        f"{fmt} AND {good} AS good FROM (SELECT coalesce(credit_code, raw) AS _k, year, "
+        "key_tag, any_value(credit_code) AS _c, count(*) AS n, "
+        f"{bits} AS b FROM source_rows WHERE import_key = ? AND part = 0 GROUP BY ALL) "
+        f"WHERE n > {distinct} OR NOT ({fmt} AND {good})",
         [st.key],
     )
+
+
+def _repaired_groups(store: Store, st: Staged, keys: pa.Table) -> pa.Table:
+    """The keys of repaired rows as :func:`_key_groups` gives them (all of them, with ``many``)."""
+    fp = st.fp
+    distinct, bits = _monthly_sql(st)
+    good = f"coalesce({fp.check_char_sql('_c')}, true)"
+    with store.registered("_fh_rkeys", keys):
+        return store.fetch_arrow(
+            f"SELECT _k, year, key_tag, _c, n > {distinct} AS many, true AS fmt, {good} AS good "
+            "FROM (SELECT k._k, k.year, k.key_tag, any_value(r.credit_code) AS _c, "
+            f"count(*) AS n, {bits} AS b FROM source_rows r JOIN "
+            "(SELECT DISTINCT _k, year, key_tag FROM _fh_rkeys) k "
+            "ON coalesce(r.credit_code, r.raw) = k._k AND r.year IS NOT DISTINCT FROM k.year "
+            "AND r.key_tag IS NOT DISTINCT FROM k.key_tag "
+            "WHERE r.import_key = ? AND r.part = 0 GROUP BY ALL)",
+            [st.key],
+        )
+
+
+def _check_and_dedup(store: Store, st: Staged, groups: pa.Table) -> None:
+    """Step 4: wrong check characters rejected, then duplicates/conflicts among the ``many`` keys.
+
+    ``groups`` are the keys of :func:`_key_groups` with a well-formed code
+    and those of the repaired rows (:func:`_repaired_groups`).
+    """
+    fp = st.fp
     good = groups.column("good").to_numpy(zero_copy_only=False)
     bad_codes = pa.array(sorted(set(groups.column("_c").filter(pa.array(~good)).to_pylist())))
     if len(bad_codes):
@@ -488,7 +593,8 @@ def _check_and_dedup(store: Store, st: Staged) -> None:
         st.rejects = pa.concat_tables([st.rejects, rejects])
     many = groups.filter(pc.and_(groups.column("many"), groups.column("good")))
     if many.num_rows:
-        _dedup(store, st, many.select(["_k", "year", "key_tag"]))
+        keys = many.select(["_k", "year", "key_tag"]).group_by(["_k", "year", "key_tag"])
+        _dedup(store, st, keys.aggregate([]))
     (n,), *_ = store.fetch_all(
         "SELECT count(*) FROM source_rows WHERE import_key = ? AND part = 0", [st.key]
     )
@@ -609,9 +715,18 @@ def load_fast(
     fp = st.fp
     write_parts(store, st.key, [("", f, fp.units.get(f)) for f in fp.value_fields])
     _insert_file(store, st)
-    _demote_bad_codes(store, st)
-    _convert_dirty(store, st)
-    _check_and_dedup(store, st)
+    groups = _key_groups(store, st)
+    fmt = groups.column("fmt").to_numpy(zero_copy_only=False)
+    _demote_bad_codes(
+        store,
+        st,
+        pa.array(sorted(set(groups.column("_c").filter(pa.array(~fmt)).to_pylist())), pa.string()),
+    )
+    groups = groups.filter(pa.array(fmt))
+    repaired = _convert_dirty(store, st)
+    if repaired is not None:
+        groups = pa.concat_tables([groups, _repaired_groups(store, st, repaired)])
+    _check_and_dedup(store, st, groups)
     if st.n_accepted == 0 and st.rejects.num_rows == 0:
         raise source_error("E-SOURCE-EMPTY", file=st.file_name)
     iid = st.digest
