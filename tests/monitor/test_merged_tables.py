@@ -309,3 +309,47 @@ def test_merged_down_the_side_equals_written_in_full(
     b = _figures(_html(tmp_path / "merged.html", "<table>" + "".join(merged) + "</table>"))
     assert a == b
     assert {(p, v) for _, _, p, v in b} == {(str(y), float(values[(y, i)])) for y, i in values}
+
+
+@pytest.mark.parametrize(
+    ("rows", "want"),
+    [
+        # a year row without figures in a years-down-the-side table is a row, not a section
+        (
+            [["年份", "地区生产总值（亿元）"], ["2021", ""], ["2022", "800"]],
+            ["年份，地区生产总值（亿元）。", "2022年，地区生产总值800亿元。"],
+        ),
+        # a section row in a table written without merges (a markdown table, a CSV copy)
+        (
+            [
+                ["指标", "数值"],
+                ["2023年", ""],
+                ["地区生产总值（亿元）", "856"],
+                ["2022年", ""],
+                ["地区生产总值（亿元）", "800"],
+            ],
+            ["指标，数值。", "2023年，地区生产总值856亿元。", "2022年，地区生产总值800亿元。"],
+        ),
+    ],
+)
+def test_table_rows_that_only_name_a_period(rows: list[list[str]], want: list[str]) -> None:
+    from fenghuang.monitor import table_sentences
+
+    assert table_sentences(rows) == want
+
+
+def test_plain_text_table_with_period_rows(tmp_path: Path) -> None:
+    path = tmp_path / "pingxiang-sim.txt"
+    path.write_text(
+        "萍乡市主要指标（模拟数据）\n"
+        "| 指标 | 数值 | 比上年增长（%） |\n|---|---|---|\n| 2023年 | | |\n"
+        "| 地区生产总值（亿元） | 1242.8 | 5.6 |\n| 2022年 | | |\n"
+        "| 地区生产总值（亿元） | 1176.5 | 4.1 |\n",
+        encoding="utf-8",
+    )
+    assert _figures(path) == {
+        ("gdp", "level", "2023", 1242.8),
+        ("gdp", "growth", "2023", 5.6),
+        ("gdp", "level", "2022", 1176.5),
+        ("gdp", "growth", "2022", 4.1),
+    }

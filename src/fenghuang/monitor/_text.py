@@ -361,6 +361,8 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
         rows = rows[1:]
     # periods merged across a whole row in the middle: each the period of the rows below it
     cuts = [i for i, r in enumerate(rows) if i > 0 and _period_cell(_banner(r) or "") is not None]
+    if any(_period_cell(r[0]) and any(_NUMERIC.match(c) for c in r[1:]) for r in rows[1:]):
+        cuts = []  # years down the side: a year row without figures is a row, not a section
     if not cuts:
         head, body = _table(rows)
         return out + head + body
@@ -556,7 +558,10 @@ def _cells(line: str) -> tuple[list[str], bool] | None:
     t = line.strip()
     if any(sep in t for sep in "|｜\t"):
         cells = _CELL_SEP.split(t.strip("|｜"))
-        return (cells, False) if sum(1 for c in cells if c) >= 2 else None
+        filled = sum(1 for c in cells if c)
+        # | 2023年 | | |: a markdown row naming only a period (a section of the table)
+        framed = t[0] in "|｜" and len(cells) >= 2 and filled == 1
+        return (cells, False) if filled >= 2 or framed else None
     if any(ch in t for ch in "，。；！？,;"):
         return None
     cells = [c.strip() for c in _SPACE_SEP.split(t)]
