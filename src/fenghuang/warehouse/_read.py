@@ -116,7 +116,7 @@ def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
     """Every source value behind a firm's facts in ``year``, and every correction.
 
     The firm's source rows are found through the block map of migration 052
-    (``source_blocks``: per block of 2,048 lines of one import, its row
+    (``source_blocks``: per block of 8,192 lines of one import, its row
     range and its smallest and largest credit code), then read with the
     import and row range as constants, so DuckDB reads only the row groups
     of those blocks (one or two per file at any city size when the file is

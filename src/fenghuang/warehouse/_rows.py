@@ -33,7 +33,7 @@ __all__ = [
 
 #: Lines per block of ``source_blocks`` (``row_no // BLOCK_LINES``; migration 052 uses
 #: the same number). Chosen by measurement, bench/README.md "Ingest".
-BLOCK_LINES = 2048
+BLOCK_LINES = 8192
 
 
 def next_import_key(store: Store) -> int:

@@ -1,7 +1,7 @@
 -- The block map of source_rows (issue 3, bench/README.md "Ingest"): replaces the ART
 -- index source_values_firm, which took ~2 GB to build at 36 M rows (1,000,000 firms)
 -- and existed only to make warehouse.fact_lineage a point lookup.
--- One row per block of consecutive lines of one import (row_no // 2048, the value of
+-- One row per block of consecutive lines of one import (row_no // 8192, the value of
 -- warehouse._rows.BLOCK_LINES): its row_no range and the smallest and largest credit
 -- code in it, whole strings (DuckDB's own zone maps keep only an 8-byte prefix of a
 -- VARCHAR, and the codes of one city share it). fact_lineage reads the blocks whose
@@ -21,5 +21,5 @@ insert into source_blocks
 select import_key, min(row_no), max(row_no), min(credit_code), max(credit_code)
 from source_rows
 where credit_code is not null
-group by import_key, row_no // 2048
+group by import_key, row_no // 8192
 order by import_key, min(row_no);
