@@ -8,10 +8,12 @@ the latest correction of :mod:`._history` overrides a value.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
 
+from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.warehouse._rows import memory_limit
 from fenghuang.warehouse._store import Store
@@ -24,6 +26,9 @@ FACTS_MEMORY_LIMIT = "500MB"
 _VALUE_FIELDS = [
     f for f in FIRM_YEAR_FIELDS if f not in ("credit_code", "year") and not f.startswith("land_")
 ]
+_LAND_FIELDS = ["land_own", "land_leased_in", "land_leased_out"]
+#: The computed firm-year fields, in the column order of :func:`firm_year_expr`.
+_FIELDS = [*_VALUE_FIELDS, *_LAND_FIELDS]
 _ARROW = {
     "string": pa.string(),
     "int64": pa.int64(),
@@ -33,8 +38,66 @@ _ARROW = {
 }
 
 
+def _contested(con: Any, year: int) -> tuple[Any, Any]:
+    """(fields with more than one source in ``year``, values per file that year).
+
+    Both from the small ``import_sizes`` table (written at import time), so
+    that no pass over all values is needed to find them.
+    """
+    import ibis
+
+    imp = con.table("imports").select("import_id", "department", "imported_at")
+    sz = con.table("import_sizes")
+    sz = sz.filter(sz.year == year).inner_join(imp, "import_id")
+    sz = sz.mutate(_src=ibis.ifelse(sz.monthly, sz.department, sz.import_id))
+    contested = (
+        sz.group_by("field").aggregate(_n=sz._src.nunique()).filter(lambda t: t._n > 1)
+    ).select("field")
+    sizes = sz.group_by("import_id").aggregate(_rows=sz.n_values.sum())
+    return contested, sizes
+
+
+def _year_values(con: Any, year: int, contested: Any) -> tuple[Any, Any]:
+    """The values of ``year``: (those of uncontested fields, those of contested fields).
+
+    The first has columns (credit_code, field, value); the second also
+    import_id, month, department and imported_at, for ranking the sources.
+    Read from ``source_rows`` and ``source_parts`` (the store's compact
+    layout, migration 051) when the backend has them, so the plain values
+    need no join with ``imports`` per row (only the few parts are joined);
+    otherwise from a long ``source_values`` table (migration 002's columns).
+    Both give exactly the rows of the ``source_values`` view: a value, a
+    year, a part and an ``imports`` row.
+    """
+    from ibis.common.exceptions import TableNotFound
+
+    imp = con.table("imports")
+    ranked_cols = ["import_id", "credit_code", "month", "field", "value"]
+    try:
+        r, parts = con.table("source_rows"), con.table("source_parts")
+    except TableNotFound:
+        r = parts = None
+    if r is not None and parts is not None:
+        r = r.filter((r.year == year) & r.value.notnull()).select(
+            "import_key", "part", "credit_code", "month", "value"
+        )
+        parts = parts.select("import_key", "part", "field").semi_join(imp, "import_key")
+        plain = r.inner_join(parts.anti_join(contested, "field"), ["import_key", "part"])
+        disputed = r.inner_join(parts.semi_join(contested, "field"), ["import_key", "part"])
+        disputed = disputed.inner_join(imp.select("import_key", "import_id"), "import_key")
+    else:
+        sv = con.table("source_values")
+        sv = sv.filter(sv.year == year)
+        plain = sv.anti_join(contested, "field")
+        disputed = sv.semi_join(contested, "field")
+    disputed = disputed.select(*ranked_cols).inner_join(
+        imp.select("import_id", "department", "imported_at"), "import_id"
+    )
+    return plain.select("credit_code", "field", "value"), disputed
+
+
 def _one_source_per_fact(con: Any, year: int) -> Any:
-    """``source_values`` of ``year`` (credit_code, field, value), each firm's field from one source.
+    """The values of ``year`` (credit_code, field, value), each firm's field from one source.
 
     Several files may report the same fact (统计局's annual return and a
     工信局 check list both give revenue). Their values are never added up;
@@ -52,19 +115,9 @@ def _one_source_per_fact(con: Any, year: int) -> Any:
     """
     import ibis
 
-    sv = con.table("source_values")
-    sv = sv.filter(sv.year == year)
-    imp = con.table("imports").select("import_id", "department", "imported_at")
-    sz = con.table("import_sizes")
-    sz = sz.filter(sz.year == year).inner_join(imp, "import_id")
-    sz = sz.mutate(_src=ibis.ifelse(sz.monthly, sz.department, sz.import_id))
-    contested = (
-        sz.group_by("field").aggregate(_n=sz._src.nunique()).filter(lambda t: t._n > 1)
-    ).select("field")
-    plain = sv.anti_join(contested, "field").select("credit_code", "field", "value")
-    sv = sv.semi_join(contested, "field")
-    sizes = sz.group_by("import_id").aggregate(_rows=sz.n_values.sum())
-    sv = sv.inner_join(imp, "import_id").inner_join(sizes, "import_id")
+    contested, sizes = _contested(con, year)
+    plain, sv = _year_values(con, year, contested)
+    sv = sv.inner_join(sizes, "import_id")
     homes = {f: spec.department for f, spec in FIRM_YEAR_FIELDS.items() if spec.department}
     home = sv.field.substitute(homes, else_="")
     sv = sv.mutate(
@@ -87,58 +140,104 @@ def _one_source_per_fact(con: Any, year: int) -> Any:
     return plain.union(ranked.select("credit_code", "field", "value"), distinct=False)
 
 
-def firm_year_expr(con: Any, year: int) -> Any:
+def _outer(left: Any, right: Any) -> Any:
+    """Full outer join on ``credit_code`` (unique on both sides), one ``credit_code`` column."""
+    import ibis
+
+    t = left.outer_join(right, "credit_code")
+    t = t.mutate(credit_code=ibis.coalesce(t.credit_code, t.credit_code_right))
+    return t.drop("credit_code_right")
+
+
+def firm_year_expr(con: Any, year: int, fields: Iterable[str] | None = None) -> Any:
     """Ibis expression: one row per firm with facts in ``year`` (no register columns).
 
-    ``con`` is any Ibis backend holding the warehouse tables
-    ``source_values``, ``imports``, ``import_sizes``, ``parcels`` and
-    ``fact_history``.
+    Parameters
+    ----------
+    con : ibis backend
+        Holds the warehouse tables ``imports``, ``import_sizes``,
+        ``parcels``, ``fact_history`` and the source values: the store's
+        ``source_rows`` and ``source_parts`` (migration 051), or else a
+        long ``source_values`` table.
+    year : int
+    fields : iterable of str, optional
+        The firm-year fields to compute (default: all but ``credit_code``
+        and ``year``). A field left out is not a column of the result; the
+        rows do not change. :func:`firm_facts` leaves out the fields no
+        source or correction has (they are null), because every aggregate
+        column costs time on a million firms.
+
+    Raises
+    ------
+    fenghuang.errors.WarehouseError
+        ``E-FACT-FIELD`` for a name that is not a firm-year field.
     """
     import ibis
 
+    wanted = _fields_to_compute(fields)
     sv = _one_source_per_fact(con, year)
     values = sv.group_by("credit_code").aggregate(
-        **{f: sv.value.sum(where=sv.field == f) for f in _VALUE_FIELDS}
+        **{f: sv.value.sum(where=sv.field == f) for f in wanted if f in _VALUE_FIELDS}
     )
     p = con.table("parcels")
     p = p.filter(p.year.isnull() | (p.year == year))
     area = p.area * p.share.fill_null(1.0)
-    own = p.group_by("credit_code").aggregate(
+    own = p.group_by(credit_code=p.credit_code.cast("string")).aggregate(
         land_own=area.sum(where=p.tenure.isin(["own", "construction"])),
         land_leased_in=area.sum(where=p.tenure == "leased"),
     )
     leased = p.filter((p.tenure == "leased") & p.lessor_code.notnull())
-    out = leased.group_by(credit_code=leased.lessor_code).aggregate(
+    out = leased.group_by(credit_code=leased.lessor_code.cast("string")).aggregate(
         land_leased_out=(leased.area * leased.share.fill_null(1.0)).sum()
     )
-    codes = (
-        values.select(credit_code=values.credit_code.cast("string"))
-        .union(own.select(credit_code=own.credit_code.cast("string")))
-        .union(out.select(credit_code=out.credit_code.cast("string")))
-        .distinct()
-    )
-    t = codes.left_join(values, "credit_code").drop("credit_code_right")
-    t = t.left_join(own, "credit_code").drop("credit_code_right")
-    t = t.left_join(out, "credit_code").drop("credit_code_right")
+    # each side is unique by credit_code: full outer joins give every firm once
+    t = _outer(_outer(values.mutate(credit_code=values.credit_code.cast("string")), own), out)
+    t = t.select("credit_code", *wanted)
     h = con.table("fact_history")
     h = h.filter(h.year == year)
     last = h.group_by(["credit_code", "field"]).aggregate(version=h.version.max())
     h = h.semi_join(last, ["credit_code", "field", "version"])
-    fields = [*_VALUE_FIELDS, "land_own", "land_leased_in", "land_leased_out"]
     aggs: dict[str, Any] = {}
-    for f in fields:
+    for f in wanted:
         aggs[f"_c_{f}"] = h.value.max(where=h.field == f)
         aggs[f"_h_{f}"] = (h.field == f).any()
     hp = h.group_by("credit_code").aggregate(**aggs)
     t = t.left_join(hp, "credit_code").drop("credit_code_right")
     t = t.mutate(
-        **{f: ibis.ifelse(t[f"_h_{f}"].fill_null(False), t[f"_c_{f}"], t[f]) for f in fields}
+        **{f: ibis.ifelse(t[f"_h_{f}"].fill_null(False), t[f"_c_{f}"], t[f]) for f in wanted}
     )
-    t = t.drop(*[c for f in fields for c in (f"_c_{f}", f"_h_{f}")])
+    t = t.drop(*[c for f in wanted for c in (f"_c_{f}", f"_h_{f}")])
     return t.mutate(year=ibis.literal(year, "int64"))
 
 
-def _spark_facts(store: Store, year: int) -> pa.Table:
+def _fields_to_compute(fields: Iterable[str] | None) -> list[str]:
+    if fields is None:
+        return list(_FIELDS)
+    given = set(fields)
+    unknown = sorted(given - set(_FIELDS))
+    if unknown:
+        raise WarehouseError(
+            "E-FACT-FIELD",
+            zh=f"不是企业年度指标字段：{'、'.join(unknown)}",
+            en=f"not a firm-year field: {', '.join(unknown)}",
+            field=unknown[0],
+        )
+    return [f for f in _FIELDS if f in given]
+
+
+#: What :func:`_spark_facts` copies into Spark: table → its columns firm_year_expr reads
+#: (``*``: all); ``source_rows`` without its import-time columns (tag, key_tag, raw).
+_SPARK_TABLES = {
+    "source_rows": "import_key, part, credit_code, year, month, value",
+    "source_parts": "import_key, part, field",
+    "imports": "*",
+    "import_sizes": "*",
+    "parcels": "*",
+    "fact_history": "*",
+}
+
+
+def _spark_facts(store: Store, year: int, fields: list[str]) -> pa.Table:
     """Run :func:`firm_year_expr` on a local PySpark session (local[1])."""
     import tempfile
 
@@ -156,13 +255,29 @@ def _spark_facts(store: Store, year: int) -> pa.Table:
         )
         session.sparkContext.setLogLevel("ERROR")
         try:
-            for name in ("source_values", "imports", "import_sizes", "parcels", "fact_history"):
-                data = store.fetch_arrow(f"select * from {name}")
+            for name, cols in _SPARK_TABLES.items():
+                data = store.fetch_arrow(f"select {cols} from {name}")
                 session.createDataFrame(data).createOrReplaceTempView(name)
-            out: pa.Table = firm_year_expr(ibis.pyspark.connect(session), year).to_pyarrow()
+            expr = firm_year_expr(ibis.pyspark.connect(session), year, fields)
+            out: pa.Table = expr.to_pyarrow()
         finally:
             session.stop()
     return out
+
+
+def _fields_with_values(store: Store, year: int) -> list[str]:
+    """The firm-year fields that can be non-null in ``year`` (a superset; the rest are null).
+
+    Those of any source part (any year), those corrected in ``year``, and
+    the land fields when there are parcels: a few small-table lookups.
+    """
+    rows = store.fetch_all(
+        "select field from source_parts union select field from fact_history where year = ? "
+        "union select unnest(?::varchar[]) where exists (select 1 from parcels)",
+        [year, _LAND_FIELDS],
+    )
+    found = {r[0] for r in rows}
+    return [f for f in _FIELDS if f in found]
 
 
 def firm_facts(store: Store, year: int, *, engine: str = "duckdb") -> pa.Table:
@@ -183,23 +298,37 @@ def firm_facts(store: Store, year: int, *, engine: str = "duckdb") -> pa.Table:
         :data:`fenghuang.facts.FIRM_YEAR_FIELDS` (``credit_code`` once), in
         base units; a fact no source gave is null. Firms: those in the
         register and those with facts that year, sorted by credit code.
+
+    Notes
+    -----
+    Only the fields some source part, correction or parcel can fill are
+    computed (:func:`firm_year_expr` with ``fields``), and the register is
+    joined only when it has rows; the other columns are added as nulls
+    here. At 1,000,000 firms each aggregate column of the transform and
+    each column through the final sort costs time, and a real import fills
+    a few of the twenty-odd fields.
     """
-    reg_cols = ", ".join(f'r."{c}"' for c in FIRM_FIELDS if c != "credit_code")
-    join = (
-        f"select coalesce(r.credit_code, f.credit_code) as credit_code, {reg_cols}, f.* "
-        "exclude (credit_code) from firm_register r full join {facts} f "
-        "on r.credit_code = f.credit_code order by 1"
-    )
+    fields = _fields_with_values(store, year)
+    (has_register,), *_ = store.fetch_all("select exists (select 1 from firm_register)")
+    if has_register:
+        reg_cols = ", ".join(f'r."{c}"' for c in FIRM_FIELDS if c != "credit_code")
+        query = (
+            f"select coalesce(r.credit_code, f.credit_code) as credit_code, {reg_cols}, f.* "
+            "exclude (credit_code) from firm_register r full join {facts} f "
+            "on r.credit_code = f.credit_code order by 1"
+        )
+    else:
+        query = "select * from {facts} f order by credit_code"
     if engine == "spark":
-        with store.registered("_fh_year", _spark_facts(store, year)):
-            joined = store.fetch_arrow(join.format(facts="_fh_year"))
+        with store.registered("_fh_year", _spark_facts(store, year, fields)):
+            joined = store.fetch_arrow(query.format(facts="_fh_year"))
     else:
         import ibis
 
         # one DuckDB query (the Ibis transform and the register join) under a memory limit
-        sql = ibis.to_sql(firm_year_expr(store.ibis(), year), dialect="duckdb")
+        sql = ibis.to_sql(firm_year_expr(store.ibis(), year, fields), dialect="duckdb")
         with memory_limit(store, FACTS_MEMORY_LIMIT):
-            joined = store.fetch_arrow(join.format(facts=f"({sql})"))
+            joined = store.fetch_arrow(query.format(facts=f"({sql})"))
     cols: dict[str, pa.Array] = {}
     for name, spec in {**FIRM_FIELDS, **FIRM_YEAR_FIELDS}.items():
         if name in cols:
