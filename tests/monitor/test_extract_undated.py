@@ -189,3 +189,9 @@ def test_a_dated_work_report_says_why_a_figure_has_no_period() -> None:
     (o,) = extract_text(text, extractor=_ex())
     assert (o.period, o.period_basis) == (None, "undated_review")
     assert "工作报告" in PERIOD_BASIS[o.period_basis][0]
+
+
+def test_a_years_summary_does_not_date_the_report() -> None:
+    # 2023年工作总结 may be written late in 2023 or early in 2024: 今年 is left relative
+    text = "萍乡市发改委2023年工作总结（模拟数据）\n今年全市新增高新技术企业35家。\n"
+    assert _periods(text)[35.0] == ("今年", None, "relative")

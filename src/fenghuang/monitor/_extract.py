@@ -51,6 +51,7 @@ from fenghuang.monitor._grammar import (
     respectively_indicators,
     respectively_nouns,
 )
+from fenghuang.monitor._numbers import cn_number
 from fenghuang.monitor._periods import Period, find_periods
 from fenghuang.monitor._places import Mention, PlaceMatcher
 from fenghuang.monitor._registry import Registry, load_registry
@@ -444,7 +445,8 @@ def dateline(blocks: list[Block]) -> date | None:
 
 
 # headings of a work report: "一、2023年工作回顾" (delivered in 2024), "二、2024年工作安排"
-_REVIEW_HEADING = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?(?:工作|发展)?(?:回顾|总结)")
+# (not 工作总结: a department's summary of a year is written in that year, often)
+_REVIEW_HEADING = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?(?:工作|发展)?回顾")
 _PLAN_HEADING = re.compile(
     r"((?:19|20)\d{2})\s*年(?:的)?(?:(?:工作|发展)(?:安排|任务|部署|总体要求)"
     r"|主要(?:任务|目标|预期目标)|重点工作)"
@@ -493,12 +495,7 @@ def report_year_of_text(
     for b in blocks:
         m = _PLAN_YEAR.search(b.text)
         if m:
-            n = (
-                10
-                + {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}[
-                    m.group(1)
-                ]
-            )
+            n = 10 + int(cn_number(m.group(1)) or 0)  # 十四五 = the 14th five-year plan
             start = 1966 + 5 * (n - 3)  # as in _periods: 3rd plan 1966–1970
             return start if m.group(2) == "开局" else start + 4
     return None
