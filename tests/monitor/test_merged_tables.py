@@ -353,3 +353,34 @@ def test_plain_text_table_with_period_rows(tmp_path: Path) -> None:
         ("gdp", "level", "2022", 1176.5),
         ("gdp", "growth", "2022", 4.1),
     }
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    years=st.lists(st.integers(2015, 2024), min_size=1, max_size=3, unique=True),
+    data=st.data(),
+)
+def test_merged_across_a_second_header_row_equals_written_in_full(
+    tmp_path: Path, years: list[int], data: st.DataObject
+) -> None:
+    inds = ["地区生产总值（亿元）", "原煤产量（万吨）"]
+    num = st.decimals(1, 9999, places=1).map(str)
+    values = {(y, i): (data.draw(num), data.draw(num)) for y in years for i in inds}
+    sub = "<td>绝对值</td><td>比上年增长（%）</td>" * len(years)
+    merged = ['<tr><td rowspan="2">指标</td>']
+    merged += [f'<td colspan="2">{y}年</td>' for y in years] + [f"</tr><tr>{sub}</tr>"]
+    full = ["<tr><td>指标</td>"] + [f"<td>{y}年</td><td>{y}年</td>" for y in years]
+    full += [f"</tr><tr><td>指标</td>{sub}</tr>"]
+    for i in inds:
+        cells = "".join(f"<td>{values[(y, i)][0]}</td><td>{values[(y, i)][1]}</td>" for y in years)
+        merged.append(f"<tr><td>{i}</td>{cells}</tr>")
+        full.append(f"<tr><td>{i}</td>{cells}</tr>")
+    a = _figures(_html(tmp_path / "full.html", "<table>" + "".join(full) + "</table>"))
+    b = _figures(_html(tmp_path / "merged.html", "<table>" + "".join(merged) + "</table>"))
+    assert a == b
+    codes = {"地区生产总值（亿元）": "gdp", "原煤产量（万吨）": "coal_output"}
+    want = {(codes[i], "level", str(y), float(v[0])) for (y, i), v in values.items()}
+    want |= {(codes[i], "growth", str(y), float(v[1])) for (y, i), v in values.items()}
+    assert b == want
