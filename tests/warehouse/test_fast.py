@@ -520,3 +520,41 @@ def test_a_file_duckdb_cannot_read_falls_back_to_the_general_path(tmp_path: Path
             return
         assert [f.fast for f in report.files] == [False]
         assert s.fetch_all("select count(*) from source_values")[0][0] >= 3000
+
+
+def test_files_inserted_together_equal_one_by_one(tmp_path: Path) -> None:
+    """Several fast files of one call share step 1 (insert_together): the same store as
+    importing them one by one. A file DuckDB cannot read among them (a byte that is not
+    UTF-8 far into it) is found by reading them one by one and takes the general path,
+    which refuses it as a whole: nothing of the call is stored."""
+
+    def power(name: str, k: int, tail: bytes = b"", n: int = 2000) -> Path:
+        lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)"]
+        lines += [f"{code(10 + i)},企业{i},2023-{(i + k) % 12 + 1:02d},{i + k}" for i in range(n)]
+        lines += [f"{bad_check(code(5))},企业x,2023-01,1", f"{code(11)},企业1,2023-13,1"]
+        path = tmp_path / name
+        path.write_bytes(("\n".join(lines) + "\n").encode() + tail)
+        return path
+
+    files = [power("供电_a.csv", 0), power("供电_b.csv", 5), power("供电_c.csv", 7)]
+    with Store(tmp_path / "together.duckdb") as s:
+        report = import_files(s, files, fast=True)
+        together = _tables(s)
+        assert [f.fast for f in report.files] == [True, True, True]
+    with Store(tmp_path / "single.duckdb") as s:
+        for f in files:
+            import_files(s, [f], fast=True)
+        single = _tables(s)
+    assert together == single
+    assert len(together["source_values"]) == 3 * 2000
+    assert {r[5] for r in together["quarantine"]} == {"E-ROW-CREDIT-CODE-CHECK", "E-ROW-DATE"}
+    # beyond the 1 MiB head that plan_columns reads: a fast candidate DuckDB fails on
+    tail = code(3).encode() + b",\xe4\xbc\x81\xff,2023-01,1\n"
+    bad = power("供电_bad.csv", 9, tail, n=30_000)
+    assert bad.stat().st_size > 1 << 20
+    with Store(tmp_path / "bad.duckdb") as s:
+        with pytest.raises(FenghuangError) as exc:
+            import_files(s, [power("供电_d.csv", 1), bad, power("供电_e.csv", 2)], fast=True)
+        assert exc.value.context.get("file") == "供电_bad.csv"
+        assert s.fetch_all("select count(*) from imports") == [(0,)]
+        assert s.fetch_all("select count(*) from source_rows") == [(0,)]
