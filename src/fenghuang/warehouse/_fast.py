@@ -64,14 +64,7 @@ from fenghuang.sources._values import MISSING_TOKENS
 from fenghuang.warehouse._rows import write_parts
 from fenghuang.warehouse._store import Store
 
-__all__ = [
-    "FAST_MEMORY_LIMIT",
-    "FAST_MIN_BYTES",
-    "Staged",
-    "fast_candidate",
-    "insert_together",
-    "load_fast",
-]
+__all__ = ["FAST_MEMORY_LIMIT", "FAST_MIN_BYTES", "Staged", "fast_candidate", "load_fast"]
 
 #: Files at least this large take the fast path (when their plan allows it).
 FAST_MIN_BYTES = 1 << 20
@@ -104,8 +97,6 @@ class Staged:
         CSV: read by DuckDB's CSV parser into cells (record number = line
         number, so only for a file without blank lines); False: read as
         whole lines, split in SQL. Always True for Parquet.
-    inserted : bool
-        Step 1 is done (:func:`insert_together`).
     """
 
     path: Path
@@ -114,7 +105,6 @@ class Staged:
     fp: FastPlan
     native: bool = True
     key: int = 0
-    inserted: bool = False
     rejects: pa.Table = field(default_factory=REJECT_SCHEMA.empty_table)
     texts: dict[int, dict[str, str | None]] = field(default_factory=dict)
     n_accepted: int = 0
@@ -355,8 +345,8 @@ def _hash(cols: list[str]) -> str:
     return "hash(" + ", ".join(f"nullif(\"{c}\", '')" for c in cols) + ")"
 
 
-def _insert_select(st: Staged) -> str:
-    """Step 1's SELECT: the file's ``source_rows`` (clean rows as values, dirty rows as raw cells)."""
+def _insert_file(store: Store, st: Staged) -> None:
+    """Step 1: the file into ``source_rows`` (clean rows as values, dirty rows as raw lines)."""
     fp = st.fp
     width = len(fp.plan.columns)
     cells = ", ".join(f"c{i}" for i in range(width))
@@ -399,32 +389,11 @@ def _insert_select(st: Staged) -> str:
             f"unnest(CASE WHEN _ok THEN range({n}) ELSE [-1] END) AS part, {common}, "
             f"[{', '.join(values)}] AS _vals FROM {mid}) WHERE part <= 0 OR _vals[part + 1] IS NOT NULL"
         )
-    return (
-        f"SELECT {st.key}, CAST(part AS SMALLINT), row_no, credit_code, year, "
+    store.execute(
+        "INSERT INTO source_rows (import_key, part, row_no, credit_code, year, month, value, "
+        f"tag, key_tag, raw) SELECT {st.key}, CAST(part AS SMALLINT), row_no, credit_code, year, "
         f"month, value, tag, key_tag, raw FROM ({body})"
     )
-
-
-_INSERT = (
-    "INSERT INTO source_rows (import_key, part, row_no, credit_code, year, month, value, "
-    "tag, key_tag, raw) "
-)
-
-
-def insert_together(store: Store, staged: list[Staged]) -> None:
-    """Step 1 of several fast-path files in one ``INSERT … UNION ALL``.
-
-    A CSV's line numbers come from ``WITH ORDINALITY``, which reads that
-    file on one thread; the branches of one UNION ALL are separate DuckDB
-    pipelines, so the files are read side by side (one per core) instead of
-    one after another. Each file's :func:`load_fast` then skips step 1.
-    Call inside the import transaction with the files' keys set.
-    """
-    for st in staged:
-        write_parts(store, st.key, [("", f, st.fp.units.get(f)) for f in st.fp.value_fields])
-    store.execute(_INSERT + " UNION ALL ".join(f"({_insert_select(st)})" for st in staged))
-    for st in staged:
-        st.inserted = True
 
 
 def _demote_bad_codes(store: Store, st: Staged, bad: pa.Array) -> None:
@@ -743,10 +712,9 @@ def load_fast(
     -------
     rows_loaded, rows_quarantined, by_reason, linked_by_name
     """
-    if not st.inserted:
-        write_parts(store, st.key, [("", f, st.fp.units.get(f)) for f in st.fp.value_fields])
-        store.execute(_INSERT + _insert_select(st))
-        st.inserted = True
+    fp = st.fp
+    write_parts(store, st.key, [("", f, fp.units.get(f)) for f in fp.value_fields])
+    _insert_file(store, st)
     groups = _key_groups(store, st)
     fmt = groups.column("fmt").to_numpy(zero_copy_only=False)
     _demote_bad_codes(

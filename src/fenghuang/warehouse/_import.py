@@ -24,13 +24,7 @@ import pyarrow.compute as pc
 from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
-from fenghuang.warehouse._fast import (
-    FAST_MEMORY_LIMIT,
-    Staged,
-    fast_candidate,
-    insert_together,
-    load_fast,
-)
+from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, Staged, fast_candidate, load_fast
 from fenghuang.warehouse._rows import insert_long, memory_limit, next_import_key, record_import
 from fenghuang.warehouse._store import Store
 
@@ -333,19 +327,12 @@ def import_files(
     items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
     # bounded memory: DuckDB spills hash tables and sorts to its temporary folder
     with memory_limit(store, FAST_MEMORY_LIMIT):
-        together = True
         while True:
             try:
-                return _write(store, items, set(done), progress, together)
-            except _TogetherFailed:  # rolled back: the files one by one, to find the one
-                together = False
+                return _write(store, items, set(done), progress)
             except _FastFailed as exc:  # rolled back: read that file on the general path
                 items[exc.index] = read_source(exc.path)
                 items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
-
-
-class _TogetherFailed(Exception):
-    """DuckDB could not read one of the fast-path files inserted together."""
 
 
 class _FastFailed(Exception):
@@ -362,17 +349,11 @@ def _write(
     items: list[SourceBatch | Staged],
     done: set[str],
     progress: Callable[[str, int, int], None] | None,
-    together: bool = True,
 ) -> ImportReport:
     reports: list[FileReport] = []
     with store.transaction():
         names = _register_index(store)
         key = next_import_key(store)
-        for item in items:  # an earlier, rolled-back attempt may have inserted them
-            if isinstance(item, Staged):
-                item.inserted = False
-        if together:  # the new fast-path files' rows in one statement (read side by side)
-            _insert_fast_files(store, items, done, key)
         for i, item in enumerate(items):
             digest = item.digest if isinstance(item, Staged) else item.file_hash
             if digest in done:
@@ -396,28 +377,6 @@ def _write(
             if progress is not None:
                 progress(item.file_name, i + 1, len(items))
     return ImportReport(reports)
-
-
-def _insert_fast_files(
-    store: Store, items: list[SourceBatch | Staged], done: set[str], key: int
-) -> None:
-    """Keys as the loop of :func:`_write` gives them; then step 1 of every new fast file at once."""
-    seen = set(done)
-    staged = []
-    for item in items:
-        digest = item.digest if isinstance(item, Staged) else item.file_hash
-        if digest in seen:
-            continue
-        seen.add(digest)
-        if isinstance(item, Staged):
-            item.key = key
-            staged.append(item)
-        key += 1
-    if len(staged) > 1:
-        try:
-            insert_together(store, staged)
-        except duckdb.Error as exc:
-            raise _TogetherFailed from exc
 
 
 def _load_fast(store: Store, st: Staged, names: dict[str, tuple[str, str]]) -> FileReport:
