@@ -335,7 +335,7 @@ def firm_facts(store: Store, year: int, *, engine: str = "duckdb") -> pa.Table:
             continue
         typ = _ARROW[spec.dtype]
         if name == "year":
-            cols[name] = pa.array([year] * joined.num_rows, pa.int64())
+            cols[name] = pa.repeat(pa.scalar(year, pa.int64()), joined.num_rows)
         elif name in joined.column_names:
             col = joined.column(name)
             if pa.types.is_boolean(typ) and not pa.types.is_boolean(col.type):
