@@ -93,8 +93,8 @@ ROW_CODES: dict[str, Code] = _codes(
     ),
     Code(
         "E-ROW-UNIT",
-        "无法识别的计量单位",
-        "unknown unit of measure",
+        "计量单位无法识别或不适用于该字段",
+        "unit of measure unknown or not valid for this field",
         "使用映射文件中允许的单位，或补充映射文件",
         "use a unit the mapping file allows, or add it to the mapping",
     ),

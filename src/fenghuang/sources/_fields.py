@@ -65,6 +65,25 @@ def _factor_for(spec: FieldSpec, c: PlannedColumn, plan: HeaderPlan) -> tuple[fl
     return 1.0, BASE_UNITS.get(spec.quantity, "")
 
 
+def _unit_detail(spec: FieldSpec, unit: str | None) -> tuple[str, str]:
+    """The reject detail of a header unit the field does not take (zh, en).
+
+    A unit of another quantity (千瓦, a power, on 用电量, an energy) is named
+    as such, with the units the field takes, so the file is not read as if it
+    were in the nearest unit.
+    """
+    table = UNIT_TABLES.get(spec.quantity, {})
+    allowed = [u for u in (spec.units or list(table)) if normalize_unit(u) in table]
+    known = unit is not None and any(normalize_unit(unit) in t for t in UNIT_TABLES.values())
+    if not known:
+        return f"表头单位“{unit}”", f"header unit {unit!r}"
+    listed = "、".join(allowed[:8])
+    return (
+        f"表头单位“{unit}”不是该字段的单位，应为：{listed}",
+        f"header unit {unit!r} is not a unit of this field; expected one of: {', '.join(allowed[:8])}",
+    )
+
+
 def convert_field(
     name: str,
     spec: FieldSpec,
@@ -99,9 +118,8 @@ def convert_field(
     col_factor = _factor_for(spec, c, plan)
     if col_factor is None:
         has = mask(pc.is_valid(values))
-        rej.add(
-            has, "E-ROW-UNIT", c.header, name, arr, f"表头单位“{c.unit}”", f"header unit {c.unit!r}"
-        )
+        zh, en = _unit_detail(spec, c.unit)
+        rej.add(has, "E-ROW-UNIT", c.header, name, arr, zh, en)
         return pa.nulls(len(arr), target)
     factor, unit = col_factor
     units[name] = unit
