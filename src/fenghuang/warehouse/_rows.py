@@ -125,9 +125,9 @@ def write_blocks(store: Store, key: int) -> None:
     DuckDB's own zone maps on a VARCHAR keep an 8-byte prefix, which all
     codes of one city share). :func:`~fenghuang.warehouse.fact_lineage`
     reads a firm's rows only from the blocks whose code range holds it. A
-    file sorted by code (as departments' exports usually are) gives narrow
-    ranges; an unsorted one gives wide ranges, and the lookup then reads the
-    whole import (still correct).
+    file sorted by code gives narrow ranges; one not sorted by code (also
+    one sorted by a firm or account number) gives wide ranges, and the
+    lookup then reads the whole import (still correct).
     """
     store.execute(
         "insert into source_blocks select import_key, min(row_no), max(row_no), "
