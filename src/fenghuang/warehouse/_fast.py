@@ -69,7 +69,10 @@ __all__ = ["FAST_MEMORY_LIMIT", "FAST_MIN_BYTES", "Staged", "fast_candidate", "l
 #: Files at least this large take the fast path (when their plan allows it).
 FAST_MIN_BYTES = 1 << 20
 #: DuckDB's memory limit during an import (restored afterwards); beyond it, it spills to disk.
-FAST_MEMORY_LIMIT = "2GB"
+#: Measured at 1,000,000 firms (one 12 M-row CSV): 700MB gives the same time as 2GB
+#: (29.4 / 30.5 s against 29.1 s) with peak RSS 1.06 GB instead of 1.43 GB (what DuckDB
+#: keeps above that is cached blocks of the rows just written, not working memory).
+FAST_MEMORY_LIMIT = "700MB"
 
 _UTF8 = ("utf-8", "utf-8-sig", "ascii")
 
@@ -116,18 +119,6 @@ class Staged:
     @property
     def kind(self) -> str:
         return self.fp.plan.kind
-
-    def estimated_values(self) -> int:
-        """About how many ``source_rows`` the file gives (to choose how to index)."""
-        if self.fp.plan.format == "parquet":
-            import pyarrow.parquet as pq
-
-            rows = int(pq.read_metadata(self.path).num_rows)
-        else:
-            with self.path.open("rb") as fh:
-                head = fh.read(1 << 20)
-            rows = self.path.stat().st_size * max(head.count(b"\n"), 1) // max(len(head), 1)
-        return rows * max(len(self.fp.value_fields), 1)
 
     @property
     def key_texts(self) -> list[str]:
