@@ -78,10 +78,14 @@ def test_an_older_store_migrates_to_the_view(tmp_path: Path) -> None:
         ]
         names = {r[0] for r in s.fetch_all("select index_name from duckdb_indexes()")}
         assert "source_values_firm" not in names  # migration 052: the block map instead
-        assert s.fetch_all("select * from source_blocks order by import_key, lo") == [
-            (1, 2, 3, A, A),
-            (2, 5, 7, A, B),
-        ]
+        # migration 053: the firm map (per import and hash of a code, its row range) instead
+        assert not s.fetch_all(
+            "select table_name from duckdb_tables() where table_name = 'source_blocks'"
+        )
+        ha, hb = (s.fetch_all("select hash(?::varchar)", [c])[0][0] for c in (A, B))
+        assert sorted(s.fetch_all("select import_key, h, lo, hi from source_firms")) == sorted(
+            [(1, ha, 2, 3), (2, ha, 5, 5), (2, hb, 7, 7)]
+        )
         lin = fact_lineage(s, A, 2023).to_pylist()
         assert [
             (r["field"], r["value"], r["unit"], r["file"], r["sheet"], r["row"]) for r in lin

@@ -81,9 +81,9 @@ def test_fact_lineage_equals_the_reference_query_for_every_firm(city, store):
 def test_lineage_tables_have_firm_indexes(city, store):
     names = {str(r[0]) for r in store.fetch_all("select index_name from duckdb_indexes()")}
     assert {"parcels_firm", "parcels_lessor", "fact_history_firm"} <= names
-    # source rows: the block map of migration 052 instead of an ART index
+    # source rows: the firm map of migration 053 instead of an ART index
     assert "source_values_firm" not in names
-    assert store.fetch_all("select count(*) from source_blocks")[0][0] > 0
+    assert store.fetch_all("select count(*) from source_firms")[0][0] > 0
     # (DuckDB scans small tables anyway; at 100,000 firms the plan is an
     # Index Scan — bench/README.md "Web" gives the times)
 

@@ -6,7 +6,7 @@ the call, or none). A file whose sha256 is already in ``imports`` is skipped.
 Rows without a valid credit code are linked by normalised name (and former
 names) to the firm register; rows that stay unmatched go to the quarantine
 as ``E-ROW-UNMATCHED``. Once a file's rows are final, its ``imports`` row,
-``import_sizes`` and ``source_blocks`` (the block map of
+``import_sizes`` and ``source_firms`` (the firm map of
 :func:`~fenghuang.warehouse.fact_lineage`) are written in the same
 transaction (:func:`._rows.record_import`).
 """

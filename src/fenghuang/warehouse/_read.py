@@ -60,22 +60,26 @@ def _nulls_last(x: Any) -> tuple[bool, Any]:
     return (x is None, x if x is not None else 0)
 
 
-#: At most this many ``row_no`` ranges of one import are read; a firm found in more
-#: blocks of an import (a file not sorted by code) reads the import's whole range.
+#: At most this many ``row_no`` ranges of one import are read; more (only codes
+#: sharing a hash give an import more than one range) read one range over all of them.
 _MAX_RANGES = 32
 
+#: Ranges of one import less than this many lines apart are read as one (a few
+#: rows between them cost less than another ``OR`` in the scan).
+_MERGE_GAP = 8192
 
-def _ranges(blocks: list[tuple[Any, ...]]) -> dict[int, list[tuple[int, int]]]:
-    """Blocks (import_key, lo, hi), sorted → merged ``row_no`` ranges per import.
 
-    Adjacent or overlapping blocks of one import become one range; an import
-    with more than :data:`_MAX_RANGES` ranges gets one range over all of its
-    blocks.
+def _ranges(found: list[tuple[Any, ...]]) -> dict[int, list[tuple[int, int]]]:
+    """Ranges (import_key, lo, hi), sorted → merged ``row_no`` ranges per import.
+
+    Overlapping ranges of one import, or ranges less than :data:`_MERGE_GAP`
+    lines apart, become one; an import with more than :data:`_MAX_RANGES`
+    ranges gets one range over all of them.
     """
     by_key: dict[int, list[tuple[int, int]]] = {}
-    for k, lo, hi in blocks:
+    for k, lo, hi in found:
         ranges = by_key.setdefault(int(k), [])
-        if ranges and int(lo) <= ranges[-1][1] + 1:
+        if ranges and int(lo) <= ranges[-1][1] + _MERGE_GAP:
             ranges[-1] = (ranges[-1][0], max(ranges[-1][1], int(hi)))
         else:
             ranges.append((int(lo), int(hi)))
@@ -86,28 +90,29 @@ def _ranges(blocks: list[tuple[Any, ...]]) -> dict[int, list[tuple[int, int]]]:
 
 
 def _rows_query(store: Store, credit_code: str, year: int) -> tuple[str, list[Any]] | None:
-    """The query of the firm's rows of ``source_rows`` in ``year``, by the block map.
+    """The query of the firm's rows of ``source_rows`` in ``year``, by the firm map.
 
-    First the blocks (``source_blocks``, migration 052) whose credit-code
-    range holds the firm; then one ``UNION ALL`` branch per import, with
-    ``import_key`` and the merged ``row_no`` ranges as constants, which
-    DuckDB pushes into its scan as zone-map filters: it reads only the row
-    groups of those ranges. The query gives (import_key, part, value,
-    row_no, month); None when no block holds the firm.
+    First the firm map (``source_firms``, migration 053) by ``h =
+    hash(code)``, which DuckDB folds to a constant and prunes by its zone
+    maps on ``h`` to about one row group per import; then one ``UNION ALL``
+    branch per import, with ``import_key`` and the merged ``row_no`` ranges
+    as constants, which DuckDB pushes into its scan as zone-map filters: it
+    reads only the row groups of those ranges. The query gives (import_key,
+    part, value, row_no, month); None when the map does not hold the firm.
     """
-    blocks = store.fetch_all(
-        "select import_key, lo, hi from source_blocks where min_code <= ? and max_code >= ? "
+    found = store.fetch_all(
+        "select import_key, lo, hi from source_firms where h = hash(?::varchar) "
         "order by import_key, lo",
-        [credit_code, credit_code],
+        [credit_code],
     )
-    if not blocks:
+    if not found:
         return None
     branches = [
         "select import_key, part, value, row_no, month from source_rows "
         f"where import_key = {k:d} and ("
         + " or ".join(f"row_no between {lo:d} and {hi:d}" for lo, hi in ranges)
         + ") and credit_code = $1 and year = $2 and value is not null"
-        for k, ranges in _ranges(blocks).items()
+        for k, ranges in _ranges(found).items()
     ]
     return " union all ".join(branches), [credit_code, year]
 
@@ -115,17 +120,18 @@ def _rows_query(store: Store, credit_code: str, year: int) -> tuple[str, list[An
 def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
     """Every source value behind a firm's facts in ``year``, and every correction.
 
-    The firm's source rows are found through the block map of migration 052
-    (``source_blocks``: per block of 8,192 lines of one import, its row
-    range and its smallest and largest credit code), then read with the
-    import and row range as constants, so DuckDB reads only the row groups
-    of those blocks (one or two per file at any city size when the file is
-    sorted by credit code). A file not sorted by code — also one sorted by
-    another key, such as a firm or account number, whose codes are not in
-    order — gives blocks with wide code ranges: the lookup then scans that
-    import's rows — correct, but it grows with the file (measured at
-    100,000 firms: ≈ 13 ms with the old ART index, ≈ 37–41 ms on such
-    files, bench/README.md "Ingest"). Parcels and
+    The firm's source rows are found through the firm map of migration 053
+    (``source_firms``: per import and hash of a credit code, the row range
+    of that code's rows, sorted by the hash so that DuckDB's zone maps find
+    it in about one row group per import), then read with the import and
+    row range as constants, so DuckDB reads only the row groups of that
+    range: one or two per file at any city size when a firm's rows lie
+    close together — a file sorted by code, by firm name or by a firm or
+    account number. A file sorted by month (each firm in every month's
+    part of the file), or a firm with a row far from its others (a row
+    without a code linked by name), gives a wide range, and the lookup then
+    scans that import's rows between them — correct, but it grows with the
+    file (bench/README.md "Ingest" gives the times). Parcels and
     corrections are point queries on the firm indexes of migration 050
     (``parcels`` by firm and by lessor, ``fact_history``); the few rows are
     joined to their imports and confirmation status here.

@@ -5,9 +5,9 @@
 part's sheet, field and unit per import. ``import_sizes`` counts the values
 of each file per year and field when the file is imported, so
 :func:`~fenghuang.warehouse.firm_facts` needs no pass over all values to
-rank sources. ``source_blocks`` (migration 052) is the block map behind
-:func:`~fenghuang.warehouse.fact_lineage`: per block of consecutive lines of
-one import, its ``row_no`` range and its smallest and largest credit code.
+rank sources. ``source_firms`` (migration 053) is the firm map behind
+:func:`~fenghuang.warehouse.fact_lineage`: per import and hash of a credit
+code, the ``row_no`` range of that code's rows.
 Readers use the view ``source_values`` (the columns of migration 002); only
 the import and :func:`~fenghuang.warehouse.fact_lineage` touch these tables.
 """
@@ -22,18 +22,13 @@ import pyarrow as pa
 from fenghuang.warehouse._store import Store
 
 __all__ = [
-    "BLOCK_LINES",
     "insert_long",
     "memory_limit",
     "next_import_key",
     "record_import",
-    "write_blocks",
+    "write_firms",
     "write_parts",
 ]
-
-#: Lines per block of ``source_blocks`` (``row_no // BLOCK_LINES``; migration 052 uses
-#: the same number). Chosen by measurement, bench/README.md "Ingest".
-BLOCK_LINES = 8192
 
 
 def next_import_key(store: Store) -> int:
@@ -96,10 +91,11 @@ def record_import(
     counts: tuple[int, int, int],
 ) -> None:
     """The ``imports`` row of a file, its ``import_sizes`` (values per year and field)
-    and its blocks (:func:`write_blocks`).
+    and its firm map (:func:`write_firms`).
 
     Call it once per file, inside the import transaction, after the file's
-    rows are final (rejected rows deleted, name-linked rows given their code).
+    rows are final (rejected rows deleted, name-linked rows given their code,
+    repaired rows added).
     """
     rows_read, rows_loaded, rows_rejected = counts
     store.execute(
@@ -114,27 +110,30 @@ def record_import(
         "and r.year is not null group by all",
         [import_id, key],
     )
-    write_blocks(store, key)
+    write_firms(store, key)
 
 
-def write_blocks(store: Store, key: int) -> None:
-    """The ``source_blocks`` rows of import ``key``: one ``GROUP BY`` over its rows.
+def write_firms(store: Store, key: int) -> None:
+    """The ``source_firms`` rows of import ``key``: one ``GROUP BY`` over its rows.
 
-    Per block of :data:`BLOCK_LINES` consecutive line numbers, the smallest
-    and largest ``row_no`` and credit code of the rows in it (whole strings;
-    DuckDB's own zone maps on a VARCHAR keep an 8-byte prefix, which all
-    codes of one city share). :func:`~fenghuang.warehouse.fact_lineage`
-    reads a firm's rows only from the blocks whose code range holds it. A
-    file sorted by code gives narrow ranges; one not sorted by code (also
-    one sorted by a firm or account number) gives wide ranges, and the
-    lookup then reads the whole import (still correct).
+    Per hash ``h = hash(credit_code)`` of the import's codes (DuckDB's 64-bit
+    hash), the smallest and largest ``row_no`` of its rows, inserted
+    ``ORDER BY h``: the import's rows of ``source_firms`` are then sorted by
+    ``h``, so DuckDB's zone maps on ``h`` (a fixed-width integer; a VARCHAR's
+    keep an 8-byte prefix, which all codes of one city share) let
+    :func:`~fenghuang.warehouse.fact_lineage` read about one row group of
+    them per import. Codes of one hash share a row whose range covers both
+    (the lookup filters by the code). A file whose rows of one firm lie
+    close together — sorted by code, by name, by a firm number — gives
+    narrow ranges; one sorted by month gives each firm a range over the
+    whole file, and the lookup then reads that import (still correct).
+    Measured cost: bench/README.md "Ingest".
     """
     store.execute(
-        "insert into source_blocks select import_key, min(row_no), max(row_no), "
-        "min(credit_code), max(credit_code) from source_rows "
-        "where import_key = ? and credit_code is not null group by import_key, "
-        f"row_no // {BLOCK_LINES} order by min(row_no)",
-        [key],
+        "insert into source_firms select h, ?, min(row_no), max(row_no) from "
+        "(select hash(credit_code) as h, row_no from source_rows "
+        "where import_key = ? and credit_code is not null) group by h order by h",
+        [key, key],
     )
 
 
