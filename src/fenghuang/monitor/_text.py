@@ -213,6 +213,14 @@ def _take_below(out: list[str], below: dict[int, tuple[str, int]]) -> None:
 
 
 _UNIT_IN_LABEL = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+
+
+def _split_unit(label: str) -> tuple[str, str]:
+    """A label without its trailing bracketed unit, and that unit ("" when none)."""
+    m = _UNIT_IN_LABEL.search(label)
+    return (label[: m.start()], m.group(1)) if m else (label, "")
+
+
 _NUMERIC = re.compile(r"^[-－−]?\d+(?:,\d{3})*(?:\.\d+)?\s*[%％‰]?$")
 _GROWTH_COL = re.compile(r"增长|增速|增幅|同比|比上年|±")
 # a growth column of its own (比上年增长（%）), not an indicator's growth (工业增加值增速)
@@ -259,10 +267,7 @@ def _by_period(
     if across:
         unit_col = next((j for j, c in enumerate(header) if c in _UNIT_COL), None)
         for row in rows:
-            label = row[0]
-            m = _UNIT_IN_LABEL.search(label)
-            unit = m.group(1) if m else ""
-            label = label[: m.start()] if m else label
+            label, unit = _split_unit(row[0])
             if unit_col is not None and unit_col < len(row) and row[unit_col]:
                 unit = row[unit_col]
             if not label:
@@ -293,9 +298,7 @@ def _by_period(
             if not _NUMERIC.match(cell) or j >= len(header):
                 continue
             col = header[j]
-            hm = _UNIT_IN_LABEL.search(col)
-            name = col[: hm.start()] if hm else col
-            unit = hm.group(1) if hm else ""
+            name, unit = _split_unit(col)
             if _GROWTH_ONLY.match(name.replace(" ", "")) and _GROWTH_COL.search(col):
                 if pieces_down:
                     pieces_down[-1] += "，" + _growth(cell)
@@ -451,10 +454,7 @@ def _by_column(
     unit_col = next((j for j, n in enumerate(names) if n in _UNIT_COL), None)
     out: list[str] = []
     for row in rows:
-        label = row[0]
-        m = _UNIT_IN_LABEL.search(label)
-        unit = m.group(1) if m else ""
-        label = label[: m.start()] if m else label
+        label, unit = _split_unit(row[0])
         if unit_col is not None and row[unit_col]:
             unit = row[unit_col]
         if not label:
@@ -466,9 +466,7 @@ def _by_column(
             if per is None or not _NUMERIC.match(cell):
                 continue
             name = names[j]
-            hm = _UNIT_IN_LABEL.search(name)
-            stem = name[: hm.start()] if hm else name
-            col_unit = hm.group(1) if hm else ""
+            stem, col_unit = _split_unit(name)
             if _GROWTH_ONLY.match(stem.replace(" ", "")) and _GROWTH_COL.search(name):
                 key = last.get(per)
                 if key is not None:
@@ -485,17 +483,13 @@ def _by_column(
 
 def _row_sentence(row: list[str], header: list[str]) -> str:
     """One row as a sentence: its label and its figures (units from the label or header)."""
-    label = row[0]
-    m = _UNIT_IN_LABEL.search(label)
-    unit = m.group(1) if m else ""
-    label = label[: m.start()] if m else label
+    label, unit = _split_unit(row[0])
     pieces = []
     for j, cell in enumerate(row[1:], start=1):
         if not _NUMERIC.match(cell):
             continue
         col = header[j] if j < len(header) else ""
-        hm = _UNIT_IN_LABEL.search(col)
-        col_unit = hm.group(1) if hm else ""
+        _, col_unit = _split_unit(col)
         if _GROWTH_COL.search(col):
             pieces.append(_growth(cell))
         else:
