@@ -388,6 +388,34 @@ def _insert_file(store: Store, st: Staged) -> None:
     )
 
 
+def _codes_where(groups: pa.Table, mask: np.ndarray) -> pa.Array:
+    """The distinct codes (``_c``) of the ``groups`` rows where ``mask`` holds, sorted."""
+    return pa.array(
+        sorted(set(groups.column("_c").filter(pa.array(mask)).to_pylist())), pa.string()
+    )
+
+
+def _take_code_rows(store: Store, st: Staged, codes: pa.Array) -> pa.Table:
+    """Delete the import's stored rows (every part) of ``codes``; returns them as
+    (row_no, credit_code) of their first-field rows, in file order.
+
+    Every stored row has a part-0 row (:func:`_insert_select`, :func:`_convert_dirty`),
+    and dirty rows (part −1) carry no code, so these are exactly the removed rows.
+    """
+    with store.registered("_fh_bad", pa.table({"code": codes})):
+        rows = store.fetch_arrow(
+            "SELECT row_no, credit_code FROM source_rows WHERE import_key = ? AND part = 0 "
+            "AND credit_code IN (SELECT code FROM _fh_bad) ORDER BY row_no",
+            [st.key],
+        )
+        store.execute(
+            "DELETE FROM source_rows WHERE import_key = ? AND credit_code IN "
+            "(SELECT code FROM _fh_bad)",
+            [st.key],
+        )
+    return rows
+
+
 def _demote_bad_codes(store: Store, st: Staged, bad: pa.Array) -> None:
     """Step 2b: rows whose code is not in the GB 32100-2015 format become dirty rows.
 
@@ -398,17 +426,7 @@ def _demote_bad_codes(store: Store, st: Staged, bad: pa.Array) -> None:
     """
     if len(bad) == 0:
         return
-    with store.registered("_fh_bad", pa.table({"code": bad})):
-        rows = store.fetch_arrow(
-            "SELECT DISTINCT row_no FROM source_rows WHERE import_key = ? AND part >= 0 "
-            "AND credit_code IN (SELECT code FROM _fh_bad)",
-            [st.key],
-        )
-        store.execute(
-            "DELETE FROM source_rows WHERE import_key = ? AND part >= 0 "
-            "AND credit_code IN (SELECT code FROM _fh_bad)",
-            [st.key],
-        )
+    rows = _take_code_rows(store, st, bad).select(["row_no"])
     with store.registered("_fh_dirty", rows):
         store.execute(
             "INSERT INTO source_rows (import_key, part, row_no, raw) "
@@ -564,19 +582,9 @@ def _check_and_dedup(store: Store, st: Staged, groups: pa.Table) -> None:
     """
     fp = st.fp
     good = groups.column("good").to_numpy(zero_copy_only=False)
-    bad_codes = pa.array(sorted(set(groups.column("_c").filter(pa.array(~good)).to_pylist())))
+    bad_codes = _codes_where(groups, ~good)
     if len(bad_codes):
-        with store.registered("_fh_bad", pa.table({"code": bad_codes})):
-            hits = store.fetch_arrow(
-                "SELECT row_no, credit_code FROM source_rows WHERE import_key = ? AND part = 0 "
-                "AND credit_code IN (SELECT code FROM _fh_bad) ORDER BY row_no",
-                [st.key],
-            )
-            store.execute(
-                "DELETE FROM source_rows WHERE import_key = ? AND credit_code IN "
-                "(SELECT code FROM _fh_bad)",
-                [st.key],
-            )
+        hits = _take_code_rows(store, st, bad_codes)
         rejects = fp.check_reject(
             hits.column("row_no").to_numpy(),
             hits.column("credit_code").to_pylist(),
@@ -709,11 +717,7 @@ def load_fast(
     _insert_file(store, st)
     groups = _key_groups(store, st)
     fmt = groups.column("fmt").to_numpy(zero_copy_only=False)
-    _demote_bad_codes(
-        store,
-        st,
-        pa.array(sorted(set(groups.column("_c").filter(pa.array(~fmt)).to_pylist())), pa.string()),
-    )
+    _demote_bad_codes(store, st, _codes_where(groups, ~fmt))
     groups = groups.filter(pa.array(fmt))
     repaired = _convert_dirty(store, st)
     if repaired is not None:
