@@ -43,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +65,14 @@ from fenghuang.sources._values import MISSING_TOKENS
 from fenghuang.warehouse._rows import write_parts
 from fenghuang.warehouse._store import Store
 
-__all__ = ["FAST_MEMORY_LIMIT", "FAST_MIN_BYTES", "Staged", "fast_candidate", "load_fast"]
+__all__ = [
+    "FAST_MEMORY_LIMIT",
+    "FAST_MIN_BYTES",
+    "Staged",
+    "fast_candidate",
+    "load_fast",
+    "stage_rows",
+]
 
 #: Files at least this large take the fast path (when their plan allows it).
 FAST_MIN_BYTES = 1 << 20
@@ -101,6 +109,13 @@ class Staged:
         CSV: read by DuckDB's CSV parser into cells (record number = line
         number, so only for a file without blank lines); False: read as
         whole lines, split in SQL. Always True for Parquet.
+    arrow : bool
+        Native CSV: step 1 reads the cells parsed by pyarrow, numbered by
+        counting the rows of each batch (:func:`_arrow_cells`), so DuckDB's
+        insert runs in parallel (its ``WITH ORDINALITY`` runs it on one
+        thread). Set back to False when pyarrow refuses the file (a row of
+        another width, which DuckDB's parser pads or cuts): step 1 then uses
+        DuckDB's parser.
     """
 
     path: Path
@@ -108,6 +123,7 @@ class Staged:
     digest: str
     fp: FastPlan
     native: bool = True
+    arrow: bool = False
     key: int = 0
     rejects: pa.Table = field(default_factory=REJECT_SCHEMA.empty_table)
     texts: dict[int, dict[str, str | None]] = field(default_factory=dict)
@@ -135,12 +151,14 @@ class Staged:
         return {name for name, _, _ in self.fp.columns}
 
 
-def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool]:
+def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool, bool]:
     """sha256 of the file, whether a double quote occurs below the first ``skip_lines`` lines,
-    and whether the file has a blank line (DuckDB's CSV parser skips those, so its
-    record numbers are line numbers only without them)."""
+    whether the file has a blank line (DuckDB's CSV parser skips those, so its
+    record numbers are line numbers only without them), and whether a carriage
+    return occurs other than before a line feed (pyarrow and DuckDB split such
+    a line differently, so :func:`_arrow_cells` is not used)."""
     h = hashlib.sha256()
-    quote = blank = False
+    quote = blank = lone_cr = False
     skip = skip_lines
     tail = b""
     with path.open("rb") as fh:
@@ -154,8 +172,8 @@ def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool]:
                     break
                 start, skip = nl + 1, skip - 1
             quote = quote or chunk.find(b'"', start) >= 0
+            edge = tail + chunk[:2]
             if not blank:
-                edge = tail + chunk[:2]
                 blank = (
                     (chunk.startswith((b"\n", b"\r\n")) and not tail)
                     or b"\n\n" in edge
@@ -163,8 +181,12 @@ def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool]:
                     or chunk.find(b"\n\n") >= 0
                     or chunk.find(b"\n\r\n") >= 0
                 )
+            if not lone_cr and b"\r" in chunk:  # CR LF across the chunk edge counts once
+                lone_cr = chunk.count(b"\r") - chunk.count(b"\r\n") - (chunk[-1:] == b"\r") > 0
+            lone_cr = lone_cr or (tail[-1:] == b"\r" and not chunk.startswith(b"\n"))
             tail = chunk[-2:]
-    return h.hexdigest(), quote, blank
+    lone_cr = lone_cr or tail[-1:] == b"\r"
+    return h.hexdigest(), quote, blank, lone_cr
 
 
 def _lit(text: str) -> str:
@@ -227,19 +249,78 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
         for k in plan.mapping.key
     ):
         return None  # a key the stored columns do not carry: the general path
-    digest, quote, blank = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
+    digest, quote, blank, lone_cr = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
     native = plan.format != "csv" or not blank
+    # pyarrow would see a BOM in the first data row if there were no header line to skip
+    arrow = (
+        plan.format == "csv"
+        and native
+        and not lone_cr
+        and (plan.skip_lines > 0 or plan.encoding != "utf-8-sig")
+    )
     if plan.format == "csv":
         if quote and digest not in done:
             return None
         if blank:  # line numbers from the lines themselves (see _source_sql)
             fp = fast_plan(plan, lambda i: f"c{i}", line="line")
             assert fp is not None
-    return Staged(path=p, file_name=p.name, digest=digest, fp=fp, native=native)
+    return Staged(path=p, file_name=p.name, digest=digest, fp=fp, native=native, arrow=arrow)
 
 
-def _source_sql(st: Staged) -> str:
-    """SELECT of row_no, c0 … cN and the raw row ``line`` (CSV; see :func:`_raw_sql`) from the file."""
+#: Bytes per pyarrow CSV block (:func:`_arrow_cells`): a batch of about 300,000 rows of a
+#: monthly file; its peak memory is a few blocks.
+ARROW_BLOCK = 1 << 23
+
+
+def _arrow_cells(st: Staged) -> pa.RecordBatchReader:
+    """The CSV's cells ``c0 … cN`` and ``row_no``, parsed by pyarrow, batch by batch.
+
+    The row number counts the rows of the batches, which pyarrow gives in
+    file order: with no quote character and no blank line (fast_candidate)
+    a row is a line, so it is the line number, as DuckDB's record number is.
+    An empty cell is NULL, as in DuckDB's parser. A row with another number
+    of cells raises (pyarrow cannot pad or cut it as DuckDB's parser does):
+    the caller then reads the file with DuckDB's parser.
+    """
+    import pyarrow.csv as pcsv
+
+    plan = st.fp.plan
+    names = [f"c{i}" for i in range(len(plan.columns))]
+    reader = pcsv.open_csv(
+        st.path,
+        read_options=pcsv.ReadOptions(
+            skip_rows=plan.skip_lines, column_names=names, block_size=ARROW_BLOCK
+        ),
+        parse_options=pcsv.ParseOptions(
+            delimiter=plan.delimiter,
+            quote_char=False,
+            escape_char=False,
+            newlines_in_values=False,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    schema = reader.schema.append(pa.field("row_no", pa.int64()))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        first = plan.skip_lines + 1
+        for batch in reader:
+            numbers = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
+            yield pa.RecordBatch.from_arrays([*batch.columns, numbers], schema=schema)
+            first += batch.num_rows
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def _source_sql(st: Staged, arrow: str | None = None) -> str:
+    """SELECT of row_no, c0 … cN and the raw row ``line`` (CSV; see :func:`_raw_sql`) from the file.
+
+    ``arrow``: the name under which :func:`_arrow_cells` is registered (native CSV only).
+    """
     plan = st.fp.plan
     width = len(plan.columns)
     path = _lit(str(st.path))
@@ -253,6 +334,9 @@ def _source_sql(st: Staged) -> str:
             f"FROM read_parquet({path}, file_row_number = true)"
         )
     delim = _lit(plan.delimiter)
+    if arrow is not None:
+        cells = ", ".join(f"c{i}" for i in range(width))
+        return f"SELECT row_no, {cells}, {_raw_sql(st)} AS line FROM {arrow}"
     if st.native:
         # DuckDB's parser splits the cells; without blank lines (fast_candidate) its record
         # number is the line number. A short row is padded with NULLs; cells beyond the
@@ -339,10 +423,18 @@ def _hash(cols: list[str]) -> str:
 
 def _insert_file(store: Store, st: Staged) -> None:
     """Step 1: the file into ``source_rows`` (clean rows as values, dirty rows as raw lines)."""
+    if st.arrow:
+        with store.registered("_fh_cells", _arrow_cells(st)):
+            _insert_select(store, st, _source_sql(st, "_fh_cells"))
+    else:
+        _insert_select(store, st, _source_sql(st))
+
+
+def _insert_select(store: Store, st: Staged, source: str) -> None:
     fp = st.fp
     width = len(fp.plan.columns)
     cells = ", ".join(f"c{i}" for i in range(width))
-    inner = f"({_source_sql(st)})"
+    inner = f"({source})"
     for layer in fp.layers:
         if layer:
             added = ", ".join(f"{expr} AS {alias}" for alias, expr in layer)
@@ -695,10 +787,30 @@ def _delete_rows(store: Store, st: Staged, rows: np.ndarray) -> None:
         )
 
 
+def stage_rows(store: Store, st: Staged) -> None:
+    """Step 1 (``st.key`` set): the file's rows into ``source_rows``, in their own transaction.
+
+    The caller lists ``st.key`` in ``import_pending`` in the same
+    transaction (:func:`fenghuang.warehouse._import.import_files`: rows
+    first, then the import). DuckDB may write the rows in any order (the
+    row number is a column): ``preserve_insertion_order`` is off for the
+    statement, so the parallel insert needs no reordering at commit.
+    """
+    (old,), *_ = store.fetch_all("select current_setting('preserve_insertion_order')")
+    store.execute("SET preserve_insertion_order = false")
+    try:
+        _insert_file(store, st)
+    finally:
+        store.execute(f"SET preserve_insertion_order = {'true' if old else 'false'}")
+
+
 def load_fast(
     store: Store, st: Staged, names: dict[str, tuple[str, str]]
 ) -> tuple[int, int, dict[str, int], int]:
-    """Write a fast-path file inside the open transaction (steps 1–4).
+    """Finish a fast-path file inside the import's transaction (steps 2–5).
+
+    Its rows were written by :func:`stage_rows` and committed; the rejected
+    ones are deleted here (cheap on committed rows).
 
     Raises
     ------
@@ -714,7 +826,6 @@ def load_fast(
     """
     fp = st.fp
     write_parts(store, st.key, [("", f, fp.units.get(f)) for f in fp.value_fields])
-    _insert_file(store, st)
     groups = _key_groups(store, st)
     fmt = groups.column("fmt").to_numpy(zero_copy_only=False)
     _demote_bad_codes(store, st, _codes_where(groups, ~fmt))

@@ -13,6 +13,7 @@ transaction (:func:`._rows.record_import`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,13 @@ import pyarrow.compute as pc
 from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
-from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, Staged, fast_candidate, load_fast
+from fenghuang.warehouse._fast import (
+    FAST_MEMORY_LIMIT,
+    Staged,
+    fast_candidate,
+    load_fast,
+    stage_rows,
+)
 from fenghuang.warehouse._rows import insert_long, memory_limit, next_import_key, record_import
 from fenghuang.warehouse._store import Store
 
@@ -344,39 +351,92 @@ class _FastFailed(Exception):
         self.path = path
 
 
+def _keys(store: Store, items: list[SourceBatch | Staged], done: set[str]) -> list[int | None]:
+    """The import key of each item, in order; None for a file already imported (or twice)."""
+    key = next_import_key(store)
+    seen = set(done)
+    out: list[int | None] = []
+    for item in items:
+        digest = item.digest if isinstance(item, Staged) else item.file_hash
+        if digest in seen:
+            out.append(None)
+        else:
+            out.append(key)
+            seen.add(digest)
+            key += 1
+    return out
+
+
 def _write(
     store: Store,
     items: list[SourceBatch | Staged],
     done: set[str],
     progress: Callable[[str, int, int], None] | None,
 ) -> ImportReport:
-    reports: list[FileReport] = []
-    with store.transaction():
-        names = _register_index(store)
-        key = next_import_key(store)
-        for i, item in enumerate(items):
-            digest = item.digest if isinstance(item, Staged) else item.file_hash
-            if digest in done:
-                reports.append(
-                    FileReport(
-                        item.file_name, digest, item.department, item.kind, 0, 0, 0, skipped=True
+    """Rows first, then the import (migration 054).
+
+    Each new fast-path file's rows are written and committed first, under
+    its key listed in ``import_pending`` (no ``imports`` row: no reader sees
+    them). Then one transaction checks them, deletes the rejected ones,
+    writes the general-path files and every ``imports`` row, and clears
+    ``import_pending``: the whole call lands at that commit or not at all.
+    On any failure the pending rows are removed again; a killed process's
+    are removed by the next :class:`Store` to open the file.
+    """
+    import os
+
+    keys = _keys(store, items, done)
+    try:
+        for i, (item, k) in enumerate(zip(items, keys, strict=True)):
+            if isinstance(item, Staged) and k is not None:
+                item.key = k
+                while True:
+                    try:
+                        with store.transaction():
+                            store.execute(
+                                "insert into import_pending values (?, ?)", [k, os.getpid()]
+                            )
+                            stage_rows(store, item)
+                        break
+                    except (duckdb.Error, pa.ArrowException) as exc:
+                        if item.arrow:  # pyarrow refused it: DuckDB's own CSV parser
+                            item.arrow = False
+                            continue
+                        raise _FastFailed(i, item.path) from exc
+        reports: list[FileReport] = []
+        with store.transaction():
+            names = _register_index(store)
+            for i, item in enumerate(items):
+                key = keys[i]
+                if key is None:
+                    digest = item.digest if isinstance(item, Staged) else item.file_hash
+                    reports.append(
+                        FileReport(
+                            item.file_name,
+                            digest,
+                            item.department,
+                            item.kind,
+                            0,
+                            0,
+                            0,
+                            skipped=True,
+                        )
                     )
-                )
-            elif isinstance(item, Staged):
-                item.key = key
-                try:
-                    reports.append(_load_fast(store, item, names))
-                except duckdb.Error as exc:
-                    raise _FastFailed(i, item.path) from exc
-                done.add(digest)
-                key += 1
-            else:
-                reports.append(_load(store, item, names, key))
-                done.add(digest)
-                key += 1
-            if progress is not None:
-                progress(item.file_name, i + 1, len(items))
-    return ImportReport(reports)
+                elif isinstance(item, Staged):
+                    try:
+                        reports.append(_load_fast(store, item, names))
+                    except duckdb.Error as exc:
+                        raise _FastFailed(i, item.path) from exc
+                else:
+                    reports.append(_load(store, item, names, key))
+                if progress is not None:
+                    progress(item.file_name, i + 1, len(items))
+            store.execute("delete from import_pending where pid = ?", [os.getpid()])
+        return ImportReport(reports)
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # else the next Store to open the file does
+            store.discard_pending(mine=True)
+        raise
 
 
 def _load_fast(store: Store, st: Staged, names: dict[str, tuple[str, str]]) -> FileReport:

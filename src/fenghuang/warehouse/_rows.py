@@ -32,8 +32,11 @@ __all__ = [
 
 
 def next_import_key(store: Store) -> int:
-    """The next free ``imports.import_key`` (call inside the import transaction)."""
-    (k,), *_ = store.fetch_all("select coalesce(max(import_key), 0) + 1 from imports")
+    """The next ``imports.import_key`` free in ``imports`` and ``import_pending``."""
+    (k,), *_ = store.fetch_all(
+        "select coalesce(max(k), 0) + 1 from (select max(import_key) as k from imports "
+        "union all select max(import_key) from import_pending)"
+    )
     return int(k)
 
 

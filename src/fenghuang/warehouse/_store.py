@@ -85,6 +85,7 @@ class Store:
         self._memory_limit: str | None = None  # None: DuckDB's default (80 % of RAM)
         if not read_only:
             self.migrate()
+            self.discard_pending(mine=False)
 
     # -- connection -------------------------------------------------------
     @property
@@ -155,6 +156,30 @@ class Store:
                 applied.append(name)
             return applied
 
+    def discard_pending(self, *, mine: bool) -> int:
+        """Remove the rows of imports that never landed (migration 054); returns their number.
+
+        ``mine``: those this process wrote (an import that failed); otherwise
+        those of other processes (one killed mid-import: DuckDB lets only one
+        process write the file, so they are dead).
+        """
+        import os
+
+        op = "=" if mine else "<>"
+        with self._lock:
+            pending = f"select import_key from import_pending where pid {op} ?"
+            pid = [os.getpid()]
+            if not self._con.execute(pending, pid).fetchall():
+                return 0
+            with self.transaction():
+                (n,), *_ = self._con.execute(
+                    f"select count(*) from source_rows where import_key in ({pending})", pid
+                ).fetchall()
+                for table in ("source_rows", "source_parts"):
+                    self._con.execute(f"delete from {table} where import_key in ({pending})", pid)
+                self._con.execute(f"delete from import_pending where pid {op} ?", pid)
+            return int(n)
+
     # -- transactions -----------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -192,8 +217,8 @@ class Store:
             return self._con.execute(sql, params or []).fetchall()
 
     @contextmanager
-    def registered(self, name: str, data: pa.Table) -> Iterator[None]:
-        """``data`` visible to SQL as ``name`` for the block."""
+    def registered(self, name: str, data: pa.Table | pa.RecordBatchReader) -> Iterator[None]:
+        """``data`` visible to SQL as ``name`` for the block (a reader: read once, as a stream)."""
         with self._lock:
             self._con.register(name, data)
             try:
