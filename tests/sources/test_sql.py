@@ -8,6 +8,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sources_builders import valid_code, write_csv
 
 from fenghuang.sources import plan_columns, read_source
@@ -96,3 +98,32 @@ def test_wide_layout_has_no_sql_plan(tmp_path: Path) -> None:
     assert plan.wide and [c.month for c in plan.columns] == [None, None, 1, 2]
     with pytest.raises(SourceError):
         plan.sql_select()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789２-/.年月 a", max_size=9))
+def test_glob_period_gives_the_regex_groups(cell: str) -> None:
+    """The GLOB shortcut for YYYY-MM gives exactly what the period regex gives."""
+    from fenghuang.sources._sql import _PERIOD_RE, _glob_period
+
+    regex = f"regexp_extract($1, '{_PERIOD_RE}', ['y', 'm'])"
+    con = duckdb.connect()
+    ((fast, plain),) = con.execute(
+        f"select {_glob_period('$1', regex)}, {regex}", [cell]
+    ).fetchall()
+    assert fast == plain
+
+
+def test_glob_period_on_the_common_forms() -> None:
+    from fenghuang.sources._sql import _PERIOD_RE, _glob_period
+
+    regex = f"regexp_extract($1, '{_PERIOD_RE}', ['y', 'm'])"
+    con = duckdb.connect()
+    for cell, want in [
+        ("2023-01", {"y": "2023", "m": "01"}),
+        ("2023-1", {"y": "2023", "m": "1"}),
+        ("2023年01月", {"y": "2023", "m": "01"}),
+        ("2023-012", {"y": "", "m": ""}),
+        ("２０２３-01", {"y": "", "m": ""}),
+    ]:
+        assert con.execute(f"select {_glob_period('$1', regex)}", [cell]).fetchall() == [(want,)]

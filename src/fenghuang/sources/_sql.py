@@ -453,6 +453,21 @@ def _dtype(t: pa.DataType) -> str:
     return "string"
 
 
+def _glob_period(src: str, regex: str) -> str:
+    """SQL of :data:`_PERIOD_RE`'s groups ``y``, ``m`` of ``src``: ``YYYY-MM`` by a GLOB, the rest
+    by ``regex`` (that pattern's ``regexp_extract``).
+
+    The GLOB's language (four ASCII digits, ``-``, two ASCII digits) is part of
+    the pattern's (RE2's ``\\d`` is ASCII), and on it the groups are those
+    substrings; a GLOB costs about a fifth of the regex per row (1 s less per
+    12 M rows, bench/README.md "Ingest").
+    """
+    return (
+        f"CASE WHEN {src} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]' THEN "
+        f"{{'y': substr({src}, 1, 4), 'm': substr({src}, 6, 2)}} ELSE {regex} END"
+    )
+
+
 def _fast_periods(
     plan: ColumnPlan,
     cell: Callable[[int], str],
@@ -469,7 +484,10 @@ def _fast_periods(
         src = cell(index)
         alias = f"_p{index}"
         names = ", ".join(f"'{g}'" for g in groups)
-        parsed.append((alias, f"regexp_extract({src}, '{pattern}', [{names}])"))
+        expr = f"regexp_extract({src}, '{pattern}', [{names}])"
+        if pattern == _PERIOD_RE:  # the common form without a regex (same groups)
+            expr = _glob_period(src, expr)
+        parsed.append((alias, expr))
         out = []
         for g, (lo, hi) in groups.items():
             value = f"{alias}{g}"

@@ -6,17 +6,25 @@ the file is never held in Python, and everything happens inside the
 store's import transaction (no scratch database):
 
 1. one ``INSERT … SELECT`` streams the file into ``source_rows`` (migration
-   051). A CSV is split into cells by DuckDB's own CSV parser and numbered
-   ``WITH ORDINALITY`` (record number = line number; a file with a blank
-   line, which that parser skips, is read as whole lines split in SQL
-   instead); Parquet rows carry ``file_row_number``. A clean row becomes one
-   row per value field (the first field's row also when its value is empty,
-   so every accepted row is counted once) with its line number, credit
-   code, year, month, the value in base units, and ``tag``/``key_tag``,
-   hashes of its text cells outside/inside the key. A *dirty* row (not in
-   the plain, valid form SQL converts exactly as the general converter)
-   becomes one row with part −1 and its raw cells. Per row the code is only
-   tested for its length;
+   051), in a transaction of its own, committed before the others under a
+   key listed in ``import_pending`` (migration 054: rows first, then the
+   import). A plain CSV is split into cells by pyarrow's parser and numbered
+   by counting the rows of its batches (:func:`_arrow_cells`), so DuckDB's
+   insert runs on every thread; when pyarrow refuses the file (a row of
+   another width) or a carriage return stands alone, DuckDB's own CSV parser
+   splits it, numbered ``WITH ORDINALITY`` (record number = line number; a
+   file with a blank line, which that parser skips, is read as whole lines
+   split in SQL instead); Parquet rows carry ``file_row_number``. A clean row
+   becomes one row per value field (the first field's row also when its
+   value is empty, so every accepted row is counted once) with its line
+   number, credit code, year, month, the value in base units, and
+   ``tag``/``key_tag``, hashes of its text cells outside/inside the key. A
+   *dirty* row (not in the plain, valid form SQL converts exactly as the
+   general converter) becomes one row with part −1 and its raw cells. Per
+   row the code is only tested for its length. Steps 2–5 run in the
+   import's transaction and delete rows that step 1 committed (DuckDB
+   deletes committed rows cheaply; rows deleted in the transaction that
+   inserted them make it write the whole insert again at commit);
 2. one aggregate over the stored first-field rows by key (credit code,
    year, key text) gives, once per key, the codes not in the GB 32100-2015
    format (their rows become dirty rows), the codes whose check character
@@ -44,6 +52,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +78,7 @@ __all__ = [
     "FAST_MEMORY_LIMIT",
     "FAST_MIN_BYTES",
     "Staged",
+    "drop_arrow",
     "fast_candidate",
     "load_fast",
     "stage_rows",
@@ -114,8 +124,8 @@ class Staged:
         counting the rows of each batch (:func:`_arrow_cells`), so DuckDB's
         insert runs in parallel (its ``WITH ORDINALITY`` runs it on one
         thread). Set back to False when pyarrow refuses the file (a row of
-        another width, which DuckDB's parser pads or cuts): step 1 then uses
-        DuckDB's parser.
+        another width, which DuckDB's parser pads or cuts; a blank line):
+        step 1 then uses DuckDB's parser (:func:`drop_arrow`).
     """
 
     path: Path
@@ -151,14 +161,12 @@ class Staged:
         return {name for name, _, _ in self.fp.columns}
 
 
-def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool, bool]:
+def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool]:
     """sha256 of the file, whether a double quote occurs below the first ``skip_lines`` lines,
-    whether the file has a blank line (DuckDB's CSV parser skips those, so its
-    record numbers are line numbers only without them), and whether a carriage
-    return occurs other than before a line feed (pyarrow and DuckDB split such
-    a line differently, so :func:`_arrow_cells` is not used)."""
+    and whether a carriage return occurs other than before a line feed (pyarrow
+    and DuckDB split such a line differently, so :func:`_arrow_cells` is not used)."""
     h = hashlib.sha256()
-    quote = blank = lone_cr = False
+    quote = lone_cr = False
     skip = skip_lines
     tail = b""
     with path.open("rb") as fh:
@@ -172,21 +180,37 @@ def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool, bool]:
                     break
                 start, skip = nl + 1, skip - 1
             quote = quote or chunk.find(b'"', start) >= 0
-            edge = tail + chunk[:2]
-            if not blank:
-                blank = (
-                    (chunk.startswith((b"\n", b"\r\n")) and not tail)
-                    or b"\n\n" in edge
-                    or b"\n\r\n" in edge
-                    or chunk.find(b"\n\n") >= 0
-                    or chunk.find(b"\n\r\n") >= 0
-                )
             if not lone_cr and b"\r" in chunk:  # CR LF across the chunk edge counts once
                 lone_cr = chunk.count(b"\r") - chunk.count(b"\r\n") - (chunk[-1:] == b"\r") > 0
             lone_cr = lone_cr or (tail[-1:] == b"\r" and not chunk.startswith(b"\n"))
             tail = chunk[-2:]
     lone_cr = lone_cr or tail[-1:] == b"\r"
-    return h.hexdigest(), quote, blank, lone_cr
+    return h.hexdigest(), quote, lone_cr
+
+
+def _blank_line(path: Path) -> bool:
+    """Whether the file has a blank line (DuckDB's CSV parser skips those, so its
+    record numbers are line numbers only without them).
+
+    A scan of its own (about 1 s per 600 MB): a file that pyarrow reads
+    (:func:`_arrow_cells`, which refuses a blank line) never needs it.
+    """
+    blank = False
+    tail = b""
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            edge = tail + chunk[:2]
+            blank = (
+                (chunk.startswith((b"\n", b"\r\n")) and not tail)
+                or b"\n\n" in edge
+                or b"\n\r\n" in edge
+                or chunk.find(b"\n\n") >= 0
+                or chunk.find(b"\n\r\n") >= 0
+            )
+            if blank:
+                return True
+            tail = chunk[-2:]
+    return False
 
 
 def _lit(text: str) -> str:
@@ -249,22 +273,33 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
         for k in plan.mapping.key
     ):
         return None  # a key the stored columns do not carry: the general path
-    digest, quote, blank, lone_cr = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
-    native = plan.format != "csv" or not blank
+    digest, quote, lone_cr = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
+    if plan.format == "csv" and quote and digest not in done:
+        return None
+    st = Staged(path=p, file_name=p.name, digest=digest, fp=fp)
     # pyarrow would see a BOM in the first data row if there were no header line to skip
-    arrow = (
+    if (
         plan.format == "csv"
-        and native
         and not lone_cr
+        and len(plan.columns) > 1
         and (plan.skip_lines > 0 or plan.encoding != "utf-8-sig")
-    )
-    if plan.format == "csv":
-        if quote and digest not in done:
-            return None
-        if blank:  # line numbers from the lines themselves (see _source_sql)
-            fp = fast_plan(plan, lambda i: f"c{i}", line="line")
-            assert fp is not None
-    return Staged(path=p, file_name=p.name, digest=digest, fp=fp, native=native, arrow=arrow)
+    ):
+        st.arrow = True  # a blank line is a row of one cell: pyarrow refuses it (drop_arrow)
+    elif plan.format == "csv":
+        drop_arrow(st)
+    return st
+
+
+def drop_arrow(st: Staged) -> None:
+    """Step 1 without pyarrow (it refused the file, or cannot take it): DuckDB's CSV parser,
+    or the line path when the file has a blank line (line numbers from the lines
+    themselves, see :func:`_source_sql`)."""
+    st.arrow = False
+    if _blank_line(st.path):
+        st.native = False
+        fp = fast_plan(st.fp.plan, lambda i: f"c{i}", line="line")
+        assert fp is not None
+        st.fp = fp
 
 
 #: Bytes per pyarrow CSV block (:func:`_arrow_cells`): a batch of about 300,000 rows of a
@@ -421,13 +456,24 @@ def _hash(cols: list[str]) -> str:
     return "hash(" + ", ".join(f"nullif(\"{c}\", '')" for c in cols) + ")"
 
 
-def _insert_file(store: Store, st: Staged) -> None:
-    """Step 1: the file into ``source_rows`` (clean rows as values, dirty rows as raw lines)."""
+@contextmanager
+def _source(store: Store, st: Staged) -> Iterator[str]:
+    """The file's rows as :func:`_source_sql` gives them, read as step 1 read them.
+
+    A file step 1 gave to pyarrow is read by pyarrow again (DuckDB's parser
+    skips a blank line, which pyarrow numbers, so their row numbers could differ).
+    """
     if st.arrow:
         with store.registered("_fh_cells", _arrow_cells(st)):
-            _insert_select(store, st, _source_sql(st, "_fh_cells"))
+            yield _source_sql(st, "_fh_cells")
     else:
-        _insert_select(store, st, _source_sql(st))
+        yield _source_sql(st)
+
+
+def _insert_file(store: Store, st: Staged) -> None:
+    """Step 1: the file into ``source_rows`` (clean rows as values, dirty rows as raw lines)."""
+    with _source(store, st) as source:
+        _insert_select(store, st, source)
 
 
 def _insert_select(store: Store, st: Staged, source: str) -> None:
@@ -519,10 +565,10 @@ def _demote_bad_codes(store: Store, st: Staged, bad: pa.Array) -> None:
     if len(bad) == 0:
         return
     rows = _take_code_rows(store, st, bad).select(["row_no"])
-    with store.registered("_fh_dirty", rows):
+    with store.registered("_fh_dirty", rows), _source(store, st) as source:
         store.execute(
             "INSERT INTO source_rows (import_key, part, row_no, raw) "
-            f"SELECT {st.key}, CAST(-1 AS SMALLINT), row_no, line FROM ({_source_sql(st)}) "
+            f"SELECT {st.key}, CAST(-1 AS SMALLINT), row_no, line FROM ({source}) "
             "WHERE row_no IN (SELECT row_no FROM _fh_dirty)"
         )
 
@@ -765,10 +811,10 @@ def _real_texts(store: Store, st: Staged, got: pa.Table) -> dict[int, dict[str, 
         return {r: {} for r in need}
     index = {f: fp.plan.fields()[f].index for f in fp.text_fields if f in fp.plan.fields()}
     cells = ", ".join(f'c{i} AS "{f}"' for f, i in index.items())
-    with store.registered("_fh_need", pa.table({"row_no": pa.array(need, pa.int64())})):
+    need_t = pa.table({"row_no": pa.array(need, pa.int64())})
+    with store.registered("_fh_need", need_t), _source(store, st) as source:
         raw = store.fetch_arrow(
-            f"SELECT row_no, {cells} FROM ({_source_sql(st)}) "
-            "WHERE row_no IN (SELECT row_no FROM _fh_need)"
+            f"SELECT row_no, {cells} FROM ({source}) WHERE row_no IN (SELECT row_no FROM _fh_need)"
         )
     clean = {f: fp.clean_text(raw.column(f).combine_chunks()).to_pylist() for f in index}
     return {

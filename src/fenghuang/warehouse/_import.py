@@ -2,7 +2,13 @@
 
 Files are read by :func:`fenghuang.sources.read_source` *before* anything is
 written; then every new file lands in one DuckDB transaction (all files of
-the call, or none). A file whose sha256 is already in ``imports`` is skipped.
+the call, or none). Large files of the fast path (:mod:`._fast`) have their
+rows written and committed first, each in a transaction of its own, under
+an import key no ``imports`` row has yet (``import_pending``, migration
+054): no reader sees them until that one transaction writes the ``imports``
+rows, and if it never does they are removed (at once on an error, or by the
+next :class:`Store` to open a file whose writer was killed). A file whose
+sha256 is already in ``imports`` is skipped.
 Rows without a valid credit code are linked by normalised name (and former
 names) to the firm register; rows that stay unmatched go to the quarantine
 as ``E-ROW-UNMATCHED``. Once a file's rows are final, its ``imports`` row,
@@ -28,6 +34,7 @@ from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
 from fenghuang.warehouse._fast import (
     FAST_MEMORY_LIMIT,
     Staged,
+    drop_arrow,
     fast_candidate,
     load_fast,
     stage_rows,
@@ -400,7 +407,7 @@ def _write(
                         break
                     except (duckdb.Error, pa.ArrowException) as exc:
                         if item.arrow:  # pyarrow refused it: DuckDB's own CSV parser
-                            item.arrow = False
+                            drop_arrow(item)
                             continue
                         raise _FastFailed(i, item.path) from exc
         reports: list[FileReport] = []
