@@ -626,3 +626,15 @@ def test_a_file_duckdb_cannot_read_falls_back_to_the_general_path(tmp_path: Path
             return
         assert [f.fast for f in report.files] == [False]
         assert s.fetch_all("select count(*) from source_values")[0][0] >= 3000
+
+
+def test_progress_counts_the_rows_of_a_fast_file_as_a_step(tmp_path: Path) -> None:
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(REGISTER, encoding="utf-8")
+    tax = _write(tmp_path, MESSY_LINES)
+    seen: list[tuple[str, int, int]] = []
+    with Store(tmp_path / "fh.duckdb") as s:
+        report = import_files(s, [tax, reg], fast=True, progress=lambda *a: seen.append(a))
+    assert [f.fast for f in report.files if f.kind == "monthly"] == [True]
+    # the tax file's rows (step 1), then the register and the tax file in the import's transaction
+    assert seen == [(tax.name, 1, 3), (reg.name, 2, 3), (tax.name, 3, 3)]

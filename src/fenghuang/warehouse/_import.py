@@ -311,7 +311,9 @@ def import_files(
     engine : {"duckdb"}
         Engine of the transforms (only DuckDB so far).
     progress : callable, optional
-        Called as ``progress(file_name, done, total)``.
+        Called as ``progress(file_name, done, total)``: once per file, and
+        once more for a fast-path file when its rows are written (the long
+        step), so ``total`` counts those twice.
     fast : bool, optional
         The DuckDB-direct path (:mod:`._fast`) for CSV/Parquet files of
         monthly and annual departments with a plain column plan: None (the
@@ -393,6 +395,10 @@ def _write(
     import os
 
     keys = _keys(store, items, done)
+    staged = sum(
+        isinstance(it, Staged) and k is not None for it, k in zip(items, keys, strict=True)
+    )
+    steps = iter(range(1, len(items) + staged + 1))  # a staged file: its rows, then the rest
     try:
         for i, (item, k) in enumerate(zip(items, keys, strict=True)):
             if isinstance(item, Staged) and k is not None:
@@ -410,6 +416,8 @@ def _write(
                             drop_arrow(item)
                             continue
                         raise _FastFailed(i, item.path) from exc
+                if progress is not None:
+                    progress(item.file_name, next(steps), len(items) + staged)
         reports: list[FileReport] = []
         with store.transaction():
             names = _register_index(store)
@@ -437,7 +445,7 @@ def _write(
                 else:
                     reports.append(_load(store, item, names, key))
                 if progress is not None:
-                    progress(item.file_name, i + 1, len(items))
+                    progress(item.file_name, next(steps), len(items) + staged)
             store.execute("delete from import_pending where pid = ?", [os.getpid()])
         return ImportReport(reports)
     except BaseException:
