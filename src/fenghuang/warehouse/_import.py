@@ -392,8 +392,6 @@ def _write(
     On any failure the pending rows are removed again; a killed process's
     are removed by the next :class:`Store` to open the file.
     """
-    import os
-
     keys = _keys(store, items, done)
     staged = sum(
         isinstance(it, Staged) and k is not None for it, k in zip(items, keys, strict=True)
@@ -406,9 +404,7 @@ def _write(
                 while True:
                     try:
                         with store.transaction():
-                            store.execute(
-                                "insert into import_pending values (?, ?)", [k, os.getpid()]
-                            )
+                            store.mark_pending(k)
                             stage_rows(store, item)
                         break
                     except (duckdb.Error, pa.ArrowException) as exc:
@@ -446,7 +442,7 @@ def _write(
                     reports.append(_load(store, item, names, key))
                 if progress is not None:
                     progress(item.file_name, next(steps), len(items) + staged)
-            store.execute("delete from import_pending where pid = ?", [os.getpid()])
+            store.clear_pending()
         return ImportReport(reports)
     except BaseException:
         with contextlib.suppress(duckdb.Error):  # else the next Store to open the file does

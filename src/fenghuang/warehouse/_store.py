@@ -14,6 +14,7 @@ appeals), 030–039 city monitor.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -28,6 +29,8 @@ from fenghuang.errors import WarehouseError
 __all__ = ["Store", "default_store_path"]
 
 DEFAULT_DIR = Path("var")
+#: This process's token in ``import_pending`` (migration 054); a pid could be reused.
+_OWNER = uuid.uuid4().hex
 
 
 def default_store_path() -> Path:
@@ -156,6 +159,14 @@ class Store:
                 applied.append(name)
             return applied
 
+    def mark_pending(self, import_key: int) -> None:
+        """List ``import_key`` in ``import_pending`` as this process's (migration 054)."""
+        self.execute("insert into import_pending values (?, ?)", [import_key, _OWNER])
+
+    def clear_pending(self) -> None:
+        """This process's imports landed: nothing of it is pending any more."""
+        self.execute("delete from import_pending where owner = ?", [_OWNER])
+
     def discard_pending(self, *, mine: bool) -> int:
         """Remove the rows of imports that never landed (migration 054); returns their number.
 
@@ -163,21 +174,19 @@ class Store:
         those of other processes (one killed mid-import: DuckDB lets only one
         process write the file, so they are dead).
         """
-        import os
-
         op = "=" if mine else "<>"
         with self._lock:
-            pending = f"select import_key from import_pending where pid {op} ?"
-            pid = [os.getpid()]
-            if not self._con.execute(pending, pid).fetchall():
+            pending = f"select import_key from import_pending where owner {op} ?"
+            owner = [_OWNER]
+            if not self._con.execute(pending, owner).fetchall():
                 return 0
             with self.transaction():
                 (n,), *_ = self._con.execute(
-                    f"select count(*) from source_rows where import_key in ({pending})", pid
+                    f"select count(*) from source_rows where import_key in ({pending})", owner
                 ).fetchall()
                 for table in ("source_rows", "source_parts"):
-                    self._con.execute(f"delete from {table} where import_key in ({pending})", pid)
-                self._con.execute(f"delete from import_pending where pid {op} ?", pid)
+                    self._con.execute(f"delete from {table} where import_key in ({pending})", owner)
+                self._con.execute(f"delete from import_pending where owner {op} ?", owner)
             return int(n)
 
     # -- transactions -----------------------------------------------------

@@ -6,9 +6,10 @@
 -- Deleting rows that the same transaction inserted makes DuckDB write the whole insert
 -- again at commit (5-7 s per 12 M rows, measured); deleting committed rows costs
 -- milliseconds. A process killed between the two leaves rows under a key listed here:
--- Store removes them when it next opens the file (pid is the writing process, so an
--- import running in this process is never touched).
+-- Store removes them when it next opens the file (owner is a random token of the
+-- writing process — not its pid, which a container's next process may well reuse — so
+-- an import running in this process is never touched).
 create table import_pending (
     import_key  integer not null,    -- source_rows.import_key of the rows written
-    pid         integer not null     -- the process that wrote them
+    owner       varchar not null     -- the writing process (fenghuang.warehouse._store)
 );
