@@ -24,7 +24,6 @@ EXPECTED = {
     "FastPlan",
     "FieldSpec",
     "SourceBatch",
-    "code_checks",
     "credit_check_char",
     "format_rejects",
     "credit_code_problem",

@@ -638,31 +638,3 @@ def test_progress_counts_the_rows_of_a_fast_file_as_a_step(tmp_path: Path) -> No
     assert [f.fast for f in report.files if f.kind == "monthly"] == [True]
     # the tax file's rows (step 1), then the register and the tax file in the import's transaction
     assert seen == [(tax.name, 1, 3), (reg.name, 2, 3), (tax.name, 3, 3)]
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.text(alphabet=_ALPHABET, min_size=17, max_size=17).map(make_credit_code),
-            st.text(alphabet=_ALPHABET + "IOZSVa甲 ", min_size=16, max_size=19),
-            st.none(),
-        ),
-        max_size=40,
-    )
-)
-def test_numpy_code_checks_match_sql_and_python(codes: list[str | None]) -> None:
-    """code_checks (the key aggregate's test, in numpy) == the SQL tests == credit_code_problem."""
-    from fenghuang.sources import code_checks
-
-    fmt, good = code_checks(pa.array(codes, pa.string()))
-    want_fmt = [c is None or credit_code_problem(c) != "E-ROW-CREDIT-CODE-FORMAT" for c in codes]
-    want_good = [c is None or credit_code_problem(c) is None for c in codes]
-    assert fmt.tolist() == want_fmt and good.tolist() == want_good
-    sql_fmt = f"(c IS NULL OR coalesce({FastPlan.code_format_sql('c')}, false))"
-    sql = f"{sql_fmt}, {sql_fmt} AND coalesce({FastPlan.check_char_sql('c')}, true)"
-    con = duckdb.connect()
-    got = con.execute(
-        f"select {sql} from unnest(?::varchar[]) with ordinality t(c, i) order by i", [codes]
-    ).fetchall()
-    assert [(bool(a), bool(b)) for a, b in got] == list(zip(want_fmt, want_good, strict=True))

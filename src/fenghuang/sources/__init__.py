@@ -24,7 +24,6 @@ Examples
 from fenghuang.sources._codes import CODES, FILE_CODES, ROW_CODES, Code, row_error, source_error
 from fenghuang.sources._credit import (
     CHARSET,
-    code_checks,
     credit_check_char,
     credit_code_problem,
     is_valid_credit_code,
@@ -70,7 +69,6 @@ __all__ = [
     "FastPlan",
     "FieldSpec",
     "SourceBatch",
-    "code_checks",
     "credit_check_char",
     "credit_code_problem",
     "fast_plan",

@@ -24,12 +24,8 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-import pyarrow as pa
-
 __all__ = [
     "CHARSET",
-    "code_checks",
     "credit_check_char",
     "credit_code_problem",
     "is_valid_credit_code",
@@ -112,51 +108,3 @@ def credit_code_problem(code: str) -> str | None:
 def is_valid_credit_code(code: str) -> bool:
     """Whether ``code`` (after normalisation) is a valid credit code."""
     return credit_code_problem(normalize_credit_code(code)) is None
-
-
-#: Byte → value in :data:`CHARSET` (−1: not a code character), for :func:`code_checks`.
-_BYTE_VALUE = np.full(256, -1, dtype=np.int64)
-_BYTE_VALUE[np.frombuffer(CHARSET.encode(), dtype=np.uint8)] = np.arange(31)
-_DIGIT = np.zeros(256, dtype=bool)
-_DIGIT[np.frombuffer(b"0123456789", dtype=np.uint8)] = True
-
-
-def code_checks(codes: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Format and check character of each code in an Arrow string array, vectorised.
-
-    Returns ``(fmt, good)``: ``fmt`` — the code has the GB 32100-2015 format
-    (as :data:`_FORMAT`); ``good`` — it has and its check character is
-    right (``credit_code_problem(code) is None``). A NULL is neither wrong
-    nor checked: ``fmt`` and ``good`` both true (a row without a code is
-    linked by name). Anything not 18 bytes of code characters fails ``fmt``.
-
-    >>> fmt, good = code_checks(pa.array(["91350100M000100Y43", "91350100M000100Y44", "x", None]))
-    >>> fmt.tolist(), good.tolist()
-    ([True, True, False, True], [True, False, False, True])
-    """
-    arr = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
-    arr = arr.cast(pa.large_string())
-    n = len(arr)
-    valid = (
-        np.ones(n, dtype=bool)
-        if arr.null_count == 0
-        else arr.is_valid().to_numpy(zero_copy_only=False)
-    )
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
-    data = (
-        np.frombuffer(arr.buffers()[2], dtype=np.uint8)
-        if arr.buffers()[2]
-        else np.zeros(0, np.uint8)
-    )
-    sized = valid & (np.diff(offsets) == 18)
-    rows = np.flatnonzero(sized)
-    chars = data[offsets[rows][:, None] + np.arange(18)]  # (codes of 18 bytes) × 18
-    values = _BYTE_VALUE[chars]
-    shape = (values >= 0).all(axis=1) & _DIGIT[chars[:, 2:8]].all(axis=1)
-    weights = np.asarray(_WEIGHTS, dtype=np.int64)
-    check = (31 - (values[:, :17] * weights).sum(axis=1) % 31) % 31 == values[:, 17]
-    fmt = ~valid
-    good = ~valid
-    fmt[rows] = shape
-    good[rows] = shape & check
-    return fmt, good

@@ -65,7 +65,6 @@ from fenghuang.sources import (
     CODES,
     REJECT_SCHEMA,
     FastPlan,
-    code_checks,
     fast_plan,
     normalize_name,
     plan_columns,
@@ -682,29 +681,17 @@ def _key_groups(store: Store, st: Staged) -> pa.Table:
     duplicates or conflicts). Columns ``_k``, year, key_tag, ``_c`` (the
     code), many, fmt, good.
     """
+    fp = st.fp
     distinct, bits = _monthly_sql(st)
-    got = store.fetch_arrow(
-        "SELECT CASE WHEN _c IS NULL THEN _k END AS _nk, year, key_tag, _c, "
-        f"coalesce(n > {distinct}, false) AS many FROM (SELECT coalesce(credit_code, raw) AS _k, "
-        "year, key_tag, any_value(credit_code) AS _c, count(*) AS n, "
-        f"{bits} AS b FROM source_rows WHERE import_key = ? AND part = 0 GROUP BY ALL)",
+    fmt = f"(_c IS NULL OR coalesce({fp.code_format_sql('_c')}, false))"
+    good = f"coalesce({fp.check_char_sql('_c')}, true)"
+    return store.fetch_arrow(
+        f"SELECT _k, year, key_tag, _c, n > {distinct} AS many, {fmt} AS fmt, "
+        f"{fmt} AND {good} AS good FROM (SELECT coalesce(credit_code, raw) AS _k, year, "
+        "key_tag, any_value(credit_code) AS _c, count(*) AS n, "
+        f"{bits} AS b FROM source_rows WHERE import_key = ? AND part = 0 GROUP BY ALL) "
+        f"WHERE n > {distinct} OR NOT ({fmt} AND {good})",
         [st.key],
-    )
-    # the format and check character of every key's code, in numpy (the same test in SQL
-    # cost 0.65 s per 1M codes)
-    fmt, good = code_checks(got.column("_c"))
-    keep = got.column("many").to_numpy(zero_copy_only=False) | ~good
-    got = got.filter(pa.array(keep))
-    return pa.table(
-        {
-            "_k": pc.coalesce(got.column("_c"), got.column("_nk")),
-            "year": got.column("year"),
-            "key_tag": got.column("key_tag"),
-            "_c": got.column("_c"),
-            "many": got.column("many"),
-            "fmt": pa.array(fmt[keep]),
-            "good": pa.array(good[keep]),
-        }
     )
 
 
