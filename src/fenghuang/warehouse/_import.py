@@ -360,13 +360,17 @@ class _FastFailed(Exception):
         self.path = path
 
 
+def _digest(item: SourceBatch | Staged) -> str:
+    return item.digest if isinstance(item, Staged) else item.file_hash
+
+
 def _keys(store: Store, items: list[SourceBatch | Staged], done: set[str]) -> list[int | None]:
     """The import key of each item, in order; None for a file already imported (or twice)."""
     key = next_import_key(store)
     seen = set(done)
     out: list[int | None] = []
     for item in items:
-        digest = item.digest if isinstance(item, Staged) else item.file_hash
+        digest = _digest(item)
         if digest in seen:
             out.append(None)
         else:
@@ -374,6 +378,25 @@ def _keys(store: Store, items: list[SourceBatch | Staged], done: set[str]) -> li
             seen.add(digest)
             key += 1
     return out
+
+
+def _stage(store: Store, st: Staged, index: int) -> None:
+    """Step 1 of a fast-path file, committed in its own transaction under its pending key.
+
+    When pyarrow refuses the file, DuckDB's own CSV parser reads it
+    (:func:`._fast.drop_arrow`); when DuckDB cannot read it either,
+    :class:`_FastFailed` sends it to the general path.
+    """
+    while True:
+        try:
+            with store.transaction():
+                store.mark_pending(st.key)
+                stage_rows(store, st)
+            return
+        except (duckdb.Error, pa.ArrowException) as exc:
+            if not st.arrow:
+                raise _FastFailed(index, st.path) from exc
+            drop_arrow(st)
 
 
 def _write(
@@ -401,17 +424,7 @@ def _write(
         for i, (item, k) in enumerate(zip(items, keys, strict=True)):
             if isinstance(item, Staged) and k is not None:
                 item.key = k
-                while True:
-                    try:
-                        with store.transaction():
-                            store.mark_pending(k)
-                            stage_rows(store, item)
-                        break
-                    except (duckdb.Error, pa.ArrowException) as exc:
-                        if item.arrow:  # pyarrow refused it: DuckDB's own CSV parser
-                            drop_arrow(item)
-                            continue
-                        raise _FastFailed(i, item.path) from exc
+                _stage(store, item, i)
                 if progress is not None:
                     progress(item.file_name, next(steps), len(items) + staged)
         reports: list[FileReport] = []
@@ -420,11 +433,10 @@ def _write(
             for i, item in enumerate(items):
                 key = keys[i]
                 if key is None:
-                    digest = item.digest if isinstance(item, Staged) else item.file_hash
                     reports.append(
                         FileReport(
                             item.file_name,
-                            digest,
+                            _digest(item),
                             item.department,
                             item.kind,
                             0,
