@@ -88,6 +88,21 @@ def _write(tmp: Path, lines: list[str], name: str = "税务_2023.csv") -> Path:
     return path
 
 
+def _register(tmp: Path) -> Path:
+    """The firm register file (REGISTER) in ``tmp``."""
+    path = tmp / "企业名录.csv"
+    path.write_text(REGISTER, encoding="utf-8")
+    return path
+
+
+def _store_with_register(path: Path, tmp: Path) -> Path:
+    """A store at ``path`` holding only the register; returns the register file."""
+    reg = _register(tmp)
+    with Store(path) as s:
+        import_files(s, [reg])
+    return reg
+
+
 def _tables(store: Store) -> dict[str, list[tuple[object, ...]]]:
     out = {}
     for t in ("source_values", "quarantine", "name_links", "firm_register"):
@@ -112,8 +127,7 @@ def _both(tmp: Path, files: list[Path]) -> tuple[dict[str, list[tuple[object, ..
 
 
 def test_fast_path_equals_general_path_on_a_messy_csv(tmp_path: Path) -> None:
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
+    reg = _register(tmp_path)
     tax = _write(tmp_path, MESSY_LINES)
     general, fast = _both(tmp_path, [tax, reg])
     assert fast == general
@@ -139,8 +153,7 @@ def test_native_csv_parse_equals_general_path(tmp_path: Path, newline: str) -> N
     rows, a cell too many, notes and 合计 rows, dirty rows read back from their JSON cells."""
     from fenghuang.warehouse._fast import fast_candidate
 
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
+    reg = _register(tmp_path)
     tax = tmp_path / "税务_2023.csv"
     lines = [x for x in MESSY_LINES if x]
     tax.write_bytes((newline.join(lines) + newline).encode("utf-8"))
@@ -240,8 +253,7 @@ def test_a_blank_line_keeps_line_numbers_on_the_line_path(tmp_path: Path) -> Non
 
 
 def test_fast_path_lineage_and_facts(tmp_path: Path) -> None:
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
+    reg = _register(tmp_path)
     tax = _write(tmp_path, MESSY_LINES)
     with Store(tmp_path / "fh.duckdb") as s:
         import_files(s, [tax, reg], fast=True)
@@ -260,8 +272,7 @@ def test_fast_path_lineage_and_facts(tmp_path: Path) -> None:
 
 
 def test_fast_path_equals_general_path_on_parquet(tmp_path: Path) -> None:
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
+    reg = _register(tmp_path)
     table = pa.table(
         {
             "统一社会信用代码": [A, A, A, bad_check(B), B, B, None, C, C],
@@ -302,8 +313,7 @@ _ODD_NUMBERS = [".5", "5.", "1.2.3", "1..2", "007", "1.50", "0.0", " 1", "1_000"
 
 def test_cheap_row_tests_agree_with_the_general_path(tmp_path: Path) -> None:
     """Every odd code, period and number cell: the fast path gives what the general path gives."""
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
+    reg = _register(tmp_path)
     lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)"]
     lines += [f"{c},甲公司,2023-0{i % 9 + 1},1" for i, c in enumerate(_ODD_CODES)]
     lines += [f"{B},乙公司,{p},2" for p in _ODD_PERIODS]
@@ -375,8 +385,7 @@ def test_fast_path_equals_general_path_property(
     tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, str]]
 ) -> None:
     tmp = tmp_path_factory.mktemp("prop")
-    reg = tmp / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
+    reg = _register(tmp)
     lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)"]
     lines += [f"{r['code']},{r['name']},{r['period']},{r['amount']}" for r in rows]
     power = _write(tmp, lines, "供电.csv")
@@ -504,10 +513,7 @@ def test_kill_9_during_a_fast_import_lands_all_or_nothing(tmp_path: Path) -> Non
     import time
 
     pristine = tmp_path / "pristine.duckdb"
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
-    with Store(pristine) as s:
-        import_files(s, [reg])
+    _store_with_register(pristine, tmp_path)
     tax = _big_messy(tmp_path, 200_000)
     before = table_digests(pristine, skip_import_time=True)
     code_ = "from fenghuang.cli import main; import sys; sys.exit(main(sys.argv[1:]))"
@@ -556,10 +562,7 @@ def test_a_process_dying_between_rows_and_import_leaves_nothing_seen(tmp_path: P
     import sys
 
     path = tmp_path / "wh.duckdb"
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
-    with Store(path) as s:
-        import_files(s, [reg])
+    _store_with_register(path, tmp_path)
     before, seen = table_digests(path, skip_import_time=True), visible_digests(path, 2023)
     tax = _big_messy(tmp_path, 20_000)
     crash = (  # the process dies when the import's own transaction begins
@@ -629,8 +632,7 @@ def test_a_file_duckdb_cannot_read_falls_back_to_the_general_path(tmp_path: Path
 
 
 def test_progress_counts_the_rows_of_a_fast_file_as_a_step(tmp_path: Path) -> None:
-    reg = tmp_path / "企业名录.csv"
-    reg.write_text(REGISTER, encoding="utf-8")
+    reg = _register(tmp_path)
     tax = _write(tmp_path, MESSY_LINES)
     seen: list[tuple[str, int, int]] = []
     with Store(tmp_path / "fh.duckdb") as s:

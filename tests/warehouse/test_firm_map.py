@@ -23,38 +23,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lineage_reference import LINEAGE_REFERENCE
 from test_fast import MESSY_LINES, A, B, _write
 from test_fast import REGISTER as MESSY_REGISTER
 
 from fenghuang.sources import make_credit_code
 from fenghuang.synthetic import CityManifest, generate_city
 from fenghuang.warehouse import Store, _read, fact_lineage, import_files
-
-#: The whole-store query ``fact_lineage`` was before its point queries (a full scan).
-_REFERENCE = """
-with v as (
-    select s.field, s.value, s.unit, i.file_name as file, s.sheet, s.row_no as "row",
-           i.department, s.credit_code, s.year, 0 as version, s.month
-    from source_values s join imports i using (import_id)
-    where s.credit_code = $1 and s.year = $2
-    union all
-    select case when p.lessor_code = $1 then 'land_leased_out' when p.tenure = 'leased'
-           then 'land_leased_in' else 'land_own' end, p.area * coalesce(p.share, 1), '亩',
-           i.file_name, p.sheet, p.row_no, i.department, p.credit_code, $2, 0, null
-    from parcels p join imports i using (import_id)
-    where (p.credit_code = $1 or p.lessor_code = $1) and (p.year is null or p.year = $2)
-    union all
-    select h.field, h.value, null, null, null, null, null, h.credit_code, h.year,
-           h.version, null
-    from fact_history h where h.credit_code = $1 and h.year = $2
-)
-select field, value, unit, file, sheet, "row",
-       coalesce((select s.status from fact_status s where s.year = v.year
-                 and (s.credit_code is null or s.credit_code = v.credit_code)
-                 and s.department = v.department order by s.seq desc limit 1), 'pending')
-       as status, version
-from v order by field, version, month, file, "row"
-"""
 
 YEARS = (2022, 2023)
 
@@ -79,7 +54,7 @@ def _check_every_firm(store: Store, years: tuple[int, ...] = YEARS) -> int:
     for year in years:
         for code in firms:
             got = fact_lineage(store, code, year)
-            want = store.fetch_arrow(_REFERENCE, [code, year])
+            want = store.fetch_arrow(LINEAGE_REFERENCE, [code, year])
             assert got.to_pylist() == want.to_pylist(), (code, year)
             n += got.num_rows
     assert n > 0
@@ -366,7 +341,7 @@ def test_a_lookup_on_files_sorted_by_name_reads_a_row_group_or_two_per_import(
             assert len(scans) == 2 and all(total >= 4 for _, total in scans), scans
             assert all(n <= 2 for n, _ in scans), (code, scans)  # of 4-6, per import
             lin = fact_lineage(s, code, 2023).to_pylist()
-            assert lin == s.fetch_arrow(_REFERENCE, [code, 2023]).to_pylist()
+            assert lin == s.fetch_arrow(LINEAGE_REFERENCE, [code, 2023]).to_pylist()
             assert len(lin) == 4
         assert fact_lineage(s, make_credit_code("91360300M99999999"), 2023).num_rows == 0
 
@@ -414,7 +389,7 @@ def test_lineage_equals_a_full_scan_on_random_files(
             for code in codes:
                 for y in (2022, 2023):
                     got = fact_lineage(s, code, y).to_pylist()
-                    assert got == s.fetch_arrow(_REFERENCE, [code, y]).to_pylist()
+                    assert got == s.fetch_arrow(LINEAGE_REFERENCE, [code, y]).to_pylist()
                     assert len(got) == sum(1 for c, yy, _, _ in rows if (c, yy) == (code, y)) * len(
                         files
                     )

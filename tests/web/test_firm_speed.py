@@ -10,38 +10,14 @@ every firm of the demo city (模拟数据).
 
 from __future__ import annotations
 
+from lineage_reference import LINEAGE_REFERENCE
+
 import fenghuang.evaluation as ev
 from fenghuang.methods import parse_method
 from fenghuang.warehouse import correct_fact, fact_lineage, set_confirmation
 from fenghuang.web.services import diagnostic
 from fenghuang.web.services.backend import record
 from fenghuang.web.services.results import RunCache
-
-#: The query ``fact_lineage`` was before it became point queries (the reference).
-_REFERENCE = """
-with v as (
-    select s.field, s.value, s.unit, i.file_name as file, s.sheet, s.row_no as "row",
-           i.department, s.credit_code, s.year, 0 as version, s.month
-    from source_values s join imports i using (import_id)
-    where s.credit_code = ? and s.year = ?
-    union all
-    select case when p.lessor_code = ? then 'land_leased_out' when p.tenure = 'leased'
-           then 'land_leased_in' else 'land_own' end, p.area * coalesce(p.share, 1), '亩',
-           i.file_name, p.sheet, p.row_no, i.department, p.credit_code, ?, 0, null
-    from parcels p join imports i using (import_id)
-    where (p.credit_code = ? or p.lessor_code = ?) and (p.year is null or p.year = ?)
-    union all
-    select h.field, h.value, null, null, null, null, null, h.credit_code, h.year,
-           h.version, null
-    from fact_history h where h.credit_code = ? and h.year = ?
-)
-select field, value, unit, file, sheet, "row",
-       coalesce((select s.status from fact_status s where s.year = v.year
-                 and (s.credit_code is null or s.credit_code = v.credit_code)
-                 and s.department = v.department order by s.seq desc limit 1), 'pending')
-       as status, version
-from v order by field, version, month, file, "row"
-"""
 
 
 def test_fact_lineage_equals_the_reference_query_for_every_firm(city, store):
@@ -63,7 +39,7 @@ def test_fact_lineage_equals_the_reference_query_for_every_firm(city, store):
     checked = 0
     for code in [*codes, *lessors[:20]]:
         got = fact_lineage(store, code, year)
-        want = store.fetch_arrow(_REFERENCE, [code, year, code, year, code, code, year, code, year])
+        want = store.fetch_arrow(LINEAGE_REFERENCE, [code, year])
         assert got.column_names == want.column_names
         assert [f.type for f in got.schema] == [f.type for f in want.schema], (
             got.schema,
