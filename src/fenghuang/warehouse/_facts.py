@@ -4,6 +4,14 @@ Monthly rows are summed to the year, land comes from parcels (own and under
 construction → ``land_own``, leased → ``land_leased_in`` for the lessee and
 ``land_leased_out`` for the lessor, a shared parcel split by ``share``), and
 the latest correction of :mod:`._history` overrides a value.
+
+Every sum is exact (:func:`_exact_sum`): each value is rounded to
+1/:data:`SUM_SCALE` of its base unit and the whole numbers are added, so the
+same rows give the same bits in any order and on any engine. A plain sum of
+doubles does not: DuckDB adds a firm's rows in the order its threads meet
+them, and at a million rows a file sorted by month gave different last bits
+for a third of the firms from one call to the next (so an evaluation of the
+same data got a new input hash, and a new run version).
 """
 
 from __future__ import annotations
@@ -29,6 +37,10 @@ _VALUE_FIELDS = [
 _LAND_FIELDS = ["land_own", "land_leased_in", "land_leased_out"]
 #: The computed firm-year fields, in the column order of :func:`firm_year_expr`.
 _FIELDS = [*_VALUE_FIELDS, *_LAND_FIELDS]
+#: Sums are exact to 1/SUM_SCALE of the base unit (元, kWh, 吨标准煤, 亩 …; see _exact_sum): a
+#: value with at most six decimals below 9e9 (2**53 / SUM_SCALE) is added as it is.
+SUM_SCALE = 1_000_000
+
 _ARROW = {
     "string": pa.string(),
     "int64": pa.int64(),
@@ -140,6 +152,20 @@ def _one_source_per_fact(con: Any, year: int) -> Any:
     return plain.union(ranked.select("credit_code", "field", "value"), distinct=False)
 
 
+def _exact_sum(x: Any, where: Any = None) -> Any:
+    """Ibis: the exact sum of ``x`` rounded to 1/:data:`SUM_SCALE` (float64; null when no row).
+
+    The scaled values are rounded (half away from zero, by DuckDB and Spark
+    alike) and added as ``DECIMAL(38, 0)``, which neither overflows nor
+    depends on the order of the rows; the quotient of the exact total by
+    the scale is the double nearest to the decimal sum.
+    """
+    import ibis.expr.datatypes as dt
+
+    units = (x * SUM_SCALE).round(0).cast(dt.Decimal(38, 0))
+    return units.sum(where=where).cast("float64") / SUM_SCALE
+
+
 def _outer(left: Any, right: Any) -> Any:
     """Full outer join on ``credit_code`` (unique on both sides), one ``credit_code`` column."""
     import ibis
@@ -177,18 +203,18 @@ def firm_year_expr(con: Any, year: int, fields: Iterable[str] | None = None) -> 
     wanted = _fields_to_compute(fields)
     sv = _one_source_per_fact(con, year)
     values = sv.group_by("credit_code").aggregate(
-        **{f: sv.value.sum(where=sv.field == f) for f in wanted if f in _VALUE_FIELDS}
+        **{f: _exact_sum(sv.value, sv.field == f) for f in wanted if f in _VALUE_FIELDS}
     )
     p = con.table("parcels")
     p = p.filter(p.year.isnull() | (p.year == year))
     area = p.area * p.share.fill_null(1.0)
     own = p.group_by(credit_code=p.credit_code.cast("string")).aggregate(
-        land_own=area.sum(where=p.tenure.isin(["own", "construction"])),
-        land_leased_in=area.sum(where=p.tenure == "leased"),
+        land_own=_exact_sum(area, p.tenure.isin(["own", "construction"])),
+        land_leased_in=_exact_sum(area, p.tenure == "leased"),
     )
     leased = p.filter((p.tenure == "leased") & p.lessor_code.notnull())
     out = leased.group_by(credit_code=leased.lessor_code.cast("string")).aggregate(
-        land_leased_out=(leased.area * leased.share.fill_null(1.0)).sum()
+        land_leased_out=_exact_sum(leased.area * leased.share.fill_null(1.0))
     )
     # each side is unique by credit_code: full outer joins give every firm once
     t = _outer(_outer(values.mutate(credit_code=values.credit_code.cast("string")), own), out)

@@ -1,0 +1,99 @@
+"""Firm-year sums are exact and the same in every call (not a thread-order float sum).
+
+A file sorted by month puts each firm's twelve rows in twelve different row
+groups, so DuckDB's parallel aggregate adds them in the order its threads
+meet them. With a plain double sum a third of the firms of such a million-row
+file changed their last bits from one ``firm_facts`` call to the next; the
+facts are the evaluation's input snapshot, whose hash decides whether a run
+is new. The sums must be the exact sums of the values rounded to
+1/``SUM_SCALE`` (the double nearest to the decimal total), in any order.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from fenghuang.warehouse import Store, firm_facts
+from fenghuang.warehouse._facts import SUM_SCALE
+from fenghuang.warehouse._rows import insert_long, record_import
+
+FIRMS = 40_000
+YEAR = 2023
+
+
+def _month_sorted(seed: int) -> pa.Table:
+    """FIRMS × 12 monthly tax values in cents and in millionths, sorted by month."""
+    rng = np.random.default_rng(seed)
+    codes = np.array([f"91360300M{i:08d}X" for i in range(FIRMS)], dtype=object)
+    n = FIRMS * 12
+    cents = rng.integers(1, 10**9, n) / 100
+    fine = rng.integers(1, 10**10, n) / 10**6
+    value = np.where(rng.random(n) < 0.5, cents, fine)
+    return pa.table(
+        {
+            "sheet": pa.array([""] * n, pa.string()),
+            "row_no": pa.array(np.arange(2, n + 2), pa.int64()),
+            "credit_code": pa.array(np.tile(codes, 12), pa.string()),
+            "year": pa.array(np.full(n, YEAR), pa.int16()),
+            "month": pa.array(np.repeat(np.arange(1, 13), FIRMS), pa.int8()),
+            "value": pa.array(value, pa.float64()),
+            "field": pa.array(["tax_paid"] * n, pa.string()),
+            "unit": pa.array(["元"] * n, pa.string()),
+        }
+    )
+
+
+def test_sums_are_exact_and_equal_in_every_call(tmp_path: Path) -> None:
+    rows = _month_sorted(seed=7)
+    store = Store(tmp_path / "fh.duckdb")
+    with store.transaction():
+        insert_long(store, 1, rows)
+        record_import(store, 1, "a" * 64, "税务_按月.csv", "tax", (len(rows), len(rows), 0))
+    store.execute("SET threads = 2")
+
+    exact: dict[str, Fraction] = {}
+    for code, v in zip(
+        rows.column("credit_code").to_pylist(), rows.column("value").to_pylist(), strict=True
+    ):
+        exact[code] = exact.get(code, Fraction(0)) + round(v * SUM_SCALE)
+    want = {code: float(total / SUM_SCALE) for code, total in exact.items()}
+
+    first = None
+    for _ in range(3):
+        got = firm_facts(store, YEAR).sort_by("credit_code")
+        codes = got.column("credit_code").to_pylist()
+        values = got.column("tax_paid").to_pylist()
+        wrong = [(c, v, want[c]) for c, v in zip(codes, values, strict=True) if v != want[c]]
+        assert not wrong, f"{len(wrong)} firms off the exact sum, e.g. {wrong[:3]}"
+        if first is None:
+            first = got
+        assert got.equals(first)
+    store.close()
+
+
+def test_a_value_with_at_most_six_decimals_is_its_own_sum(tmp_path: Path) -> None:
+    """One value per firm: the fact is the value itself, bit for bit (no drift from scaling)."""
+    values = [0.1, 1e-6, 81150.45, 17.300005, 123456789.123456, 9.999999e9, -2.5, 0.0]
+    n = len(values)
+    rows = pa.table(
+        {
+            "sheet": [""] * n,
+            "row_no": pa.array(range(2, n + 2), pa.int64()),
+            "credit_code": [f"91360300M{i:08d}X" for i in range(n)],
+            "year": pa.array([YEAR] * n, pa.int16()),
+            "month": pa.array([1] * n, pa.int8()),
+            "value": pa.array(values, pa.float64()),
+            "field": ["tax_paid"] * n,
+            "unit": ["元"] * n,
+        }
+    )
+    with Store(tmp_path / "fh.duckdb") as store:
+        with store.transaction():
+            insert_long(store, 1, rows)
+            record_import(store, 1, "b" * 64, "税务.csv", "tax", (n, n, 0))
+        got = firm_facts(store, YEAR).sort_by("credit_code")
+    assert got.column("tax_paid").to_pylist() == values
