@@ -138,6 +138,33 @@ def test_worked_example(tmp_path: Path) -> None:
     assert "pm25:level" in res.excluded
 
 
+def test_only_whole_year_figures_enter_the_index(tmp_path: Path) -> None:
+    """A part of a year, several years or an undated figure never stands in for a year's figure.
+
+    Each added row would change the worked example's result if it were used:
+    萍乡's 2024 first-three-quarters GDP is later than its 2023 GDP, 伊春's
+    three-year total is later too, and 阳泉 has forest coverage only from an
+    undated report (目前), so it must still count as missing it.
+    """
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    extra = _panel(
+        [
+            (*PX, 2024, "gdp", "level", 900.0),
+            (*YC, 2023, "gdp", "level", 1500.0),
+            (*YQ, 2023, "forest_coverage", "level", 70.0),
+        ]
+    ).to_pylist()
+    extra[0]["period"] = "2024Q1-Q3"
+    extra[1]["period"] = "2021-2023"
+    extra[2]["period"], extra[2]["year"] = "目前", None
+    table = pa.concat_tables([_panel(ROWS), pa.Table.from_pylist(extra, schema=OBS_SCHEMA)])
+    plain = compute_index_on_table(_panel(ROWS), load_index_method(path))
+    res = compute_index_on_table(table, load_index_method(path))
+    assert res.rows == plain.rows
+    assert "森林覆盖率" in res.by_code("140300").missing
+
+
 def test_percentile_normaliser_from_the_engine(tmp_path: Path) -> None:
     path = tmp_path / "small.toml"
     path.write_text(

@@ -153,13 +153,22 @@ class CityIndexResult:
 
 
 def _latest(table: pa.Table) -> dict[tuple[str, str, str], float]:
-    """(place, indicator, kind) → value_norm of the latest year (verified first)."""
+    """(place, indicator, kind) → value_norm of the latest year (verified first).
+
+    Only figures of one whole year (period ``2023``) count: a part of a year
+    (``2024Q1-Q3``, ``2024M01-M08``), several years (``2021-2023``) or a
+    period without a year (``近3年``, ``目前`` in an undated report) is no
+    annual figure to compare with other cities' (a city that has only such
+    figures for an indicator counts as missing it).
+    """
     best: dict[tuple[str, str, str], tuple[int, int, float]] = {}
     for r in table.to_pylist():
         if r["place_code"] is None or r["indicator_code"] is None or r["value_norm"] is None:
             continue
+        if r["year"] is None or r["period"] != str(r["year"]):
+            continue
         key = (r["place_code"], r["indicator_code"], r["kind"])
-        rank = (r["year"] or 0, 1 if r["status"] == "已核实" else 0)
+        rank = (r["year"], 1 if r["status"] == "已核实" else 0)
         if key not in best or rank > best[key][:2]:
             best[key] = (rank[0], rank[1], float(r["value_norm"]))
     return {k: v[2] for k, v in best.items()}
