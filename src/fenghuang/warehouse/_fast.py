@@ -81,6 +81,8 @@ __all__ = [
     "drop_arrow",
     "fast_candidate",
     "load_fast",
+    "rows_sql",
+    "source_cells",
     "stage_rows",
 ]
 
@@ -458,7 +460,7 @@ def _hash(cols: list[str]) -> str:
 
 
 @contextmanager
-def _source(store: Store, st: Staged) -> Iterator[str]:
+def source_cells(store: Store, st: Staged) -> Iterator[str]:
     """The file's rows as :func:`_source_sql` gives them, read as step 1 read them.
 
     A file step 1 gave to pyarrow is read by pyarrow again (DuckDB's parser
@@ -473,11 +475,25 @@ def _source(store: Store, st: Staged) -> Iterator[str]:
 
 def _insert_file(store: Store, st: Staged) -> None:
     """Step 1: the file into ``source_rows`` (clean rows as values, dirty rows as raw lines)."""
-    with _source(store, st) as source:
+    with source_cells(store, st) as source:
         _insert_select(store, st, source)
 
 
 def _insert_select(store: Store, st: Staged, source: str) -> None:
+    store.execute(
+        "INSERT INTO source_rows (import_key, part, row_no, credit_code, year, month, value, "
+        f"tag, key_tag, raw) SELECT {st.key}, CAST(part AS SMALLINT), row_no, credit_code, year, "
+        f"month, value, tag, key_tag, raw FROM ({rows_sql(st, source)})"
+    )
+
+
+def rows_sql(st: Staged, source: str) -> str:
+    """SELECT of step 1's rows (part, row_no, credit_code, year, month, tag, key_tag, raw,
+    value) over ``source`` (:func:`_source_sql`): the per-row validation and conversion.
+
+    Also read by bench/ingest.py's ``validate`` reference (these rows summed
+    per firm, nothing stored).
+    """
     fp = st.fp
     width = len(fp.plan.columns)
     cells = ", ".join(f"c{i}" for i in range(width))
@@ -520,11 +536,7 @@ def _insert_select(store: Store, st: Staged, source: str) -> None:
             f"unnest(CASE WHEN _ok THEN range({n}) ELSE [-1] END) AS part, {common}, "
             f"[{', '.join(values)}] AS _vals FROM {mid}) WHERE part <= 0 OR _vals[part + 1] IS NOT NULL"
         )
-    store.execute(
-        "INSERT INTO source_rows (import_key, part, row_no, credit_code, year, month, value, "
-        f"tag, key_tag, raw) SELECT {st.key}, CAST(part AS SMALLINT), row_no, credit_code, year, "
-        f"month, value, tag, key_tag, raw FROM ({body})"
-    )
+    return body
 
 
 def _codes_where(groups: pa.Table, mask: np.ndarray) -> pa.Array:
@@ -566,7 +578,7 @@ def _demote_bad_codes(store: Store, st: Staged, bad: pa.Array) -> None:
     if len(bad) == 0:
         return
     rows = _take_code_rows(store, st, bad).select(["row_no"])
-    with store.registered("_fh_dirty", rows), _source(store, st) as source:
+    with store.registered("_fh_dirty", rows), source_cells(store, st) as source:
         store.execute(
             "INSERT INTO source_rows (import_key, part, row_no, raw) "
             f"SELECT {st.key}, CAST(-1 AS SMALLINT), row_no, line FROM ({source}) "
@@ -813,7 +825,7 @@ def _real_texts(store: Store, st: Staged, got: pa.Table) -> dict[int, dict[str, 
     index = {f: fp.plan.fields()[f].index for f in fp.text_fields if f in fp.plan.fields()}
     cells = ", ".join(f'c{i} AS "{f}"' for f, i in index.items())
     need_t = pa.table({"row_no": pa.array(need, pa.int64())})
-    with store.registered("_fh_need", need_t), _source(store, st) as source:
+    with store.registered("_fh_need", need_t), source_cells(store, st) as source:
         raw = store.fetch_arrow(
             f"SELECT row_no, {cells} FROM ({source}) WHERE row_no IN (SELECT row_no FROM _fh_need)"
         )
