@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
+from fenghuang.errors import WarehouseError
 from fenghuang.warehouse import Store, firm_facts
-from fenghuang.warehouse._facts import SUM_SCALE
+from fenghuang.warehouse._facts import SUM_LIMIT, SUM_SCALE
 from fenghuang.warehouse._rows import insert_long, record_import
 
 FIRMS = 40_000
@@ -26,12 +28,12 @@ YEAR = 2023
 
 
 def _month_sorted(seed: int) -> pa.Table:
-    """FIRMS × 12 monthly tax values in cents and in millionths, sorted by month."""
+    """FIRMS × 12 monthly tax values in cents and in ten-thousandths, sorted by month."""
     rng = np.random.default_rng(seed)
     codes = np.array([f"91360300M{i:08d}X" for i in range(FIRMS)], dtype=object)
     n = FIRMS * 12
     cents = rng.integers(1, 10**9, n) / 100
-    fine = rng.integers(1, 10**10, n) / 10**6
+    fine = rng.integers(1, 10**10, n) / 10**4
     value = np.where(rng.random(n) < 0.5, cents, fine)
     return pa.table(
         {
@@ -75,11 +77,9 @@ def test_sums_are_exact_and_equal_in_every_call(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_value_with_at_most_six_decimals_is_its_own_sum(tmp_path: Path) -> None:
-    """One value per firm: the fact is the value itself, bit for bit (no drift from scaling)."""
-    values = [0.1, 1e-6, 81150.45, 17.300005, 123456789.123456, 9.999999e9, -2.5, 0.0]
+def _one_value_per_firm(values: list[float]) -> pa.Table:
     n = len(values)
-    rows = pa.table(
+    return pa.table(
         {
             "sheet": [""] * n,
             "row_no": pa.array(range(2, n + 2), pa.int64()),
@@ -91,9 +91,46 @@ def test_a_value_with_at_most_six_decimals_is_its_own_sum(tmp_path: Path) -> Non
             "unit": ["元"] * n,
         }
     )
+
+
+def test_a_value_with_at_most_four_decimals_is_its_own_sum(tmp_path: Path) -> None:
+    """One value per firm: the fact is the value itself, bit for bit (no drift from scaling)."""
+    values = [0.1, 1e-4, 81150.45, 17.3005, 123456789.1234, 9.9999e11, -2.5, 0.0]
+    n = len(values)
+    rows = _one_value_per_firm(values)
     with Store(tmp_path / "fh.duckdb") as store:
         with store.transaction():
             insert_long(store, 1, rows)
             record_import(store, 1, "b" * 64, "税务.csv", "tax", (n, n, 0))
         got = firm_facts(store, YEAR).sort_by("credit_code")
     assert got.column("tax_paid").to_pylist() == values
+
+
+def test_parcel_areas_keep_six_decimals(tmp_path: Path) -> None:
+    """Land is summed to 1e-6 亩: two parcels of 8.359995 and 0.000001 亩 make 8.359996."""
+    with Store(tmp_path / "fh.duckdb") as store:
+        with store.transaction():
+            store.execute(
+                "insert into imports(import_id, import_key, file_name, department, rows_read, "
+                "rows_loaded, rows_rejected) values (?, 1, '地块.xlsx', 'land', 2, 2, 0)",
+                ["c" * 64],
+            )
+            for row, area in ((2, 8.359995), (3, 0.000001)):
+                store.execute(
+                    "insert into parcels (import_id, sheet, row_no, credit_code, parcel_id, "
+                    "area, tenure, year) values (?, '', ?, ?, ?, ?, 'own', ?)",
+                    ["c" * 64, row, "91360300M00000001X", f"P{row}", area, YEAR],
+                )
+        got = firm_facts(store, YEAR)
+    assert got.column("land_own").to_pylist() == [8.359996]
+
+
+def test_a_value_too_large_to_sum_exactly_is_a_clear_error(tmp_path: Path) -> None:
+    with Store(tmp_path / "fh.duckdb") as store:
+        with store.transaction():
+            insert_long(store, 1, _one_value_per_firm([1.0, SUM_LIMIT * 100]))
+            record_import(store, 1, "d" * 64, "税务.csv", "tax", (2, 2, 0))
+        with pytest.raises(WarehouseError) as err:
+            firm_facts(store, YEAR)
+    assert err.value.code == "E-FACT-RANGE"
+    assert "无法精确求和" in err.value.message("zh") and "max" in err.value.message("en")

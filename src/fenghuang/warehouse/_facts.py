@@ -6,8 +6,9 @@ construction → ``land_own``, leased → ``land_leased_in`` for the lessee and
 the latest correction of :mod:`._history` overrides a value.
 
 Every sum is exact (:func:`_exact_sum`): each value is rounded to
-1/:data:`SUM_SCALE` of its base unit and the whole numbers are added, so the
-same rows give the same bits in any order and on any engine. A plain sum of
+1/:data:`SUM_SCALE` of its base unit (an area to 1/:data:`LAND_SCALE` 亩) and
+the whole numbers are added, so the same rows give the same bits in any
+order and on any engine. A plain sum of
 doubles does not: DuckDB adds a firm's rows in the order its threads meet
 them, and at a million rows a file sorted by month gave different last bits
 for a third of the firms from one call to the next (so an evaluation of the
@@ -19,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from fenghuang.errors import WarehouseError
-from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
+from fenghuang.facts import ARROW_TYPES, FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.warehouse._rows import memory_limit
 from fenghuang.warehouse._store import Store
 
@@ -37,17 +39,14 @@ _VALUE_FIELDS = [
 _LAND_FIELDS = ["land_own", "land_leased_in", "land_leased_out"]
 #: The computed firm-year fields, in the column order of :func:`firm_year_expr`.
 _FIELDS = [*_VALUE_FIELDS, *_LAND_FIELDS]
-#: Sums are exact to 1/SUM_SCALE of the base unit (元, kWh, 吨标准煤, 亩 …; see _exact_sum): a
-#: value with at most six decimals below 9e9 (2**53 / SUM_SCALE) is added as it is.
-SUM_SCALE = 1_000_000
-
-_ARROW = {
-    "string": pa.string(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-}
+#: Source values are summed exactly to 1/SUM_SCALE of their base unit (元, kWh, 吨标准煤 …;
+#: see _exact_sum): a value with at most four decimals below 9e11 (2**53 / SUM_SCALE) is added
+#: as it is. Each must be below 1e14 (SUM_LIMIT; every shipped mapping's max is 1e13 or less).
+SUM_SCALE = 10_000
+#: Parcel areas (亩, shares of a parcel) are summed exactly to 1/LAND_SCALE 亩.
+LAND_SCALE = 1_000_000
+#: The largest value (in base units) a sum takes: its scaled whole number fits DECIMAL(18, 0).
+SUM_LIMIT = 1e14
 
 
 def _contested(con: Any, year: int) -> tuple[Any, Any]:
@@ -152,18 +151,31 @@ def _one_source_per_fact(con: Any, year: int) -> Any:
     return plain.union(ranked.select("credit_code", "field", "value"), distinct=False)
 
 
-def _exact_sum(x: Any, where: Any = None) -> Any:
-    """Ibis: the exact sum of ``x`` rounded to 1/:data:`SUM_SCALE` (float64; null when no row).
+def _exact_sum(x: Any, where: Any = None, scale: int = SUM_SCALE) -> Any:
+    """Ibis: the exact sum of ``x`` rounded to 1/``scale`` (float64; null when no row).
 
     The scaled values are rounded (half away from zero, by DuckDB and Spark
-    alike) and added as ``DECIMAL(38, 0)``, which neither overflows nor
-    depends on the order of the rows; the quotient of the exact total by
-    the scale is the double nearest to the decimal sum.
+    alike, on the same double product) and cast to ``DECIMAL(18, 0)``; the
+    sum of those is exact (DuckDB adds them as 128-bit integers) and does
+    not depend on the order of the rows, and the quotient of the exact
+    total by the scale is the double nearest to the decimal sum. A value of
+    ``1e18 / scale`` or more cannot be cast: :func:`firm_facts` raises
+    ``E-FACT-RANGE``.
     """
     import ibis.expr.datatypes as dt
 
-    units = (x * SUM_SCALE).round(0).cast(dt.Decimal(38, 0))
-    return units.sum(where=where).cast("float64") / SUM_SCALE
+    units = (x * scale).round(0).cast(dt.Decimal(18, 0))
+    return units.sum(where=where).cast("float64") / scale
+
+
+def _range_error(year: int) -> WarehouseError:
+    return WarehouseError(
+        "E-FACT-RANGE",
+        zh=f"{year} 年有数值过大，无法精确求和（绝对值须小于 {SUM_LIMIT:.0e} 基本单位，"
+        "请在数据映射中为该字段设置上限 max）",
+        en=f"a value of {year} is too large to sum exactly (it must be below {SUM_LIMIT:.0e} "
+        "in its base unit; give the field a max in its mapping)",
+    )
 
 
 def _outer(left: Any, right: Any) -> Any:
@@ -209,12 +221,12 @@ def firm_year_expr(con: Any, year: int, fields: Iterable[str] | None = None) -> 
     p = p.filter(p.year.isnull() | (p.year == year))
     area = p.area * p.share.fill_null(1.0)
     own = p.group_by(credit_code=p.credit_code.cast("string")).aggregate(
-        land_own=_exact_sum(area, p.tenure.isin(["own", "construction"])),
-        land_leased_in=_exact_sum(area, p.tenure == "leased"),
+        land_own=_exact_sum(area, p.tenure.isin(["own", "construction"]), LAND_SCALE),
+        land_leased_in=_exact_sum(area, p.tenure == "leased", LAND_SCALE),
     )
     leased = p.filter((p.tenure == "leased") & p.lessor_code.notnull())
     out = leased.group_by(credit_code=leased.lessor_code.cast("string")).aggregate(
-        land_leased_out=_exact_sum(leased.area * leased.share.fill_null(1.0))
+        land_leased_out=_exact_sum(leased.area * leased.share.fill_null(1.0), scale=LAND_SCALE)
     )
     # each side is unique by credit_code: full outer joins give every firm once
     t = _outer(_outer(values.mutate(credit_code=values.credit_code.cast("string")), own), out)
@@ -354,12 +366,15 @@ def firm_facts(store: Store, year: int, *, engine: str = "duckdb") -> pa.Table:
         # one DuckDB query (the Ibis transform and the register join) under a memory limit
         sql = ibis.to_sql(firm_year_expr(store.ibis(), year, fields), dialect="duckdb")
         with memory_limit(store, FACTS_MEMORY_LIMIT):
-            joined = store.fetch_arrow(query.format(facts=f"({sql})"))
+            try:
+                joined = store.fetch_arrow(query.format(facts=f"({sql})"))
+            except duckdb.ConversionException as exc:
+                raise _range_error(year) from exc
     cols: dict[str, pa.Array] = {}
     for name, spec in {**FIRM_FIELDS, **FIRM_YEAR_FIELDS}.items():
         if name in cols:
             continue
-        typ = _ARROW[spec.dtype]
+        typ = ARROW_TYPES[spec.dtype]
         if name == "year":
             cols[name] = pa.repeat(pa.scalar(year, pa.int64()), joined.num_rows)
         elif name in joined.column_names:
