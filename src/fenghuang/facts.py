@@ -18,7 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import pyarrow as pa
+
 __all__ = [
+    "ARROW_TYPES",
     "CONFIRMATION_STATUSES",
     "DEPARTMENTS",
     "FIRM_FIELDS",
@@ -28,6 +31,15 @@ __all__ = [
 ]
 
 Dtype = Literal["string", "int64", "float64", "bool", "date"]
+
+#: The Arrow type of each :attr:`Field.dtype`.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+}
 
 
 @dataclass(frozen=True)

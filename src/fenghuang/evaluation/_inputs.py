@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from fenghuang.errors import InputError, RowError
-from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS, Field
+from fenghuang.facts import ARROW_TYPES, FIRM_FIELDS, FIRM_YEAR_FIELDS, Field
 from fenghuang.sources import (
     ROW_CODES,
     credit_code_problem,
@@ -43,13 +43,6 @@ _QUANTITY = {
     "吨标准煤": "energy",
     "吨": "mass",
     "m³": "volume",
-}
-_ARROW = {
-    "string": pa.string(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
 }
 _LABEL_NOISE = re.compile(r"[\s*：:]")
 
@@ -309,6 +302,6 @@ def load_facts_file(path: str | Path, *, year: int | None = None) -> pa.Table:
             file=str(path),
         )
     table = pa.table(
-        {name: pa.array(cols[name], _ARROW[f.dtype]) for name, f in FACTS_COLUMNS.items()}
+        {name: pa.array(cols[name], ARROW_TYPES[f.dtype]) for name, f in FACTS_COLUMNS.items()}
     )
     return table.sort_by("credit_code")

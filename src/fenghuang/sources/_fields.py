@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS, PARCEL_FIELDS
+from fenghuang.facts import ARROW_TYPES, FIRM_FIELDS, FIRM_YEAR_FIELDS, PARCEL_FIELDS
 from fenghuang.sources._credit import credit_code_problem, normalize_credit_code
 from fenghuang.sources._header import HeaderPlan, PlannedColumn
 from fenghuang.sources._mapping import FieldSpec, normalize_header
@@ -28,13 +28,7 @@ def arrow_type(name: str) -> pa.DataType:
         return pa.int64()
     spec = FIRM_YEAR_FIELDS.get(name) or PARCEL_FIELDS.get(name) or FIRM_FIELDS.get(name)
     dtype = spec.dtype if spec else "string"
-    return {
-        "string": pa.string(),
-        "float64": pa.float64(),
-        "int64": pa.int64(),
-        "bool": pa.bool_(),
-        "date": pa.date32(),
-    }[dtype]
+    return ARROW_TYPES[dtype]
 
 
 def as_text(arr: pa.Array) -> pa.Array:

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fenghuang.errors import InputError
-from fenghuang.facts import DEPARTMENTS, FIRM_FIELDS, FIRM_YEAR_FIELDS
+from fenghuang.facts import ARROW_TYPES, DEPARTMENTS, FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.synthetic._annual import (
     write_conflict,
     write_energy,
@@ -32,13 +32,6 @@ __all__ = ["CITIES", "CityManifest", "generate_city", "truth_schema"]
 
 #: Cities the generator knows (their places and chains are in ``_places``).
 CITIES = ("pingxiang",)
-_ARROW = {
-    "string": pa.string(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-}
 
 
 @dataclass(frozen=True)
@@ -88,7 +81,7 @@ class CityManifest:
 def truth_schema() -> pa.Schema:
     """Columns of the truth table: register fields then firm-year fields (as ``firm_facts``)."""
     cols = {**FIRM_FIELDS, **FIRM_YEAR_FIELDS}
-    return pa.schema([(name, _ARROW[spec.dtype]) for name, spec in cols.items()])
+    return pa.schema([(name, ARROW_TYPES[spec.dtype]) for name, spec in cols.items()])
 
 
 def _register_rows(pop: Population) -> list[dict[str, object]]:
