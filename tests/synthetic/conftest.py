@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
+from imported_city import Imported
 
 from fenghuang.synthetic import CityManifest, generate_city
-from fenghuang.warehouse import ImportReport, Store, import_files
+from fenghuang.warehouse import Store, import_files
 
 SMALL = 120
-
-
-@dataclass
-class Imported:
-    """A generated city and the DuckDB file it was imported into."""
-
-    manifest: CityManifest
-    store_path: Path
-    report: ImportReport
 
 
 @pytest.fixture(scope="session")
