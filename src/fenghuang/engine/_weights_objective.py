@@ -53,7 +53,8 @@ def w_entropy(
     """Shannon-entropy weights.
 
     ``p_ij = x_ij / sum_i x_ij``, ``e_j = -sum_i p_ij ln p_ij / ln n`` (with
-    ``0 ln 0 = 0``), ``d_j = 1 - e_j``, ``w_j = d_j / sum d``.
+    ``0 ln 0 = 0``), ``d_j = max(1 - e_j, 0)`` (``e_j`` may round above 1),
+    ``w_j = d_j / sum d``.
 
     Parameters
     ----------
@@ -103,7 +104,9 @@ def w_entropy(
     with np.errstate(divide="ignore", invalid="ignore"):
         plogp = np.where(P > 0, P * np.log(P), 0.0)
     e = -plogp.sum(axis=0) / np.log(A.shape[0])
-    return _normalised(1.0 - e, ("熵权法", "entropy"), names)
+    # e_j <= 1 exactly, but rounding puts it a few ulps above 1 for an indicator whose
+    # values differ only in their last digits: such an indicator gets weight 0, not -1e-16
+    return _normalised(np.maximum(1.0 - e, 0.0), ("熵权法", "entropy"), names)
 
 
 def _minmax_directed(A: FloatArray, t: FloatArray) -> FloatArray:
