@@ -2,10 +2,9 @@
 
 A file sorted by month puts each firm's twelve rows in twelve different row
 groups, so DuckDB's parallel aggregate adds them in the order its threads
-meet them. With a plain double sum a third of the firms of such a million-row
-file changed their last bits from one ``firm_facts`` call to the next; the
-facts are the evaluation's input snapshot, whose hash decides whether a run
-is new. The sums must be the exact sums of the values rounded to
+meet them. With a plain double sum a third of the firms of such a file of
+200,000 firms changed their last bits from one ``firm_facts`` call to the
+next, so the facts shown, exported and scored changed. The sums must be the exact sums of the values rounded to
 1/``SUM_SCALE`` (the double nearest to the decimal total), in any order.
 """
 

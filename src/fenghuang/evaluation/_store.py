@@ -60,8 +60,9 @@ def canonical_columns(names: Sequence[str]) -> list[str]:
 
 def _value(v: Any) -> Any:
     if isinstance(v, float):
-        # 12 significant digits: a sum that differs only in its last bits (DuckDB adds
-        # monthly values in parallel, in no fixed order) is the same input
+        # 12 significant digits: a value that differs only in its last bits (a facts file
+        # written by another program, a float sum elsewhere) is the same input; the
+        # warehouse's own firm_facts sums are exact (warehouse/_facts.py _exact_sum)
         return format(v, ".12g")
     if isinstance(v, bool | int | str) or v is None:
         return v
