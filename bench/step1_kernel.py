@@ -1,0 +1,233 @@
+"""Step 1 of the fast import: its SQL against a compiled-kernel prototype (measurement only).
+
+Usage: ``nice .venv/bin/python bench/step1_kernel.py FILE.csv [--runs 2]``
+
+FILE is one of bench/ingest.py's monthly CSV files (模拟数据; columns: credit
+code, name, ``YYYY-MM`` period, value in a base unit). Both variants read the
+same pyarrow cells and insert into a fresh DuckDB file, committed:
+
+sql
+    the fast path's own step 1 (:func:`fenghuang.warehouse._fast.rows_sql`):
+    every check and conversion in DuckDB SQL.
+kernel
+    a numba prototype doing the same checks for this layout only (code of 18
+    bytes, ``YYYY-MM`` period with year 1900–2100 and month 1–12, a value of
+    plain digits parsed as m / 10^k and capped, no 计/注/:/： in the name, an
+    FNV-1a hash of the name as the row's tag) in the producer thread, over
+    pyarrow's string buffers; DuckDB then only picks between the typed
+    columns and the raw cells.
+
+The prototype is not used by the package (bench/README.md "A compiled
+kernel, measured"): the script checks that both give the same rows, dirty
+rows and value sum, and prints the times and their ratio. Its first compile
+takes 5–20 s (cached on disk after; not timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numba
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+from fenghuang.warehouse import Store
+from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, fast_candidate, rows_sql, source_cells
+
+_SCHEMA = (
+    "create table source_rows (import_key integer not null, part smallint not null, "
+    "row_no bigint not null, credit_code varchar, year smallint, month tinyint, value double, "
+    "tag ubigint, key_tag ubigint, raw varchar)"
+)
+_COLUMNS = "import_key, part, row_no, credit_code, year, month, value, tag, key_tag, raw"
+
+
+@numba.njit(nogil=True, cache=True)
+def _kernel(n, o0, o1, d1, o2, d2, o3, d3, cap, ok, year, month, value, tag):  # type: ignore[no-untyped-def]
+    p10 = np.empty(23)
+    p10[0] = 1.0
+    for k in range(1, 23):
+        p10[k] = p10[k - 1] * 10.0
+    for i in range(n):
+        good = (o0[i + 1] - o0[i]) == 18
+        a, b = o2[i], o2[i + 1]
+        y = 0
+        m = 0
+        if b - a == 7 and d2[a + 4] == 45:  # YYYY-MM
+            for j in (0, 1, 2, 3, 5, 6):
+                c = d2[a + j]
+                if c < 48 or c > 57:
+                    good = False
+                if j < 4:
+                    y = y * 10 + (c - 48)
+                else:
+                    m = m * 10 + (c - 48)
+            if y < 1900 or y > 2100 or m < 1 or m > 12:
+                good = False
+        else:
+            good = False
+        a, b = o3[i], o3[i + 1]
+        mant = 0
+        dec = -1
+        digits = 0
+        if b == a:
+            good = False
+        for j in range(a, b):
+            c = d3[j]
+            if c == 46:  # one inner '.'
+                if dec >= 0 or j == a or j == b - 1:
+                    good = False
+                dec = 0
+            elif 48 <= c <= 57:
+                mant = mant * 10 + (c - 48)
+                digits += 1
+                if dec >= 0:
+                    dec += 1
+            else:
+                good = False
+        if digits > 15:  # m / 10^k is then correctly rounded, as a parse is
+            good = False
+        v = mant / p10[dec if dec > 0 else 0]
+        if v > cap:
+            good = False
+        a, b = o1[i], o1[i + 1]
+        h = np.uint64(14695981039346656037)
+        for j in range(a, b):
+            c = d1[j]
+            h = (h ^ np.uint64(c)) * np.uint64(1099511628211)
+            mark = j + 2 < b and (
+                (c == 0xE8 and d1[j + 1] == 0xAE and d1[j + 2] == 0xA1)  # 计
+                or (c == 0xE6 and d1[j + 1] == 0xB3 and d1[j + 2] == 0xA8)  # 注
+                or (c == 0xEF and d1[j + 1] == 0xBC and d1[j + 2] == 0x9A)  # ：
+            )
+            if c == 58 or mark:
+                good = False
+        ok[i] = good
+        year[i] = y
+        month[i] = m
+        value[i] = v
+        tag[i] = h
+
+
+def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    _, off, data = arr.buffers()
+    o = np.frombuffer(off, dtype=np.int32, count=len(arr) + 1 + arr.offset)[arr.offset :]
+    d = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8)
+    return o, d
+
+
+def _kernel_cells(path: Path, cap: float) -> pa.RecordBatchReader:
+    names = ["c0", "c1", "c2", "c3"]
+    reader = pcsv.open_csv(
+        path,
+        read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 23),
+        parse_options=pcsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    typed = [("ok", pa.bool_()), ("year", pa.int16()), ("month", pa.int8())]
+    typed += [("value", pa.float64()), ("tag", pa.uint64())]
+    schema = pa.schema([("row_no", pa.int64()), *[(c, pa.string()) for c in names], *typed])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        first = 2
+        for batch in reader:
+            n = batch.num_rows
+            out = [np.empty(n, t.to_pandas_dtype()) for _, t in typed]
+            cols = [batch.column(i) for i in range(4)]
+            o0, _ = _buffers(cols[0])
+            rest = [x for c in cols[1:] for x in _buffers(c)]
+            _kernel(n, o0, *rest, cap, *out)
+            numbers = pa.array(np.arange(first, first + n, dtype=np.int64))
+            arrays = [numbers, *cols, *[pa.array(a) for a in out]]
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+            first += n
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+_KERNEL_INSERT = (
+    f"insert into source_rows ({_COLUMNS}) select 1, case when ok then 0 else -1 end, row_no, "
+    "case when ok then c0 end, case when ok then year end, case when ok then month end, "
+    "case when ok then value end, case when ok then tag end, null::ubigint, "
+    "case when ok then null else to_json([c0, c1, c2, c3])::varchar end from _cells"
+)
+_SUMMARY = (
+    "select count(*), count(*) filter (where part = -1), sum(value) filter (where part = 0) "
+    "from source_rows"
+)
+
+
+def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[float, float]:
+    con.execute("begin")
+    t, c = time.perf_counter(), time.process_time()
+    con.execute(sql)
+    con.execute("commit")
+    return time.perf_counter() - t, time.process_time() - c
+
+
+def _run(kind: str, path: Path, tmp: str) -> tuple[float, float, tuple[object, ...]]:
+    d = tempfile.mkdtemp(dir=tmp)
+    if kind == "sql":
+        st = fast_candidate(path, True, set())
+        assert st is not None and st.arrow, "not a plain CSV for the fast path"
+        store = Store(Path(d) / "fh.duckdb")
+        with source_cells(store, st) as cells:
+            sql = f"insert into source_rows ({_COLUMNS}) select 1, part, row_no, credit_code, "
+            sql += f"year, month, value, tag, key_tag, raw from ({rows_sql(st, cells)})"
+            store.execute(f"SET memory_limit = '{FAST_MEMORY_LIMIT}'")
+            store.execute("SET preserve_insertion_order = false")
+            t, c = time.perf_counter(), time.process_time()
+            store.execute(sql)
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+        (got,) = store.fetch_all(_SUMMARY)
+        store.close()
+        return wall, cpu, tuple(got)
+    con = duckdb.connect(f"{d}/k.duckdb", config={"memory_limit": FAST_MEMORY_LIMIT})
+    con.execute(_SCHEMA)
+    con.execute("SET preserve_insertion_order = false")
+    con.register("_cells", _kernel_cells(path, 1e11))
+    wall, cpu = _timed(con, _KERNEL_INSERT)
+    got = con.execute(_SUMMARY).fetchone()
+    con.close()
+    assert got is not None
+    return wall, cpu, tuple(got)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file", type=Path)
+    ap.add_argument("--runs", type=int, default=2)
+    args = ap.parse_args()
+    print(f"step 1 on {args.file.name} ({args.file.stat().st_size / 1e6:,.0f} MB), 模拟数据")
+    print(f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, numba {numba.__version__}")
+    t = time.perf_counter()
+    next(iter(_kernel_cells(args.file, 1e11)))  # compile or load the cached kernel
+    print(f"kernel compile/load {time.perf_counter() - t:.1f} s (not timed below)")
+    with tempfile.TemporaryDirectory() as tmp:
+        res: dict[str, list[tuple[float, float]]] = {"sql": [], "kernel": []}
+        seen = {}
+        for _ in range(args.runs):  # alternating runs: this machine's timings drift
+            for kind in res:
+                wall, cpu, got = _run(kind, args.file, tmp)
+                res[kind].append((wall, cpu))
+                seen[kind] = got
+                print(f"  {kind:6s} {wall:6.2f} s  CPU {cpu:6.2f} s  rows/dirty/sum {got}")
+        same = seen["sql"] == seen["kernel"]
+        print(f"  same rows, dirty rows and value sum: {'yes' if same else 'NO'}")
+        best = {k: min(w for w, _ in v) for k, v in res.items()}
+        print(f"  kernel / sql (best of {args.runs}) = {best['kernel'] / best['sql']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
