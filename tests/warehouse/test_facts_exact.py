@@ -124,12 +124,17 @@ def test_parcel_areas_keep_six_decimals(tmp_path: Path) -> None:
     assert got.column("land_own").to_pylist() == [8.359996]
 
 
-def test_a_value_too_large_to_sum_exactly_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "engine", ["duckdb", pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow])]
+)
+def test_a_value_too_large_to_sum_exactly_is_a_clear_error(tmp_path: Path, engine: str) -> None:
+    if engine == "spark":
+        pytest.importorskip("pyspark.sql")
     with Store(tmp_path / "fh.duckdb") as store:
         with store.transaction():
             insert_long(store, 1, _one_value_per_firm([1.0, SUM_LIMIT * 100]))
             record_import(store, 1, "d" * 64, "税务.csv", "tax", (2, 2, 0))
         with pytest.raises(WarehouseError) as err:
-            firm_facts(store, YEAR)
+            firm_facts(store, YEAR, engine=engine)
     assert err.value.code == "E-FACT-RANGE"
     assert "无法精确求和" in err.value.message("zh") and "max" in err.value.message("en")

@@ -160,7 +160,7 @@ def _exact_sum(x: Any, where: Any = None, scale: int = SUM_SCALE) -> Any:
     not depend on the order of the rows, and the quotient of the exact
     total by the scale is the double nearest to the decimal sum. A value of
     ``1e18 / scale`` or more cannot be cast: :func:`firm_facts` raises
-    ``E-FACT-RANGE``.
+    ``E-FACT-RANGE`` (on DuckDB and on Spark).
     """
     import ibis.expr.datatypes as dt
 
@@ -358,7 +358,13 @@ def firm_facts(store: Store, year: int, *, engine: str = "duckdb") -> pa.Table:
     else:
         query = "select * from {facts} f order by credit_code"
     if engine == "spark":
-        with store.registered("_fh_year", _spark_facts(store, year, fields)):
+        try:
+            spark_year = _spark_facts(store, year, fields)
+        except Exception as exc:  # pyspark's ArithmeticException: _exact_sum's casts
+            if "CAST_OVERFLOW" not in str(exc) and "NUMERIC_VALUE_OUT_OF_RANGE" not in str(exc):
+                raise
+            raise _range_error(year) from exc
+        with store.registered("_fh_year", spark_year):
             joined = store.fetch_arrow(query.format(facts="_fh_year"))
     else:
         import ibis
