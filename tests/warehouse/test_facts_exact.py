@@ -26,34 +26,46 @@ FIRMS = 40_000
 YEAR = 2023
 
 
-def _month_sorted(seed: int) -> pa.Table:
-    """FIRMS × 12 monthly tax values in cents and in ten-thousandths, sorted by month."""
-    rng = np.random.default_rng(seed)
-    codes = np.array([f"91360300M{i:08d}X" for i in range(FIRMS)], dtype=object)
-    n = FIRMS * 12
-    cents = rng.integers(1, 10**9, n) / 100
-    fine = rng.integers(1, 10**10, n) / 10**4
-    value = np.where(rng.random(n) < 0.5, cents, fine)
+def _tax_rows(codes: list[str], months: np.ndarray, values: np.ndarray) -> pa.Table:
+    """Monthly tax values of ``YEAR`` in ``insert_long``'s long form, one row each, in file order."""
+    n = len(codes)
     return pa.table(
         {
             "sheet": pa.array([""] * n, pa.string()),
             "row_no": pa.array(np.arange(2, n + 2), pa.int64()),
-            "credit_code": pa.array(np.tile(codes, 12), pa.string()),
+            "credit_code": pa.array(codes, pa.string()),
             "year": pa.array(np.full(n, YEAR), pa.int16()),
-            "month": pa.array(np.repeat(np.arange(1, 13), FIRMS), pa.int8()),
-            "value": pa.array(value, pa.float64()),
+            "month": pa.array(months, pa.int8()),
+            "value": pa.array(values, pa.float64()),
             "field": pa.array(["tax_paid"] * n, pa.string()),
             "unit": pa.array(["元"] * n, pa.string()),
         }
     )
 
 
+def _import(store: Store, rows: pa.Table) -> None:
+    """``rows`` as the one import of ``store`` (a tax file), as an import writes them."""
+    n = rows.num_rows
+    with store.transaction():
+        insert_long(store, 1, rows)
+        record_import(store, 1, "a" * 64, "税务_按月.csv", "tax", (n, n, 0))
+
+
+def _month_sorted(seed: int) -> pa.Table:
+    """FIRMS × 12 monthly tax values in cents and in ten-thousandths, sorted by month."""
+    rng = np.random.default_rng(seed)
+    codes = [f"91360300M{i:08d}X" for i in range(FIRMS)]
+    n = FIRMS * 12
+    cents = rng.integers(1, 10**9, n) / 100
+    fine = rng.integers(1, 10**10, n) / 10**4
+    value = np.where(rng.random(n) < 0.5, cents, fine)
+    return _tax_rows(codes * 12, np.repeat(np.arange(1, 13), FIRMS), value)
+
+
 def test_sums_are_exact_and_equal_in_every_call(tmp_path: Path) -> None:
     rows = _month_sorted(seed=7)
     store = Store(tmp_path / "fh.duckdb")
-    with store.transaction():
-        insert_long(store, 1, rows)
-        record_import(store, 1, "a" * 64, "税务_按月.csv", "tax", (len(rows), len(rows), 0))
+    _import(store, rows)
     store.execute("SET threads = 2")
 
     exact: dict[str, Fraction] = {}
@@ -77,30 +89,16 @@ def test_sums_are_exact_and_equal_in_every_call(tmp_path: Path) -> None:
 
 
 def _one_value_per_firm(values: list[float]) -> pa.Table:
-    n = len(values)
-    return pa.table(
-        {
-            "sheet": [""] * n,
-            "row_no": pa.array(range(2, n + 2), pa.int64()),
-            "credit_code": [f"91360300M{i:08d}X" for i in range(n)],
-            "year": pa.array([YEAR] * n, pa.int16()),
-            "month": pa.array([1] * n, pa.int8()),
-            "value": pa.array(values, pa.float64()),
-            "field": ["tax_paid"] * n,
-            "unit": ["元"] * n,
-        }
-    )
+    codes = [f"91360300M{i:08d}X" for i in range(len(values))]
+    return _tax_rows(codes, np.ones(len(values)), np.asarray(values))
 
 
 def test_a_value_with_at_most_four_decimals_is_its_own_sum(tmp_path: Path) -> None:
     """One value per firm: the fact is the value itself, bit for bit (no drift from scaling)."""
     values = [0.1, 1e-4, 81150.45, 17.3005, 123456789.1234, 9.9999e11, -2.5, 0.0]
-    n = len(values)
     rows = _one_value_per_firm(values)
     with Store(tmp_path / "fh.duckdb") as store:
-        with store.transaction():
-            insert_long(store, 1, rows)
-            record_import(store, 1, "b" * 64, "税务.csv", "tax", (n, n, 0))
+        _import(store, rows)
         got = firm_facts(store, YEAR).sort_by("credit_code")
     assert got.column("tax_paid").to_pylist() == values
 
@@ -131,9 +129,7 @@ def test_a_value_too_large_to_sum_exactly_is_a_clear_error(tmp_path: Path, engin
     if engine == "spark":
         pytest.importorskip("pyspark.sql")
     with Store(tmp_path / "fh.duckdb") as store:
-        with store.transaction():
-            insert_long(store, 1, _one_value_per_firm([1.0, SUM_LIMIT * 100]))
-            record_import(store, 1, "d" * 64, "税务.csv", "tax", (2, 2, 0))
+        _import(store, _one_value_per_firm([1.0, SUM_LIMIT * 100]))
         with pytest.raises(WarehouseError) as err:
             firm_facts(store, YEAR, engine=engine)
     assert err.value.code == "E-FACT-RANGE"
