@@ -7,7 +7,7 @@ code, name, ``YYYY-MM`` period, value in a base unit). Both variants read the
 same pyarrow cells and insert into a fresh DuckDB file, committed:
 
 sql
-    the fast path's own step 1 (:func:`fenghuang.warehouse._fast.rows_sql`):
+    the fast path's own step 1 (:func:`fenghuang.warehouse._fast.stage_rows`):
     every check and conversion in DuckDB SQL.
 kernel
     a numba prototype doing the same checks for this layout only (code of 18
@@ -32,20 +32,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import numba
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from fenghuang.warehouse import Store
-from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, fast_candidate, rows_sql, source_cells
+from fenghuang.warehouse._fast import FAST_MEMORY_LIMIT, fast_candidate, stage_rows
+from fenghuang.warehouse._rows import memory_limit
 
-_SCHEMA = (
-    "create table source_rows (import_key integer not null, part smallint not null, "
-    "row_no bigint not null, credit_code varchar, year smallint, month tinyint, value double, "
-    "tag ubigint, key_tag ubigint, raw varchar)"
-)
 _COLUMNS = "import_key, part, row_no, credit_code, year, month, value, tag, key_tag, raw"
 
 
@@ -168,39 +163,24 @@ _SUMMARY = (
 )
 
 
-def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[float, float]:
-    con.execute("begin")
-    t, c = time.perf_counter(), time.process_time()
-    con.execute(sql)
-    con.execute("commit")
-    return time.perf_counter() - t, time.process_time() - c
-
-
 def _run(kind: str, path: Path, tmp: str) -> tuple[float, float, tuple[object, ...]]:
-    d = tempfile.mkdtemp(dir=tmp)
-    if kind == "sql":
-        st = fast_candidate(path, True, set())
-        assert st is not None and st.arrow, "not a plain CSV for the fast path"
-        store = Store(Path(d) / "fh.duckdb")
-        with source_cells(store, st) as cells:
-            sql = f"insert into source_rows ({_COLUMNS}) select 1, part, row_no, credit_code, "
-            sql += f"year, month, value, tag, key_tag, raw from ({rows_sql(st, cells)})"
-            store.execute(f"SET memory_limit = '{FAST_MEMORY_LIMIT}'")
+    """One variant into a fresh store, committed; (wall, CPU, rows/dirty/sum)."""
+    store = Store(Path(tempfile.mkdtemp(dir=tmp)) / "fh.duckdb")
+    st = fast_candidate(path, True, set())  # its plan and sha256: not timed
+    assert st is not None and st.arrow, "not a plain CSV for the fast path"
+    st.key = 1
+    with memory_limit(store, FAST_MEMORY_LIMIT):
+        t, c = time.perf_counter(), time.process_time()
+        if kind == "sql":  # the import's own step 1
+            with store.transaction():
+                stage_rows(store, st)
+        else:
             store.execute("SET preserve_insertion_order = false")
-            t, c = time.perf_counter(), time.process_time()
-            store.execute(sql)
-            wall, cpu = time.perf_counter() - t, time.process_time() - c
-        (got,) = store.fetch_all(_SUMMARY)
-        store.close()
-        return wall, cpu, tuple(got)
-    con = duckdb.connect(f"{d}/k.duckdb", config={"memory_limit": FAST_MEMORY_LIMIT})
-    con.execute(_SCHEMA)
-    con.execute("SET preserve_insertion_order = false")
-    con.register("_cells", _kernel_cells(path, 1e11))
-    wall, cpu = _timed(con, _KERNEL_INSERT)
-    got = con.execute(_SUMMARY).fetchone()
-    con.close()
-    assert got is not None
+            with store.registered("_cells", _kernel_cells(path, 1e11)), store.transaction():
+                store.execute(_KERNEL_INSERT)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+    (got,) = store.fetch_all(_SUMMARY)
+    store.close()
     return wall, cpu, tuple(got)
 
 
