@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fenghuang.sources import (
     CHARSET,
     credit_check_char,
+    credit_code_checks,
     credit_code_problem,
     is_valid_credit_code,
     make_credit_code,
@@ -82,3 +84,42 @@ def test_make_credit_code_refuses_bad_bodies() -> None:
         make_credit_code("91350100M000100")
     with pytest.raises(ValueError):
         make_credit_code("91350100M000100YO")
+
+
+def test_a_trailing_newline_is_no_valid_code() -> None:
+    # re.match with "$" accepted "…43\n"; the SQL and vectorised checks never did
+    assert credit_code_problem("91350100M000100Y43\n") == "E-ROW-CREDIT-CODE-FORMAT"
+
+
+_near_codes = st.one_of(
+    body.map(make_credit_code),  # valid
+    body.map(lambda b: make_credit_code(b)[:17] + "0"),  # mostly a wrong check character
+    st.text(alphabet=CHARSET + "IOSVZa1０ 中\n", min_size=16, max_size=19),
+    st.text(max_size=20),  # anything, multi-byte characters included
+)
+
+
+@settings(deadline=None)  # the first pa.array of a process imports pandas (seconds)
+@given(st.lists(st.one_of(st.none(), _near_codes), max_size=40))
+def test_vectorised_checks_equal_the_scalar_check(codes: list[str | None]) -> None:
+    arr = pa.array(codes, pa.string())
+    # sliced: an array with an offset into its buffers reads the right codes
+    for a, part in ((arr, codes), (arr.slice(1), codes[1:])):
+        fmt, good = credit_code_checks(a)
+        want = [None if c is None else credit_code_problem(c) for c in part]
+        assert fmt.tolist() == [
+            c is not None and w != "E-ROW-CREDIT-CODE-FORMAT"
+            for c, w in zip(part, want, strict=True)
+        ]
+        assert good.tolist() == [
+            c is not None and w is None for c, w in zip(part, want, strict=True)
+        ]
+
+
+def test_vectorised_checks_of_chunked_and_empty_arrays() -> None:
+    chunked = pa.chunked_array([["91350100M000100Y43"], ["91350100M000100Y44", None]])
+    fmt, good = credit_code_checks(chunked)
+    assert fmt.tolist() == [True, True, False]
+    assert good.tolist() == [True, False, False]
+    fmt, good = credit_code_checks(pa.array([], pa.string()))
+    assert fmt.size == good.size == 0

@@ -25,6 +25,7 @@ from fenghuang.sources._codes import CODES, FILE_CODES, ROW_CODES, Code, row_err
 from fenghuang.sources._credit import (
     CHARSET,
     credit_check_char,
+    credit_code_checks,
     credit_code_problem,
     is_valid_credit_code,
     make_credit_code,
@@ -70,6 +71,7 @@ __all__ = [
     "FieldSpec",
     "SourceBatch",
     "credit_check_char",
+    "credit_code_checks",
     "credit_code_problem",
     "fast_plan",
     "format_rejects",

@@ -65,6 +65,7 @@ from fenghuang.sources import (
     CODES,
     REJECT_SCHEMA,
     FastPlan,
+    credit_code_checks,
     fast_plan,
     normalize_name,
     plan_columns,
@@ -676,10 +677,14 @@ _ARROW = {
 }
 
 
+def _monthly(st: Staged) -> bool:
+    """Whether the month is part of the file's duplicate key."""
+    return "month" in st.fp.plan.mapping.key and "month" in st.present
+
+
 def _monthly_sql(st: Staged) -> tuple[str, str]:
     """SQL of a key's number of rows it may hold (``b``: its months) and of ``b``."""
-    monthly = "month" in st.fp.plan.mapping.key and "month" in st.present
-    if monthly:
+    if _monthly(st):
         return "bit_count(b)", "bit_or(1::BIGINT << month)"
     return "1", "NULL::BIGINT"
 
@@ -691,19 +696,28 @@ def _key_groups(store: Store, st: Staged) -> pa.Table:
     format (``fmt`` false; tested once per key, not per row), a wrong check
     character (``good`` false) or more rows than months (``many``: possible
     duplicates or conflicts). Columns ``_k``, year, key_tag, ``_c`` (the
-    code), many, fmt, good.
+    code), many, fmt, good. The codes are tested in numpy
+    (:func:`fenghuang.sources.credit_code_checks`; about 0.8 s less per
+    million keys than the same test in SQL).
     """
-    fp = st.fp
     distinct, bits = _monthly_sql(st)
-    fmt = f"(_c IS NULL OR coalesce({fp.code_format_sql('_c')}, false))"
-    good = f"coalesce({fp.check_char_sql('_c')}, true)"
-    return store.fetch_arrow(
-        f"SELECT _k, year, key_tag, _c, n > {distinct} AS many, {fmt} AS fmt, "
-        f"{fmt} AND {good} AS good FROM (SELECT coalesce(credit_code, raw) AS _k, year, "
-        "key_tag, any_value(credit_code) AS _c, count(*) AS n, "
-        f"{bits} AS b FROM source_rows WHERE import_key = ? AND part = 0 GROUP BY ALL) "
-        f"WHERE n > {distinct} OR NOT ({fmt} AND {good})",
+    groups = store.fetch_arrow(
+        f"SELECT _k, year, key_tag, _c, coalesce(n > {distinct}, false) AS many FROM (SELECT "
+        "coalesce(credit_code, raw) AS _k, year, key_tag, any_value(credit_code) AS _c, "
+        f"count(*) AS n, {bits} AS b FROM source_rows WHERE import_key = ? AND part = 0 "
+        "GROUP BY ALL)",
         [st.key],
+    )
+    fmt, good = credit_code_checks(groups.column("_c"))
+    name_key = groups.column("_c").is_null().to_numpy(zero_copy_only=False)
+    fmt |= name_key  # a row without a code is keyed by its name
+    good |= name_key
+    many = groups.column("many").to_numpy(zero_copy_only=False)
+    keep = pa.array(many | ~good)
+    return (
+        groups.append_column("fmt", pa.array(fmt))
+        .append_column("good", pa.array(good))
+        .filter(keep)
     )
 
 
@@ -753,18 +767,29 @@ def _check_and_dedup(store: Store, st: Staged, groups: pa.Table) -> None:
 
 
 def _dedup(store: Store, st: Staged, keys: pa.Table) -> None:
-    """The general duplicate check on the rows of keys that occur more than once."""
+    """The general duplicate check on the rows of keys that occur more than once.
+
+    A monthly key (code, year, key text) with more rows than months holds
+    duplicates or conflicts only within a month: only the rows of months
+    that occur more than once under it are read (a firm with one repeated
+    month gives 2 candidate rows, not 13), as duplicates and conflicts
+    both share the month (:func:`fenghuang.sources._dedup.duplicate_and_conflict`).
+    """
     fp = st.fp
     pivots = ", ".join(
         f'max(value) FILTER (WHERE part = {j}) AS "{f}"' for j, f in enumerate(fp.value_fields)
     )
+    same = (
+        "QUALIFY count(*) OVER (PARTITION BY _k, year, key_tag, month) > 1 " if _monthly(st) else ""
+    )
     with store.registered("_fh_keys", keys):
         got = store.fetch_arrow(
-            "SELECT r.row_no, any_value(r.credit_code) AS credit_code, any_value(r.year) AS year, "
-            "any_value(r.month) AS month, any_value(r.tag) AS tag, any_value(r.key_tag) AS key_tag, "
-            f"{pivots} FROM source_rows r JOIN _fh_keys k ON coalesce(r.credit_code, r.raw) = k._k "
+            "SELECT * EXCLUDE (_k) FROM (SELECT r.row_no, any_value(r.credit_code) AS credit_code, "
+            "any_value(r.year) AS year, any_value(r.month) AS month, any_value(r.tag) AS tag, "
+            f"any_value(r.key_tag) AS key_tag, {pivots}, any_value(k._k) AS _k FROM source_rows r "
+            "JOIN _fh_keys k ON coalesce(r.credit_code, r.raw) = k._k "
             "AND r.year IS NOT DISTINCT FROM k.year AND r.key_tag IS NOT DISTINCT FROM k.key_tag "
-            "WHERE r.import_key = ? GROUP BY r.row_no ORDER BY r.row_no",
+            f"WHERE r.import_key = ? GROUP BY r.row_no) {same}ORDER BY row_no",
             [st.key],
         )
     n = got.num_rows
@@ -772,6 +797,7 @@ def _dedup(store: Store, st: Staged, keys: pa.Table) -> None:
     row_nos = got.column("row_no").to_pylist()
     tags = got.column("tag").to_pylist()
     key_tags = got.column("key_tag").to_pylist()
+    key_texts, other_texts = st.key_texts, st.other_texts
 
     real = _real_texts(store, st, got) if _texts_decide(got, fp.value_fields) else {}
 
@@ -779,7 +805,7 @@ def _dedup(store: Store, st: Staged, keys: pa.Table) -> None:
         if codes[i] is None or real:  # the clean cells themselves
             row = int(row_nos[i])
             return (st.texts[row] if row in st.texts else real[row]).get(f)
-        group, tag = (st.key_texts, key_tags[i]) if f in st.key_texts else (st.other_texts, tags[i])
+        group, tag = (key_texts, key_tags[i]) if f in key_texts else (other_texts, tags[i])
         return str(tag) if f == group[0] else None  # equal hashes stand for equal cells
 
     cols: dict[str, pa.Array | pa.ChunkedArray] = {}
