@@ -25,6 +25,7 @@ EXPECTED = {
     "FieldSpec",
     "SourceBatch",
     "credit_check_char",
+    "credit_code_checks",
     "format_rejects",
     "credit_code_problem",
     "fast_plan",

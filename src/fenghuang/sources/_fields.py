@@ -71,10 +71,10 @@ def _unit_detail(spec: FieldSpec, unit: str | None) -> tuple[str, str]:
     known = unit is not None and any(normalize_unit(unit) in t for t in UNIT_TABLES.values())
     if not known:
         return f"表头单位“{unit}”", f"header unit {unit!r}"
-    listed = "、".join(allowed[:8])
+    first = allowed[:8]
     return (
-        f"表头单位“{unit}”不是该字段的单位，应为：{listed}",
-        f"header unit {unit!r} is not a unit of this field; expected one of: {', '.join(allowed[:8])}",
+        f"表头单位“{unit}”不是该字段的单位，应为：{'、'.join(first)}",
+        f"header unit {unit!r} is not a unit of this field; expected one of: {', '.join(first)}",
     )
 
 

@@ -221,6 +221,15 @@ class Store:
         with self._lock:
             return self._con.sql(sql, params=params or None).to_arrow_table()
 
+    @contextmanager
+    def reading(
+        self, sql: str, params: list[Any] | None = None, *, rows: int = 1 << 20
+    ) -> Iterator[pa.RecordBatchReader]:
+        """The result of ``sql`` as a reader of Arrow batches of about ``rows`` rows
+        (streamed: bounded memory for any size of result), the store held meanwhile."""
+        with self._lock:
+            yield self._con.sql(sql, params=params or None).to_arrow_reader(rows)
+
     def fetch_all(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._con.execute(sql, params or []).fetchall()
