@@ -252,6 +252,10 @@ def w_std(
     return _normalised(A.std(axis=0, ddof=1), ("标准差法", "standard deviation"), names)
 
 
+#: Eigenvalues of the correlation matrix this close (relative) to the largest are a tie.
+_PCA_TIE = 1e-9
+
+
 def w_pca(
     X: npt.ArrayLike,
     types: npt.ArrayLike | None = None,
@@ -264,7 +268,11 @@ def w_pca(
     the correlation matrix with the largest eigenvalue ``lambda``; the loadings
     are ``v * sqrt(lambda)``; the weights are the squared loadings normalised to
     sum 1, which equals ``v_j ** 2``. Only the first component is used (no
-    rotation, unlike the OECD Handbook's varimax factor variant).
+    rotation, unlike the OECD Handbook's varimax factor variant). When the
+    largest eigenvalue is repeated (k times, within 1e-9 relative), there is
+    no single first component; the weights are then the diagonal of the
+    projector onto its eigenspace divided by k (``sum of v_j ** 2`` over any
+    orthonormal basis of it, / k), the same for every basis and unit order.
 
     Parameters
     ----------
@@ -292,6 +300,9 @@ def w_pca(
     if A.shape[1] == 1:
         return np.ones(1)
     corr = np.corrcoef(A, rowvar=False)
-    _, vecs = np.linalg.eigh(corr)
-    v = vecs[:, -1]
-    return _normalised(v * v, ("PCA ", "PCA"), names)
+    lam, vecs = np.linalg.eigh(corr)
+    # A repeated largest eigenvalue has no single first component: eigh returns some basis
+    # of its eigenspace, which moves with rounding (the order of the units). The diagonal
+    # of the projector onto that eigenspace does not; for a simple eigenvalue it is v * v.
+    top = int(np.sum(lam >= lam[-1] - _PCA_TIE * max(abs(lam[-1]), 1.0)))
+    return _normalised((vecs[:, -top:] ** 2).sum(axis=1), ("PCA ", "PCA"), names)
