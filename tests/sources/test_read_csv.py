@@ -231,3 +231,24 @@ def test_rejects_print_with_place_and_both_languages(tmp_path: Path, codes: list
     assert "row 2, column 信用代码: unified social credit code: wrong check character" in first
     assert second.startswith("[E-ROW-NUMBER] 税务局.csv 第 3 行，列“实缴税金”") and "'x'" in second
     assert format_rejects(batch.rejects, limit=1).endswith("另有 1 条 / 1 more")
+
+
+#: Every character Python's str.split() takes for whitespace, but the CSV line ends.
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in "\n\r"]
+
+
+@pytest.mark.parametrize("space", _SPACES, ids=lambda s: f"U+{ord(s):04X}")
+def test_any_whitespace_inside_a_code_is_removed_before_the_code_is_checked(
+    tmp_path: Path, codes: list[str], space: str
+) -> None:
+    # RE2's \s is ASCII only: U+2028, U+0085, U+1680 … stayed inside the stored code, and
+    # the check (on the code normalised again in Python) passed it as valid
+    c = codes[0]
+    rows = [
+        ["纳税人识别号", "纳税人名称", "税款所属期", "实缴税额(元)"],
+        [c[:8] + space + c[8:], "甲公司", "2023-01", "5"],
+        [c + space, "甲公司", "2023-02", "5"],
+    ]
+    batch = read_source(write_csv(tmp_path / "税务.csv", rows))
+    assert batch.rows.column("credit_code").to_pylist() == [c, c]
+    assert batch.rejects.num_rows == 0
