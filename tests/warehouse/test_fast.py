@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from store_digests import table_digests, visible_digests
 
 from fenghuang.errors import FenghuangError
-from fenghuang.sources import FastPlan, credit_code_problem, make_credit_code, plan_columns
+from fenghuang.sources import make_credit_code, plan_columns
 from fenghuang.warehouse import Store, fact_lineage, firm_facts, import_files
 
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -409,25 +409,6 @@ def test_duplicate_and_conflict_in_one_month_agree(tmp_path: Path) -> None:
         (3, "E-ROW-DUPLICATE"),
         (4, "E-ROW-CONFLICT"),
     ]
-
-
-@settings(max_examples=50, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.text(alphabet=_ALPHABET, min_size=17, max_size=17), st.sampled_from(_ALPHABET)
-        ),
-        min_size=1,
-        max_size=50,
-    )
-)
-def test_check_character_sql_matches_python(parts: list[tuple[str, str]]) -> None:
-    codes = [body + last for body, last in parts]
-    codes += [make_credit_code(body) for body, _ in parts]  # valid ones too
-    sql = f"{FastPlan.code_format_sql('c')} and {FastPlan.check_char_sql('c')}"
-    con = duckdb.connect()
-    got = con.execute(f"select c, {sql} from unnest(?::varchar[]) t(c)", [codes]).fetchall()
-    assert [bool(ok) for _, ok in got] == [credit_code_problem(c) is None for c in codes]
 
 
 def test_quoted_file_takes_the_general_path(tmp_path: Path) -> None:

@@ -166,10 +166,6 @@ def _period_sql(plan: ColumnPlan, fname: str, namer: Callable[[int], str]) -> st
 
 # -- the warehouse's fast path ---------------------------------------------
 
-#: GB 32100-2015 code format (authority+category, division, organisation, check).
-CODE_FORMAT_RE = "[0-9A-HJ-NP-RT-UW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RT-UW-Y]{10}"
-_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _PERIOD_RE = "^(\\d{4})(?:[-/.]|年)?(\\d{1,2})月?$"
 _YEAR_RE = "^(\\d{4})(?:年度?)?$"
 _MONTH_RE = "^(\\d{1,2})(?:月份?)?$"
@@ -181,19 +177,6 @@ _SQL_TYPES = {
     "bool": "BOOLEAN",
     "date": "DATE",
 }
-
-
-def check_char_sql(code: str) -> str:
-    """SQL boolean: the check character of an 18-character code is right.
-
-    Only meaningful for codes that match :data:`CODE_FORMAT_RE`.
-    """
-
-    def value(i: int) -> str:
-        return f"(instr('{_CHARSET}', substr({code}, {i}, 1)) - 1)"
-
-    total = " + ".join(f"{w} * {value(i + 1)}" for i, w in enumerate(_WEIGHTS))
-    return f"(((31 - ({total}) % 31) % 31) = {value(18)})"
 
 
 @dataclass(frozen=True)
@@ -210,9 +193,10 @@ class FastPlan:
 
     Three checks are left to the caller because they are cheaper per distinct
     value than per row: the code's format (``ok`` tests only that the code
-    cell has 18 bytes; rows of a stored code failing :meth:`code_format_sql`
-    are dirty rows too), the check character (:meth:`check_char_sql`; a
-    clean row whose only fault it is gets the reject of :meth:`check_reject`)
+    cell has 18 bytes; rows of a stored code failing
+    :func:`~fenghuang.sources.credit_code_checks` are dirty rows too), the
+    check character (the same function; a clean row whose only fault it is
+    gets the reject of :meth:`check_reject`)
     and text cells, which are cleaned by :meth:`clean_text` per distinct value.
     Per row, no regex runs on the code cell.
 
@@ -248,16 +232,6 @@ class FastPlan:
     text_fields: tuple[str, ...]
     units: dict[str, str]
     value_fields: tuple[str, ...]
-
-    @staticmethod
-    def code_format_sql(code: str) -> str:
-        """SQL boolean: ``code`` has the GB 32100-2015 format (check character not tested)."""
-        return f"regexp_full_match({code}, '{CODE_FORMAT_RE}')"
-
-    @staticmethod
-    def check_char_sql(code: str) -> str:
-        """SQL boolean: the check character of a well-formed code is right."""
-        return check_char_sql(code)
 
     def check_reject(self, rows: np.ndarray, codes: list[str], *, file: str) -> pa.Table:
         """Rejects of otherwise clean rows whose check character is wrong.
@@ -365,7 +339,7 @@ def fast_plan(
             return None
         if fname == "credit_code":
             exprs[fname] = src
-            # per row only the length; the format per distinct code (code_format_sql)
+            # per row only the length; the format per distinct code (credit_code_checks)
             ok.append(f"coalesce(strlen({src}) = 18, false)")
             plain.add(c.index)
         elif fname in ("period", "year", "month"):

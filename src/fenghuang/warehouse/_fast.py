@@ -707,38 +707,40 @@ def _key_groups(store: Store, st: Staged) -> pa.Table:
         f"count(*) AS n, {bits} AS b FROM source_rows WHERE import_key = ? AND part = 0 "
         "GROUP BY ALL)"
     )
-    kept = []
+    parts = []
     with store.reading(sql, [st.key]) as reader:
-        schema = reader.schema.append(pa.field("fmt", pa.bool_()))
-        schema = schema.append(pa.field("good", pa.bool_()))
+        empty = reader.schema.empty_table()
         for batch in reader:
-            fmt, good = credit_code_checks(batch.column("_c"))
-            name_key = batch.column("_c").is_null().to_numpy(zero_copy_only=False)
-            fmt |= name_key  # a row without a code is keyed by its name
-            good |= name_key
-            many = batch.column("many").to_numpy(zero_copy_only=False)
-            cols = [*batch.columns, pa.array(fmt), pa.array(good)]
-            kept.append(
-                pa.RecordBatch.from_arrays(cols, schema=schema).filter(pa.array(many | ~good))
-            )
-    return pa.Table.from_batches(kept, schema=schema)
+            t = _with_code_flags(pa.Table.from_batches([batch]))
+            parts.append(t.filter(pc.or_(t.column("many"), pc.invert(t.column("good")))))
+    return pa.concat_tables(parts) if parts else _with_code_flags(empty)
+
+
+def _with_code_flags(groups: pa.Table) -> pa.Table:
+    """``groups`` (with the code ``_c``) and columns ``fmt`` and ``good``
+    (:func:`fenghuang.sources.credit_code_checks`), both true for a name key (no code)."""
+    fmt, good = credit_code_checks(groups.column("_c"))
+    name_key = groups.column("_c").is_null().to_numpy(zero_copy_only=False)
+    return groups.append_column("fmt", pa.array(fmt | name_key)).append_column(
+        "good", pa.array(good | name_key)
+    )
 
 
 def _repaired_groups(store: Store, st: Staged, keys: pa.Table) -> pa.Table:
     """The keys of repaired rows as :func:`_key_groups` gives them (all of them, with ``many``)."""
-    fp = st.fp
     distinct, bits = _monthly_sql(st)
-    good = f"coalesce({fp.check_char_sql('_c')}, true)"
     with store.registered("_fh_rkeys", keys):
-        return store.fetch_arrow(
-            f"SELECT _k, year, key_tag, _c, n > {distinct} AS many, true AS fmt, {good} AS good "
-            "FROM (SELECT k._k, k.year, k.key_tag, any_value(r.credit_code) AS _c, "
-            f"count(*) AS n, {bits} AS b FROM source_rows r JOIN "
-            "(SELECT DISTINCT _k, year, key_tag FROM _fh_rkeys) k "
-            "ON coalesce(r.credit_code, r.raw) = k._k AND r.year IS NOT DISTINCT FROM k.year "
-            "AND r.key_tag IS NOT DISTINCT FROM k.key_tag "
-            "WHERE r.import_key = ? AND r.part = 0 GROUP BY ALL)",
-            [st.key],
+        return _with_code_flags(
+            store.fetch_arrow(
+                f"SELECT _k, year, key_tag, _c, coalesce(n > {distinct}, false) AS many "
+                "FROM (SELECT k._k, k.year, k.key_tag, any_value(r.credit_code) AS _c, "
+                f"count(*) AS n, {bits} AS b FROM source_rows r JOIN "
+                "(SELECT DISTINCT _k, year, key_tag FROM _fh_rkeys) k "
+                "ON coalesce(r.credit_code, r.raw) = k._k AND r.year IS NOT DISTINCT FROM k.year "
+                "AND r.key_tag IS NOT DISTINCT FROM k.key_tag "
+                "WHERE r.import_key = ? AND r.part = 0 GROUP BY ALL)",
+                [st.key],
+            )
         )
 
 
