@@ -26,6 +26,7 @@ EXPECTED = {
     "SourceBatch",
     "credit_check_char",
     "credit_code_checks",
+    "distinct_rejects",
     "format_rejects",
     "credit_code_problem",
     "fast_plan",

@@ -411,13 +411,91 @@ def test_duplicate_and_conflict_in_one_month_agree(tmp_path: Path) -> None:
     ]
 
 
-def test_quoted_file_takes_the_general_path(tmp_path: Path) -> None:
-    lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)", f'{A},"甲,公司",2023-01,1']
+#: Excel's CSV export quotes a cell holding the delimiter (a thousands separator, a name);
+#: a doubled quote is a quote; an empty quoted cell is empty.
+QUOTED_LINES = [
+    "统一社会信用代码,企业名称,所属期,用电量(千瓦时)",
+    f'{A},"甲,公司",2023-01,1',
+    f'{A},甲公司,2023-02,"1,234.5"',
+    f'"{B}","乙""有限""公司","2023-03","7"',
+    f'{B},"",2023-04,""',
+    f'{C},丙"公司,2023-05,3',  # a quote inside an unquoted cell is a character
+    f'{C},"丙"公司,2023-06,3',  # text after a closing quote joins the cell
+    f"{C},丙公司,2023-07,9",
+]
+
+
+def test_quoted_cells_take_the_fast_path(tmp_path: Path) -> None:
+    from fenghuang.warehouse._fast import fast_candidate
+
+    path = _write(tmp_path, QUOTED_LINES, "供电.csv")
+    staged = fast_candidate(path, True, set())
+    assert staged is not None and staged.quoted
+    general, fast = _both(tmp_path, [path])
+    assert fast == general
+    values = {r[2]: r[7] for r in fast["source_values"]}
+    assert values[3] == 1234.5 and values[4] == 7.0 and values[8] == 9.0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f'{A},"甲\n公司",2023-01,1',  # a line break in a quoted cell: a record of two lines
+        f'{A},"甲公司,2023-01,1',  # never closed: the cell runs on over the next lines
+        f'{A},"甲"公司,"2023"-01,"1',  # closed, then opened again and never closed
+        f'{A},"甲,公司",2023-01,1,"x,y"',  # a cell too many (pyarrow would refuse the file)
+    ],
+)
+def test_quoting_the_general_path_reads_otherwise_is_left_to_it(tmp_path: Path, line: str) -> None:
+    from fenghuang.warehouse._fast import fast_candidate
+
+    lines = [*QUOTED_LINES, line, f"{D},丁公司,2023-08,2"]
     path = _write(tmp_path, lines, "供电.csv")
+    assert fast_candidate(path, True, set()) is None
     with Store(tmp_path / "fh.duckdb") as s:
         report = import_files(s, [path], fast=True)
         assert [f.fast for f in report.files] == [False]
-        assert s.fetch_all("select value from source_values") == [(1.0,)]
+
+
+_QUOTED_CELL = st.text(alphabet='a1,"甲 ', max_size=5)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(st.tuples(_QUOTED_CELL, _QUOTED_CELL), min_size=1, max_size=12),
+    quote=st.lists(st.booleans(), min_size=24, max_size=24),
+)
+@example(cells=[('"a', "1")], quote=[False] * 24)
+@example(cells=[("", ",")], quote=[False] * 24)
+@example(cells=[("a", '1"')], quote=[True] + [False] * 23)
+def test_quoted_csv_fast_path_equals_general_path_property(
+    tmp_path_factory: pytest.TempPathFactory, cells: list[tuple[str, str]], quote: list[bool]
+) -> None:
+    """Any quoting of the name and value cells: the fast path refuses the file, or gives
+    exactly what the general path gives."""
+    from fenghuang.warehouse._fast import fast_candidate
+
+    tmp = tmp_path_factory.mktemp("quoted")
+    lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)"]
+    for i, (name, amount) in enumerate(cells):
+        q = quote[2 * i : 2 * i + 2]
+        name = '"' + name.replace('"', '""') + '"' if q[0] else name
+        amount = '"' + amount.replace('"', '""') + '"' if q[1] else amount
+        lines.append(f"{code(i % 3 + 1)},{name},2023-{i % 12 + 1:02d},{amount}")
+    lines.append(f'{A},"甲",2023-12,1')  # the file has a quote
+    path = _write(tmp, lines, "供电.csv")
+    staged = fast_candidate(path, True, set())
+    if staged is None:
+        return
+    staged.close()
+    results = []
+    for fast in (False, True):  # a row of another width: pyarrow refuses, the general path reads
+        with Store(tmp / f"fh_{fast}.duckdb") as s:
+            import_files(s, [path], fast=fast)
+            results.append(_tables(s))
+    assert results[1] == results[0]
 
 
 def test_plain_plan_only(tmp_path: Path) -> None:
@@ -621,3 +699,104 @@ def test_progress_counts_the_rows_of_a_fast_file_as_a_step(tmp_path: Path) -> No
     assert [f.fast for f in report.files if f.kind == "monthly"] == [True]
     # the tax file's rows (step 1), then the register and the tax file in the import's transaction
     assert seen == [(tax.name, 1, 3), (reg.name, 2, 3), (tax.name, 3, 3)]
+
+
+def test_a_workbook_is_not_planned_for_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fast_candidate tells a workbook by its first bytes: planning one parses all of it
+    (9-16 s for a 2 MB workbook of 20,000 firms), and a workbook never takes the fast path."""
+    import openpyxl
+
+    from fenghuang.warehouse import _fast
+
+    book = tmp_path / "供电_2023.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["统一社会信用代码", "户名", "年月", "用电量(千瓦时)"])
+    wb.active.append([A, "甲公司", "2023-01", 12.5])
+    wb.save(book)
+    assert plan_columns(book).format == "xlsx"
+
+    def planned(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a workbook was planned")
+
+    monkeypatch.setattr(_fast, "plan_columns", planned)
+    assert _fast.fast_candidate(book, True, set()) is None
+
+
+@pytest.fixture
+def temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temporary folder of this test (where the UTF-8 copies of GBK files go)."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_fast_path_equals_general_path_on_a_gbk_csv(
+    tmp_path: Path, temp_folder: Path, encoding: str
+) -> None:
+    """A GBK or GB18030 file takes the fast path through a UTF-8 copy, deleted afterwards."""
+    from fenghuang.warehouse._fast import fast_candidate
+
+    reg = _register(tmp_path)
+    lines = list(MESSY_LINES)
+    if encoding == "gb18030":  # a character GBK does not have (four bytes in GB18030)
+        lines.insert(5, f"{D},丁公司\U00020000,2023-05,1,")
+    tax = tmp_path / "税务_2023.csv"
+    tax.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    assert plan_columns(tax).encoding == encoding
+    staged = fast_candidate(tax, True, set())
+    assert staged is not None and staged.utf8 is not None
+    assert staged.utf8.read_text(encoding="utf-8") == tax.read_bytes().decode(encoding)
+    staged.close()
+    assert list(temp_folder.iterdir()) == []
+    general, fast = _both(tmp_path, [tax, reg])
+    assert fast == general
+    assert {r[5] for r in fast["quarantine"]} >= {"E-ROW-DUPLICATE", "E-ROW-CREDIT-CODE-CHECK"}
+    assert list(temp_folder.iterdir()) == []  # the import deleted its copy
+
+
+def _long_file(tmp: Path, last: str, encoding: str = "gbk") -> Path:
+    """A tax file longer than the planner's sample (1 MiB), ending with the line ``last``."""
+    lines = ["纳税人识别号,纳税人名称,所属期,实缴税额"]
+    lines += [f"{code(i)},萍乡陶瓷公司{i},2023-{i % 12 + 1:02d},{i % 97}" for i in range(30_000)]
+    path = tmp / "税务_长.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding) + last.encode("gb18030") + b"\n")
+    assert path.stat().st_size > (1 << 20)
+    return path
+
+
+def test_a_gbk_file_with_a_gb18030_character_past_the_sample(
+    tmp_path: Path, temp_folder: Path
+) -> None:
+    """Planned as GBK from its first MiB, decoded as GB18030 as a whole (as the general path does)."""
+    from fenghuang.warehouse._fast import fast_candidate
+
+    tax = _long_file(tmp_path, f"{A},甲公司\U00020000,2023-01,5")
+    assert plan_columns(tax).encoding == "gbk"
+    staged = fast_candidate(tax, True, set())
+    assert staged is not None and staged.utf8 is not None
+    assert staged.utf8.read_text(encoding="utf-8") == tax.read_bytes().decode("gb18030")
+    staged.close()
+    general, fast = _both(tmp_path, [tax])
+    assert fast == general
+    assert general["imports"][0][3] == 30_001  # rows read
+    last = [r for r in fast["source_values"] if r[2] == 30_002]  # the last line's value
+    assert [(r[3], r[7]) for r in last] == [(A, 5.0)]
+
+
+def test_a_file_that_is_not_gbk_throughout_takes_the_general_path(
+    tmp_path: Path, temp_folder: Path
+) -> None:
+    """A byte no Chinese encoding decodes, past the sample: no fast path, no copy left behind."""
+    from fenghuang.warehouse._fast import fast_candidate
+
+    tax = _long_file(tmp_path, "")
+    tax.write_bytes(tax.read_bytes() + f"{A},甲".encode("gbk") + b"\xff\xff,2023-02,5\n")
+    assert plan_columns(tax).encoding == "gbk"
+    assert fast_candidate(tax, True, set()) is None
+    assert list(temp_folder.iterdir()) == []

@@ -225,3 +225,48 @@ def test_annual_sources_that_disagree_are_conflicts(tmp_path: Path) -> None:
         (r["credit_code"], r["code"], r["field"]) for r in fact_checks(store, 2023).to_pylist()
     ]
     assert (A, "E-ROW-CONFLICT", "revenue") in flagged
+
+
+def test_a_wide_file_counts_and_quarantines_file_rows(tmp_path: Path) -> None:
+    """A column per month: a fault of the row itself is listed once, not once per month,
+    and the counts are rows of the file (not values)."""
+    bad = B[:-1] + ("0" if B[-1] != "0" else "1")
+    wide = tmp_path / "供电_宽.csv"
+    wide.write_text(
+        "信用代码,户名,2023年1月,2023年2月,2023年3月\n"
+        f"{A},甲公司,1,2,3\n"  # line 2: loaded
+        f"{bad},乙公司,1,2,3\n"  # line 3: wrong check character
+        f"{A},甲公司,1,2,3\n"  # line 4: exact duplicate of line 2
+        ",不存在公司,1,2,3\n"  # line 5: a name that matches no firm
+        f"{C},丙公司,1,x,3\n",  # line 6: February is not a number; January and March load
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "fh.duckdb") as s:
+        (f,) = import_files(s, [wide]).files
+        got = sorted(
+            (r[0], r[1], r[2])
+            for r in s.fetch_all("select row_no, column_name, code from quarantine")
+        )
+        assert got == [
+            (3, "信用代码", "E-ROW-CREDIT-CODE-CHECK"),
+            (4, "信用代码", "E-ROW-DUPLICATE"),
+            (5, "企业名称", "E-ROW-UNMATCHED"),
+            (6, "2023年2月", "E-ROW-NUMBER"),
+        ]
+        assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (5, 2, 4)
+        assert f.by_reason == {
+            "E-ROW-CREDIT-CODE-CHECK": 1,
+            "E-ROW-DUPLICATE": 1,
+            "E-ROW-UNMATCHED": 1,
+            "E-ROW-NUMBER": 1,
+        }
+        assert s.fetch_all("select rows_read, rows_loaded, rows_rejected from imports") == [
+            (5, 2, 4)
+        ]
+        assert sorted(s.fetch_all("select row_no, month, value from source_values")) == [
+            (2, 1, 1.0),
+            (2, 2, 2.0),
+            (2, 3, 3.0),
+            (6, 1, 1.0),
+            (6, 3, 3.0),
+        ]

@@ -41,7 +41,7 @@ from fenghuang.sources._mapping import (
 from fenghuang.sources._names import normalize_name
 from fenghuang.sources._plan import ColumnPlan, ColumnSpec, plan_columns
 from fenghuang.sources._read import SourceBatch, read_source
-from fenghuang.sources._rejects import REJECT_SCHEMA, format_rejects
+from fenghuang.sources._rejects import REJECT_SCHEMA, distinct_rejects, format_rejects
 from fenghuang.sources._sql import FastPlan, fast_plan
 from fenghuang.sources._stream import iter_source
 from fenghuang.sources._units import BASE_UNITS, UNIT_TABLES, split_header, unit_factor
@@ -73,6 +73,7 @@ __all__ = [
     "credit_check_char",
     "credit_code_checks",
     "credit_code_problem",
+    "distinct_rejects",
     "fast_plan",
     "format_rejects",
     "is_valid_credit_code",

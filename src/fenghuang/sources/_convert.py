@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from fenghuang.sources._dedup import duplicate_and_conflict
 from fenghuang.sources._fields import arrow_type, as_text, convert_field, mask
 from fenghuang.sources._header import HeaderPlan, PlannedColumn
-from fenghuang.sources._rejects import Rejects
+from fenghuang.sources._rejects import Rejects, distinct_rejects
 from fenghuang.sources._values import (
     clean_text,
     parse_months,
@@ -128,7 +128,7 @@ def convert(raw: RawTable, plan: HeaderPlan, *, file: str, dedup: bool = True) -
             units.setdefault(k, set()).update(v.split(";"))
     return Converted(
         rows=pa.concat_tables([p.rows for p in parts]),
-        rejects=pa.concat_tables([p.rejects for p in parts]),
+        rejects=distinct_rejects(pa.concat_tables([p.rejects for p in parts])),
         units={k: ";".join(sorted(v)) for k, v in units.items()},
         skipped=int(skip_mask(raw.columns, len(raw.numbers)).sum()),
     )

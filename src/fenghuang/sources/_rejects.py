@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from fenghuang.sources._codes import CODES
 
-__all__ = ["REJECT_SCHEMA", "Rejects", "empty_rejects", "format_rejects"]
+__all__ = ["REJECT_SCHEMA", "Rejects", "distinct_rejects", "empty_rejects", "format_rejects"]
 
 #: Columns of ``SourceBatch.rejects``.
 REJECT_SCHEMA = pa.schema(
@@ -33,6 +33,33 @@ REJECT_SCHEMA = pa.schema(
 def empty_rejects() -> pa.Table:
     """A rejects table with no rows."""
     return REJECT_SCHEMA.empty_table()
+
+
+def distinct_rejects(rejects: pa.Table) -> pa.Table:
+    """Each reject once, in first-seen order (``rejects``: :data:`REJECT_SCHEMA` columns).
+
+    A wide layout (a column per month) becomes a row per month: a fault of
+    the file row itself (its credit code, a duplicate row, a name that
+    matches no firm) is found in every month, and would be listed twelve
+    times with the same row, column, reason and value.
+
+    Examples
+    --------
+    >>> t = pa.table({"row": [5, 5, 3], "code": ["E-ROW-DUPLICATE"] * 3})
+    >>> distinct_rejects(t).to_pydict()
+    {'row': [5, 3], 'code': ['E-ROW-DUPLICATE', 'E-ROW-DUPLICATE']}
+    """
+    if rejects.num_rows < 2:
+        return rejects
+    names = rejects.column_names
+    first = (
+        rejects.append_column("_i", pa.array(np.arange(rejects.num_rows)))
+        .group_by(names, use_threads=False)
+        .aggregate([("_i", "min")])
+        .column("_i_min")
+        .to_numpy()
+    )
+    return rejects.take(np.sort(first))
 
 
 def _raw(raw: pa.Array | None, i: int) -> str | None:

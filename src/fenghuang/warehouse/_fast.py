@@ -1,6 +1,6 @@
 """The fast import path: one DuckDB pass over a large file, straight into the store.
 
-For a large CSV (UTF-8, no quote characters) or Parquet file of a monthly or
+For a large CSV (UTF-8, GBK or GB18030) or Parquet file of a monthly or
 annual department whose column plan is plain (:func:`fenghuang.sources.fast_plan`),
 the file is never held in Python, and everything happens inside the
 store's import transaction (no scratch database):
@@ -42,19 +42,35 @@ store's import transaction (no scratch database):
 5. name linking of rows without a code, deletes of rejected rows, the
    quarantine and ``name_links``.
 
-Row numbers are the physical line numbers, so a file with a quote
-character (a quoted field may span lines) takes the general path.
+Row numbers are the physical line numbers. A CSV with double quotes (Excel
+quotes a cell with a thousands separator, ``"90,258.98"``) takes the fast path
+only when each line holding one is a whole record read alike by Python's
+``csv`` module (the general path) and by pyarrow's parser with quoting on
+(:func:`_quotes_agree`: a quoted cell may hold a line break, and malformed
+quoting has readings of its own); otherwise, or past
+:data:`QUOTED_LINES_MAX` such lines, the general path reads it.
+
+A GBK or GB18030 file is first decoded, in 4 MiB pieces, into a UTF-8 copy
+in the temporary folder (:func:`_transcode`; deleted by :meth:`Staged.close`
+when the import ends), which every step reads instead; its hash, name and
+line numbers are the original's. The decoding is strict and follows the
+general path's choice for the whole file (GBK, else GB18030): a file neither
+decodes takes the general path, which reports it.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -64,6 +80,7 @@ from fenghuang.errors import FenghuangError
 from fenghuang.sources import (
     CODES,
     REJECT_SCHEMA,
+    ColumnPlan,
     FastPlan,
     credit_code_checks,
     fast_plan,
@@ -71,6 +88,7 @@ from fenghuang.sources import (
     plan_columns,
     source_error,
 )
+from fenghuang.sources._grid import sniff_format
 from fenghuang.sources._values import MISSING_TOKENS
 from fenghuang.warehouse._rows import write_parts
 from fenghuang.warehouse._store import Store
@@ -97,6 +115,8 @@ FAST_MIN_BYTES = 1 << 20
 FAST_MEMORY_LIMIT = "512MB"
 
 _UTF8 = ("utf-8", "utf-8-sig", "ascii")
+#: Chinese encodings the fast path decodes into a UTF-8 copy (:func:`_transcode`).
+_CHINESE = ("gbk", "gb18030")
 
 
 @dataclass
@@ -122,6 +142,13 @@ class Staged:
         CSV: read by DuckDB's CSV parser into cells (record number = line
         number, so only for a file without blank lines); False: read as
         whole lines, split in SQL. Always True for Parquet.
+    utf8 : Path or None
+        The UTF-8 copy of a GBK or GB18030 file (:func:`_transcode`), which
+        every step reads; None when the file itself is read.
+    quoted : bool
+        The CSV has double quotes, and pyarrow's parser with quoting reads
+        them as the general path does (:func:`_quotes_agree`); only pyarrow
+        reads such a file (when it refuses it, the general path does).
     arrow : bool
         Native CSV: step 1 reads the cells parsed by pyarrow, numbered by
         counting the rows of each batch (:func:`_arrow_cells`), so DuckDB's
@@ -135,6 +162,8 @@ class Staged:
     file_name: str
     digest: str
     fp: FastPlan
+    utf8: Path | None = None
+    quoted: bool = False
     native: bool = True
     arrow: bool = False
     key: int = 0
@@ -145,6 +174,17 @@ class Staged:
     @property
     def department(self) -> str:
         return self.fp.plan.department
+
+    @property
+    def cells_path(self) -> Path:
+        """The file every step reads: the UTF-8 copy, if any, else the file itself."""
+        return self.utf8 if self.utf8 is not None else self.path
+
+    def close(self) -> None:
+        """Delete the UTF-8 copy (if any)."""
+        if self.utf8 is not None:
+            self.utf8.unlink(missing_ok=True)
+            self.utf8 = None
 
     @property
     def kind(self) -> str:
@@ -191,6 +231,35 @@ def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool]:
     return h.hexdigest(), quote, lone_cr
 
 
+def _transcode(path: Path, encoding: str) -> Path | None:
+    """A UTF-8 copy of a GBK or GB18030 file in the temporary folder, or None.
+
+    Decoded strictly, in pieces (bounded memory), in the general path's
+    order for a whole file (:func:`fenghuang.sources.detect_encoding`): a
+    file planned as GBK that is not GBK throughout is tried as GB18030 (its
+    superset). None when neither decodes all of it: the general path then
+    reads the file and reports it. Line breaks and ASCII bytes are the same
+    in all three encodings (no GBK or GB18030 byte sequence holds a byte
+    below 0x30 other than as itself), so line numbers do not change.
+    """
+    for enc in (encoding, "gb18030") if encoding == "gbk" else (encoding,):
+        fd, name = tempfile.mkstemp(prefix="fenghuang-utf8-", suffix=".csv")
+        out = Path(name)
+        decoder = codecs.getincrementaldecoder(enc)("strict")
+        try:
+            with path.open("rb") as src, os.fdopen(fd, "wb") as dst:
+                for chunk in iter(lambda: src.read(1 << 22), b""):
+                    dst.write(decoder.decode(chunk).encode("utf-8"))
+                dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+            return out
+        except UnicodeDecodeError:
+            out.unlink(missing_ok=True)
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+    return None
+
+
 def _blank_line(path: Path) -> bool:
     """Whether the file has a blank line (DuckDB's CSV parser skips those, so its
     record numbers are line numbers only without them).
@@ -218,6 +287,88 @@ def _blank_line(path: Path) -> bool:
 
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+#: A CSV with more lines holding a double quote than this takes the general path
+#: (:func:`_quotes_agree` parses each such line twice, in Python).
+QUOTED_LINES_MAX = 200_000
+
+
+def _quote_lines(path: Path, skip_lines: int) -> list[tuple[int, bytes]] | None:
+    """(line number, bytes with the line break) of each line below the first
+    ``skip_lines`` that holds a double quote; None when there are more than
+    :data:`QUOTED_LINES_MAX`. The file is read in 4 MiB pieces."""
+    out: list[tuple[int, bytes]] = []
+    with path.open("rb") as fh:
+        carry, line0 = b"", 1  # the unfinished line before the piece, and its number
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            buf = carry + chunk
+            end = buf.rfind(b"\n") + 1  # whole lines only; the rest waits for the next piece
+            whole, carry = buf[:end], buf[end:]
+            q = whole.find(b'"')
+            at, number = 0, line0
+            while q >= 0:
+                start = whole.rfind(b"\n", 0, q) + 1
+                stop = whole.find(b"\n", q) + 1
+                number += whole.count(b"\n", at, start)
+                if number > skip_lines:
+                    out.append((number, whole[start:stop]))
+                    if len(out) > QUOTED_LINES_MAX:
+                        return None
+                at = start
+                q = whole.find(b'"', stop)
+            line0 += whole.count(b"\n")
+        if b'"' in carry and line0 > skip_lines:  # the last line, without a line break
+            out.append((line0, carry + b"\n"))
+    return out
+
+
+def _quotes_agree(path: Path, plan: ColumnPlan) -> bool:
+    """Whether pyarrow's parser, quoting on, gives a quoted CSV's cells as the general path does.
+
+    The general path reads a CSV with Python's ``csv`` module, where a quoted
+    cell may hold a line break (then a record is not a line) and some
+    malformed quoting has its own reading. So each line with a double quote
+    (:func:`_quote_lines`) must be one whole record by itself in Python
+    (followed by another line, it gives exactly two records: a quoted cell
+    does not run on), of the file's width, and pyarrow must give the same
+    cells for it (an empty cell as NULL). Lines without a quote split alike
+    in both (the unquoted fast path). Then the rows, their line numbers and
+    their cells are the general path's.
+    """
+    import csv
+    import io
+
+    import pyarrow.csv as pcsv
+
+    lines = _quote_lines(path, plan.skip_lines)
+    if not lines:
+        return lines is not None
+    width = len(plan.columns)
+    expected: list[list[str | None]] = []
+    for _, raw in lines:
+        try:
+            text = raw.decode("utf-8")
+            records = list(
+                csv.reader(io.StringIO(text + "z\n", newline=""), delimiter=plan.delimiter)
+            )
+        except (UnicodeDecodeError, csv.Error):
+            return False
+        if len(records) != 2 or records[1] != ["z"] or len(records[0]) != width:
+            return False
+        expected.append([c if c != "" else None for c in records[0]])
+    names = [f"c{i}" for i in range(width)]
+    try:
+        got = pcsv.read_csv(
+            pa.py_buffer(b"".join(raw for _, raw in lines)),
+            read_options=pcsv.ReadOptions(column_names=names),
+            parse_options=_arrow_parse(plan, quoted=True),
+            convert_options=_arrow_convert(names),
+        )
+    except pa.ArrowException:
+        return False
+    cells = [list(r) for r in zip(*(got.column(c).to_pylist() for c in names), strict=True)]
+    return cells == expected
 
 
 def _parquet_numeric(path: Path) -> tuple[frozenset[int], bool]:
@@ -254,11 +405,14 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
     try:
         if fast is None and p.stat().st_size < FAST_MIN_BYTES:
             return None
+        with p.open("rb") as fh:
+            if sniff_format(fh.read(8), p.name) == "xlsx":
+                return None  # planning a workbook parses all of it, and it is never fast
         plan = plan_columns(p)
     except (FenghuangError, OSError):
         return None  # the general path reports it
     if plan.format == "csv":
-        if plan.encoding not in _UTF8 or len(plan.delimiter) != 1:
+        if plan.encoding not in (*_UTF8, *_CHINESE) or len(plan.delimiter) != 1:
             return None
         fp = fast_plan(plan, lambda i: f"c{i}")
     elif plan.format == "parquet":
@@ -277,9 +431,11 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
     ):
         return None  # a key the stored columns do not carry: the general path
     digest, quote, lone_cr = _probe(p, plan.skip_lines if plan.format == "csv" else 0)
-    if plan.format == "csv" and quote and digest not in done:
-        return None
     st = Staged(path=p, file_name=p.name, digest=digest, fp=fp)
+    if plan.format == "csv" and plan.encoding in _CHINESE and digest not in done:
+        st.utf8 = _transcode(p, plan.encoding)
+        if st.utf8 is None:
+            return None
     # pyarrow would see a BOM in the first data row if there were no header line to skip
     if (
         plan.format == "csv"
@@ -290,6 +446,12 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
         st.arrow = True  # pyarrow numbers a blank line as a row of NULLs: no scan for them
     elif plan.format == "csv":
         drop_arrow(st)
+    if plan.format == "csv" and quote and digest not in done:
+        # quoted cells: only pyarrow's parser reads them, and only as the general path does
+        st.quoted = st.arrow and _quotes_agree(st.cells_path, plan)
+        if not st.quoted:
+            st.close()
+            return None
     return st
 
 
@@ -298,7 +460,7 @@ def drop_arrow(st: Staged) -> None:
     or the line path when the file has a blank line (line numbers from the lines
     themselves, see :func:`_source_sql`)."""
     st.arrow = False
-    if _blank_line(st.path):
+    if _blank_line(st.cells_path):
         st.native = False
         fp = fast_plan(st.fp.plan, lambda i: f"c{i}", line="line")
         assert fp is not None
@@ -310,38 +472,55 @@ def drop_arrow(st: Staged) -> None:
 ARROW_BLOCK = 1 << 23
 
 
+def _arrow_parse(plan: ColumnPlan, *, quoted: bool) -> Any:
+    """pyarrow's parse options for a fast-path CSV: a row is a line; quotes only when
+    :func:`_quotes_agree` found them read as the general path reads them."""
+    import pyarrow.csv as pcsv
+
+    return pcsv.ParseOptions(
+        delimiter=plan.delimiter,
+        quote_char='"' if quoted else False,
+        double_quote=True,
+        escape_char=False,
+        newlines_in_values=False,
+        ignore_empty_lines=False,
+    )
+
+
+def _arrow_convert(names: list[str]) -> Any:
+    """pyarrow's convert options: every cell text, an empty one NULL (as DuckDB's parser)."""
+    import pyarrow.csv as pcsv
+
+    return pcsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        strings_can_be_null=True,
+        null_values=[""],
+    )
+
+
 def _arrow_cells(st: Staged) -> pa.RecordBatchReader:
     """The CSV's cells ``c0 … cN`` and ``row_no``, parsed by pyarrow, batch by batch.
 
     The row number counts the rows of the batches, which pyarrow gives in
-    file order: with no quote character (fast_candidate) a row is a line,
-    and a blank line is a row of NULLs, so it is the line number (DuckDB's
-    parser skips blank lines; without them its record number is the same).
-    An empty cell is NULL, as in DuckDB's parser. A row with another number
-    of cells raises (pyarrow cannot pad or cut it as DuckDB's parser does):
-    the caller then reads the file with DuckDB's parser.
+    file order: a row is a line (no quoting, or quoting that keeps every
+    record on its line, :func:`_quotes_agree`), and a blank line is a row of
+    NULLs, so it is the line number (DuckDB's parser skips blank lines;
+    without them its record number is the same). An empty cell is NULL, as
+    in DuckDB's parser. A row with another number of cells raises (pyarrow
+    cannot pad or cut it as DuckDB's parser does): the caller then reads the
+    file with DuckDB's parser, or a quoted file on the general path.
     """
     import pyarrow.csv as pcsv
 
     plan = st.fp.plan
     names = [f"c{i}" for i in range(len(plan.columns))]
     reader = pcsv.open_csv(
-        st.path,
+        st.cells_path,
         read_options=pcsv.ReadOptions(
             skip_rows=plan.skip_lines, column_names=names, block_size=ARROW_BLOCK
         ),
-        parse_options=pcsv.ParseOptions(
-            delimiter=plan.delimiter,
-            quote_char=False,
-            escape_char=False,
-            newlines_in_values=False,
-            ignore_empty_lines=False,
-        ),
-        convert_options=pcsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=True,
-            null_values=[""],
-        ),
+        parse_options=_arrow_parse(plan, quoted=st.quoted),
+        convert_options=_arrow_convert(names),
     )
     schema = reader.schema.append(pa.field("row_no", pa.int64()))
 
@@ -362,7 +541,7 @@ def _source_sql(st: Staged, arrow: str | None = None) -> str:
     """
     plan = st.fp.plan
     width = len(plan.columns)
-    path = _lit(str(st.path))
+    path = _lit(str(st.cells_path))
     if plan.format == "parquet":
         cells = ", ".join(
             f'"{c.header.replace(chr(34), chr(34) * 2)}" AS c{i}'

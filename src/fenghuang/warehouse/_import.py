@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from fenghuang.errors import WarehouseError
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
-from fenghuang.sources import CODES, SourceBatch, normalize_name, read_source
+from fenghuang.sources import CODES, SourceBatch, distinct_rejects, normalize_name, read_source
 from fenghuang.warehouse._fast import (
     FAST_MEMORY_LIMIT,
     Staged,
@@ -251,8 +252,10 @@ def _load(
     long = _long_values(batch, rows) if batch.kind != "parcel" else pa.table({})
     if long.num_rows:
         insert_long(store, key, long)
-    if unmatched is not None and unmatched.num_rows:
-        rejects = pa.concat_tables([rejects.select(unmatched.column_names), unmatched])
+    if unmatched is not None and unmatched.num_rows:  # once per file row (a wide layout's months)
+        rejects = distinct_rejects(
+            pa.concat_tables([rejects.select(unmatched.column_names), unmatched])
+        )
     q = rejects.select(
         ["file", "sheet", "row", "column", "code", "reason_zh", "reason_en", "raw_value"]
     )
@@ -263,18 +266,21 @@ def _load(
         store.insert_arrow("quarantine", _with_id(q, iid))
     if links.num_rows:
         store.insert_arrow("name_links", _with_id(links, iid))
-    n_q = len(set(zip(q.column("sheet").to_pylist(), q.column("row_no").to_pylist(), strict=True)))
+    quarantined = set(
+        zip(q.column("sheet").to_pylist(), q.column("row_no").to_pylist(), strict=True)
+    )
     by_reason: dict[str, int] = {}
     for code in q.column("code").to_pylist():
         by_reason[code] = by_reason.get(code, 0) + 1
+    n_loaded, n_read = _row_counts(rows, quarantined)
     report = FileReport(
         file_name=batch.file_name,
         import_id=iid,
         department=batch.department,
         kind=batch.kind,
-        rows_read=rows.num_rows + n_q,
-        rows_loaded=rows.num_rows,
-        rows_quarantined=n_q,
+        rows_read=n_read,
+        rows_loaded=n_loaded,
+        rows_quarantined=len(quarantined),
         by_reason=by_reason,
         linked_by_name=links.num_rows,
     )
@@ -284,9 +290,30 @@ def _load(
         iid,
         batch.file_name,
         batch.department,
-        (report.rows_read, report.rows_loaded, n_q),
+        (report.rows_read, report.rows_loaded, report.rows_quarantined),
     )
     return report
+
+
+def _row_counts(rows: pa.Table, quarantined: set[tuple[object, object]]) -> tuple[int, int]:
+    """(rows loaded, rows read) of a file, counted as rows of the file: (sheet, row number).
+
+    A wide layout gives a loaded row per month of a file row; a file row with
+    a month quarantined and the others loaded counts as loaded and as
+    quarantined, and once as read.
+    """
+    n = rows.num_rows
+    if n == 0 or "_row" not in rows.column_names or "_sheet" not in rows.column_names:
+        return n, n + len(quarantined)
+    sheet = pc.fill_null(rows.column("_sheet").cast(pa.string()), "")
+    placed = [(str(x or ""), int(str(r))) for x, r in quarantined if r is not None]
+    names = sorted({x for x, _ in placed} | set(pc.unique(sheet).to_pylist()))
+    index = pc.index_in(sheet, value_set=pa.array(names, pa.string())).to_numpy()
+    loaded = np.unique(index.astype(np.int64) << 40 | rows.column("_row").to_numpy())
+    pos = {name: i for i, name in enumerate(names)}
+    q = np.array([pos[x] << 40 | r for x, r in placed], dtype=np.int64)
+    unplaced = len(quarantined) - len(placed)  # rejects without a row number
+    return len(loaded), len(np.union1d(loaded, q)) + unplaced
 
 
 _KIND_ORDER = {"firm": 0, "parcel": 1, "annual": 2, "monthly": 3}
@@ -315,7 +342,8 @@ def import_files(
         once more for a fast-path file when its rows are written (the long
         step), so ``total`` counts those twice.
     fast : bool, optional
-        The DuckDB-direct path (:mod:`._fast`) for CSV/Parquet files of
+        The DuckDB-direct path (:mod:`._fast`) for CSV (UTF-8, GBK,
+        GB18030; quoted cells as Excel writes them) and Parquet files of
         monthly and annual departments with a plain column plan: None (the
         default) uses it for such files of at least 1 MiB, True for all of
         them, False never. Both paths give the same source values,
@@ -337,18 +365,26 @@ def import_files(
         )
     done = {r[0] for r in store.fetch_all("select import_id from imports")}
     items: list[SourceBatch | Staged] = []
-    for p in paths:  # all reading (of the general path) before any writing
-        staged = fast_candidate(p, fast, done)
-        items.append(staged if staged is not None else read_source(p))
-    items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
-    # bounded memory: DuckDB spills hash tables and sorts to its temporary folder
-    with memory_limit(store, FAST_MEMORY_LIMIT):
-        while True:
-            try:
-                return _write(store, items, set(done), progress)
-            except _FastFailed as exc:  # rolled back: read that file on the general path
-                items[exc.index] = read_source(exc.path)
-                items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
+    try:
+        for p in paths:  # all reading (of the general path) before any writing
+            staged = fast_candidate(p, fast, done)
+            items.append(staged if staged is not None else read_source(p))
+        items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
+        # bounded memory: DuckDB spills hash tables and sorts to its temporary folder
+        with memory_limit(store, FAST_MEMORY_LIMIT):
+            while True:
+                try:
+                    return _write(store, items, set(done), progress)
+                except _FastFailed as exc:  # rolled back: read that file on the general path
+                    failed = items[exc.index]
+                    if isinstance(failed, Staged):
+                        failed.close()
+                    items[exc.index] = read_source(exc.path)
+                    items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
+    finally:  # the UTF-8 copies of GBK files
+        for item in items:
+            if isinstance(item, Staged):
+                item.close()
 
 
 class _FastFailed(Exception):
@@ -394,7 +430,7 @@ def _stage(store: Store, st: Staged, index: int) -> None:
                 stage_rows(store, st)
             return
         except (duckdb.Error, pa.ArrowException) as exc:
-            if not st.arrow:
+            if not st.arrow or st.quoted:  # only pyarrow reads quoted cells
                 raise _FastFailed(index, st.path) from exc
             drop_arrow(st)
 
