@@ -60,7 +60,6 @@ decodes takes the general path, which reports it.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import os
@@ -89,6 +88,7 @@ from fenghuang.sources import (
     source_error,
 )
 from fenghuang.sources._grid import sniff_format
+from fenghuang.sources._transcode import to_utf8
 from fenghuang.sources._values import MISSING_TOKENS
 from fenghuang.warehouse._rows import write_parts
 from fenghuang.warehouse._store import Store
@@ -234,7 +234,8 @@ def _probe(path: Path, skip_lines: int) -> tuple[str, bool, bool]:
 def _transcode(path: Path, encoding: str) -> Path | None:
     """A UTF-8 copy of a GBK or GB18030 file in the temporary folder, or None.
 
-    Decoded strictly, in pieces (bounded memory), in the general path's
+    Decoded strictly, in pieces (bounded memory; a large GBK file by a compiled
+    kernel, :func:`fenghuang.sources._transcode.to_utf8`), in the general path's
     order for a whole file (:func:`fenghuang.sources.detect_encoding`): a
     file planned as GBK that is not GBK throughout is tried as GB18030 (its
     superset). None when neither decodes all of it: the general path then
@@ -245,18 +246,15 @@ def _transcode(path: Path, encoding: str) -> Path | None:
     for enc in (encoding, "gb18030") if encoding == "gbk" else (encoding,):
         fd, name = tempfile.mkstemp(prefix="fenghuang-utf8-", suffix=".csv")
         out = Path(name)
-        decoder = codecs.getincrementaldecoder(enc)("strict")
         try:
-            with path.open("rb") as src, os.fdopen(fd, "wb") as dst:
-                for chunk in iter(lambda: src.read(1 << 22), b""):
-                    dst.write(decoder.decode(chunk).encode("utf-8"))
-                dst.write(decoder.decode(b"", final=True).encode("utf-8"))
-            return out
-        except UnicodeDecodeError:
-            out.unlink(missing_ok=True)
+            with os.fdopen(fd, "wb") as dst:
+                done = to_utf8(path, enc, dst)
         except BaseException:
             out.unlink(missing_ok=True)
             raise
+        if done:
+            return out
+        out.unlink(missing_ok=True)
     return None
 
 
