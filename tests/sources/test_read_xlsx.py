@@ -237,3 +237,50 @@ def test_vertically_merged_firm_over_parcels(codes: list[str]) -> None:
         (codes[0], "P3", 2.0, "construction"),
         (codes[1], "P4", 7.0, "own"),
     ]
+
+
+@pytest.mark.parametrize("piece", [7, 64, 1 << 20])
+def test_merged_ranges_are_read_from_the_sheet_xml(
+    codes: list[str], monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    """Workbooks are streamed (read-only mode knows no merges): the ranges come from each
+    sheet's XML, read in pieces, whatever the pieces cut; a hidden sheet is not read."""
+    import io
+    import zipfile
+
+    from fenghuang.sources import _grid
+
+    monkeypatch.setattr(_grid, "XML_PIECE", piece)
+    land = [
+        ["统一社会信用代码", "企业名称", "宗地编号", "面积（亩）", "权属"],
+        [codes[0], "甲公司", "P1", 10, "出让"],
+        [None, None, "P2", 5, "租赁"],
+        [codes[1], "乙公司", "P4", 7, "自有"],
+    ]
+    merges = {"用地": ["A2:A3", "B2:B3"], "备注": ["A1:C1"]}
+    data = workbook_bytes({"用地": land, "备注": [["说明", None, None]]}, merges)
+    ranges = _grid._merged_ranges(zipfile.ZipFile(io.BytesIO(data)), "xl/worksheets/sheet1.xml")
+    assert sorted(ranges) == [(2, 1, 3, 1), (2, 2, 3, 2)]
+    grids = _grid.read_xlsx_grids(data, "用地.xlsx")
+    assert [g.sheet for g in grids] == ["用地", "备注"]
+    assert grids[0].rows[2][:3] == [codes[0], "甲公司", "P2"]
+    assert grids[1].rows[0] == ["说明", "说明", "说明"]
+
+
+def test_a_hidden_sheet_is_not_read(codes: list[str]) -> None:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "税收"
+    wb.active.append(["纳税人识别号", "纳税人名称", "2023年1月"])
+    wb.active.append([codes[0], "甲", 10])
+    hidden = wb.create_sheet("草稿")
+    hidden.append(["纳税人识别号", "纳税人名称", "2023年1月"])
+    hidden.append([codes[1], "乙", 99])
+    hidden.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    batch = read_source(buf.getvalue())
+    assert batch.rows.column("credit_code").to_pylist() == [codes[0]]
