@@ -238,11 +238,17 @@ def test_a_wide_file_counts_and_quarantines_file_rows(tmp_path: Path) -> None:
         f"{bad},乙公司,1,2,3\n"  # line 3: wrong check character
         f"{A},甲公司,1,2,3\n"  # line 4: exact duplicate of line 2
         ",不存在公司,1,2,3\n"  # line 5: a name that matches no firm
-        f"{C},丙公司,1,x,3\n",  # line 6: February is not a number; January and March load
+        f"{C},丙公司,1,x,3\n"  # line 6: February is not a number; January and March load
+        ",丁公司,4,5,6\n",  # line 7: linked by name, once (not once per month)
         encoding="utf-8",
     )
+    d = make_credit_code("91360300M00000004")
+    reg = tmp_path / "企业名录.csv"
+    reg.write_text(f"统一社会信用代码,企业名称\n{d},丁公司\n", encoding="utf-8")
     with Store(tmp_path / "fh.duckdb") as s:
-        (f,) = import_files(s, [wide]).files
+        _, f = import_files(s, [reg, wide]).files
+        assert s.fetch_all("select row_no, name, credit_code from name_links") == [(7, "丁公司", d)]
+        assert f.linked_by_name == 1
         got = sorted(
             (r[0], r[1], r[2])
             for r in s.fetch_all("select row_no, column_name, code from quarantine")
@@ -253,20 +259,23 @@ def test_a_wide_file_counts_and_quarantines_file_rows(tmp_path: Path) -> None:
             (5, "企业名称", "E-ROW-UNMATCHED"),
             (6, "2023年2月", "E-ROW-NUMBER"),
         ]
-        assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (5, 2, 4)
+        assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (6, 3, 4)
         assert f.by_reason == {
             "E-ROW-CREDIT-CODE-CHECK": 1,
             "E-ROW-DUPLICATE": 1,
             "E-ROW-UNMATCHED": 1,
             "E-ROW-NUMBER": 1,
         }
-        assert s.fetch_all("select rows_read, rows_loaded, rows_rejected from imports") == [
-            (5, 2, 4)
-        ]
+        assert s.fetch_all(
+            "select rows_read, rows_loaded, rows_rejected from imports where department = 'power'"
+        ) == [(6, 3, 4)]
         assert sorted(s.fetch_all("select row_no, month, value from source_values")) == [
             (2, 1, 1.0),
             (2, 2, 2.0),
             (2, 3, 3.0),
             (6, 1, 1.0),
             (6, 3, 3.0),
+            (7, 1, 4.0),
+            (7, 2, 5.0),
+            (7, 3, 6.0),
         ]

@@ -125,7 +125,7 @@ def _resolve(
         rows.column("name").to_pylist() if "name" in rows.column_names else [None] * len(codes)
     )
     keep: list[bool] = []
-    links: list[dict[str, object]] = []
+    links: dict[tuple[object, object], dict[str, object]] = {}  # once per file row
     for i, (code, name) in enumerate(zip(codes, row_names, strict=True)):
         if code is not None:
             keep.append(True)
@@ -134,14 +134,16 @@ def _resolve(
         keep.append(hit is not None)
         if hit is not None:
             codes[i] = hit[0]
-            links.append(
+            place = (rows.column("_sheet")[i].as_py(), rows.column("_row")[i].as_py())
+            links.setdefault(
+                place,
                 {
-                    "sheet": rows.column("_sheet")[i].as_py(),
-                    "row_no": rows.column("_row")[i].as_py(),
+                    "sheet": place[0],
+                    "row_no": place[1],
                     "name": name,
                     "credit_code": hit[0],
                     "matched_on": hit[1],
-                }
+                },
             )
     idx = rows.schema.get_field_index("credit_code")
     rows = rows.set_column(idx, "credit_code", pa.array(codes, pa.string()))
@@ -150,7 +152,7 @@ def _resolve(
     return (
         rows.filter(mask),
         _reject_rows(batch, unmatched, "E-ROW-UNMATCHED", "企业名称"),
-        pa.Table.from_pylist(links),
+        pa.Table.from_pylist(list(links.values())),
     )
 
 
