@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fenghuang.facts import ARROW_TYPES, FIRM_FIELDS, FIRM_YEAR_FIELDS, PARCEL_FIELDS
-from fenghuang.sources._credit import credit_code_problem
+from fenghuang.sources._credit import credit_code_checks
 from fenghuang.sources._header import HeaderPlan, PlannedColumn
 from fenghuang.sources._mapping import FieldSpec, normalize_header
 from fenghuang.sources._rejects import Rejects
@@ -224,14 +224,11 @@ def _codes(text: pa.Array, c: PlannedColumn, name: str, rej: Rejects) -> pa.Arra
     norm = pc.utf8_upper(
         pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), _CODE_SPACE, "")
     )
-    uniq = pc.unique(norm).to_pylist()
-    # the code as it is stored is the code checked
-    problems = {u: credit_code_problem(u) for u in uniq if u is not None}
-    for code in ("E-ROW-CREDIT-CODE-FORMAT", "E-ROW-CREDIT-CODE-CHECK"):
-        bad_values = [u for u, p in problems.items() if p == code]
-        if bad_values:
-            hit = mask(pc.is_in(norm, value_set=pa.array(bad_values, pa.string())))
-            rej.add(hit, code, c.header, name, text)
+    # the code as it is stored is the code checked (credit_code_problem, vectorised)
+    fmt, good = credit_code_checks(norm)
+    given = mask(pc.is_valid(norm))
+    rej.add(given & ~fmt, "E-ROW-CREDIT-CODE-FORMAT", c.header, name, text)
+    rej.add(fmt & ~good, "E-ROW-CREDIT-CODE-CHECK", c.header, name, text)
     return norm
 
 
