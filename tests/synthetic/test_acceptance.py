@@ -181,3 +181,39 @@ def test_other_seeds_and_years_import_to_their_truth(
         problems = _mismatches(store, m)
     assert got == {(f.file, f.sheet, f.row, f.code) for f in faults if f.outcome == "quarantined"}
     assert not problems, "\n".join(problems[:20])
+
+
+def test_the_fast_path_imports_the_city_to_its_truth(
+    small_city: CityManifest, tmp_path: Path
+) -> None:
+    """Every CSV the fast path can take (``fast=True``: whatever its size) takes it — the
+    tax file in GBK with Excel's quoted cells, the social-insurance file in UTF-8 with a
+    BOM and quoted cells — and the import still equals the truth and the injected faults."""
+    faults = load_faults(small_city.faults)
+    with Store(tmp_path / "fh.duckdb") as store:
+        report = import_files(store, small_city.files, fast=True)
+        fast = {f.file_name for f in report.files if f.fast}
+        got = {
+            (r["file"], r["sheet"], r["row_no"], r["code"]) for r in quarantine(store).to_pylist()
+        }
+        problems = _mismatches(store, small_city)
+    names = {p.name: p for p in small_city.files}
+    encodings = {}
+    for name in fast:
+        head = names[name].read_bytes()[:4096]
+        encodings[name] = (
+            "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else ("utf-8" if _utf8(head) else "gbk")
+        )
+    assert any("税务局" in n and "分税种" in n and e == "gbk" for n, e in encodings.items()), fast
+    assert any("社保" in n for n in fast), fast
+    assert all(b'"' in names[n].read_bytes() for n in fast if "税务局" in n)
+    assert got == {(f.file, f.sheet, f.row, f.code) for f in faults if f.outcome == "quarantined"}
+    assert not problems, "\n".join(problems[:20])
+
+
+def _utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -800,3 +800,49 @@ def test_a_file_that_is_not_gbk_throughout_takes_the_general_path(
     assert plan_columns(tax).encoding == "gbk"
     assert fast_candidate(tax, True, set()) is None
     assert list(temp_folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_rows_of_another_width_are_put_back_in_place(
+    tmp_path: Path, quoted: bool, newline: str
+) -> None:
+    """A 注 line, a short row and a long one: pyarrow refuses them, so it skips them and
+    step 1 puts them back under their line numbers (padded or cut, as the general path
+    reads them); a quoted file then stays on the fast path."""
+    from fenghuang.warehouse import _fast
+    from fenghuang.warehouse._fast import fast_candidate
+
+    body = [f"{code(10 + i % 7)},企业{i},2023-{i % 12 + 1:02d},{i}" for i in range(40)]
+    body[5] = f"{A},甲公司,2023-03"  # short: no value
+    body[17] = f"{B},乙公司,2023-04,4,多余"  # long: the extra cell is ignored
+    body[30] = ""  # a blank line: pyarrow's row of NULLs, not refused
+    if quoted:
+        body[9] = f'{C},"丙,公司",2023-05,"1,234.5"'
+    lines = ["统一社会信用代码,企业名称,所属期,用电量(千瓦时)", *body, "注：本表为模拟数据"]
+    path = tmp_path / "供电.csv"
+    path.write_bytes((newline.join(lines) + newline).encode("utf-8"))
+    assert _fast.ragged_lines(path, 1, ",", 4).tolist() == [7, 19, 42]
+    assert fast_candidate(path, True, set()) is not None
+    general, fast = _both(tmp_path, [path])
+    assert fast == general
+    with Store(tmp_path / "fh_True.duckdb", read_only=True) as s:
+        (n,) = s.fetch_all("select count(*) from source_values where row_no = 19")[0]
+    assert n == 1
+
+
+@pytest.mark.parametrize("piece", [5, 64, 1 << 22])
+def test_ragged_lines_across_pieces_and_a_last_line_without_a_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    from fenghuang.warehouse import _fast
+
+    monkeypatch.setattr(_fast, "SCAN_PIECE", piece)
+
+    path = tmp_path / "x.csv"
+    lines = ["a,b,c"] + ["1,2,3", "4,5", '6,"7,8",9', "\r", "x,y,z,w"] * 300 + ["注"]
+    path.write_bytes("\n".join(lines).encode("utf-8"))  # no break after the last line
+    want = [
+        i + 1 for i, t in enumerate(lines) if i and t.strip() and '"' not in t and t.count(",") != 2
+    ]
+    assert _fast.ragged_lines(path, 1, ",", 3).tolist() == want

@@ -149,6 +149,11 @@ class Staged:
         The CSV has double quotes, and pyarrow's parser with quoting reads
         them as the general path does (:func:`_quotes_agree`); only pyarrow
         reads such a file (when it refuses it, the general path does).
+    ragged : numpy.ndarray or None
+        Line numbers of the rows pyarrow refuses, of another number of cells
+        than the header (a 注 line, a short row; :func:`ragged_lines`):
+        pyarrow then skips them and :func:`_arrow_cells` puts them back,
+        padded or cut as the general path does. None: not looked for yet.
     arrow : bool
         Native CSV: step 1 reads the cells parsed by pyarrow, numbered by
         counting the rows of each batch (:func:`_arrow_cells`), so DuckDB's
@@ -164,6 +169,7 @@ class Staged:
     fp: FastPlan
     utf8: Path | None = None
     quoted: bool = False
+    ragged: np.ndarray | None = None
     native: bool = True
     arrow: bool = False
     key: int = 0
@@ -512,12 +518,25 @@ def _arrow_cells(st: Staged) -> pa.RecordBatchReader:
 
     plan = st.fp.plan
     names = [f"c{i}" for i in range(len(plan.columns))]
+    texts: list[str] = []  # the rows pyarrow skips (st.ragged), in file order
+
+    def skip(row: Any) -> str:
+        texts.append(str(row.text))
+        return "skip"
+
+    ragged = st.ragged is not None and len(st.ragged) > 0
+    parse = _arrow_parse(plan, quoted=st.quoted)
+    if ragged:
+        parse.invalid_row_handler = skip
     reader = pcsv.open_csv(
         st.cells_path,
         read_options=pcsv.ReadOptions(
-            skip_rows=plan.skip_lines, column_names=names, block_size=ARROW_BLOCK
+            skip_rows=plan.skip_lines,
+            column_names=names,
+            block_size=ARROW_BLOCK,
+            use_threads=not ragged,  # one block at a time: the skipped rows come in order
         ),
-        parse_options=_arrow_parse(plan, quoted=st.quoted),
+        parse_options=parse,
         convert_options=_arrow_convert(names),
     )
     schema = reader.schema.append(pa.field("row_no", pa.int64()))
@@ -529,7 +548,97 @@ def _arrow_cells(st: Staged) -> pa.RecordBatchReader:
             yield pa.RecordBatch.from_arrays([*batch.columns, numbers], schema=schema)
             first += batch.num_rows
 
-    return pa.RecordBatchReader.from_batches(schema, batches())
+    if st.ragged is None or len(st.ragged) == 0:
+        return pa.RecordBatchReader.from_batches(schema, batches())
+    return pa.RecordBatchReader.from_batches(schema, _with_ragged(st, reader, texts, schema))
+
+
+#: Bytes :func:`ragged_lines` reads at a time.
+SCAN_PIECE = 1 << 22
+
+
+def ragged_lines(path: Path, skip_lines: int, delimiter: str, width: int) -> np.ndarray:
+    """Line numbers (ascending) of the lines below the first ``skip_lines`` that split
+    into another number of cells than ``width`` (pyarrow refuses such a row).
+
+    Counted with numpy, in 4 MiB pieces: a line's cells are its delimiters
+    plus one. A blank line (pyarrow's row of NULLs) and a line holding a
+    double quote are never listed: in a quoted file every such line has
+    ``width`` cells (:func:`_quotes_agree`).
+    """
+    sep, quote = ord(delimiter), ord('"')
+    out: list[np.ndarray] = []
+    with path.open("rb") as fh:
+        carry, line0 = b"", 1
+        while True:
+            chunk = fh.read(SCAN_PIECE)
+            buf = carry + chunk
+            end = buf.rfind(b"\n") + 1 if chunk else len(buf)  # the last line may lack a break
+            if end == 0 and chunk:
+                carry = buf
+                continue
+            whole, carry = buf[:end], buf[end:]
+            if whole:
+                a = np.frombuffer(whole, dtype=np.uint8)
+                breaks = np.flatnonzero(a == 10)
+                if not chunk and (len(breaks) == 0 or breaks[-1] != len(a) - 1):
+                    breaks = np.append(breaks, len(a))  # the unbroken last line
+                starts = np.concatenate([[0], breaks[:-1] + 1])
+                bounds = np.concatenate([starts, [breaks[-1] + 1]])
+                cells = np.diff(np.searchsorted(np.flatnonzero(a == sep), bounds)) + 1
+                quoted = np.diff(np.searchsorted(np.flatnonzero(a == quote), bounds)) > 0
+                length = breaks - starts - (a[np.maximum(breaks - 1, 0)] == 13)
+                numbers = line0 + np.arange(len(starts))
+                bad = (cells != width) & ~quoted & (length > 0) & (numbers > skip_lines)
+                out.append(numbers[bad])
+                line0 += len(starts)
+            if not chunk:
+                break
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def _with_ragged(
+    st: Staged, reader: Any, texts: list[str], schema: pa.Schema
+) -> Iterator[pa.RecordBatch]:
+    """pyarrow's batches with the rows it skipped (``st.ragged``) put back, numbered.
+
+    A skipped line falls in a batch when it comes before the batch's last
+    row: its text was then read with that batch (``texts``, in file order,
+    filled by the reader's invalid-row handler). The cells are split at the
+    delimiter (such a line holds no quote), padded with NULLs or cut to the
+    width, an empty cell NULL: as DuckDB's parser and the general path read
+    a short or long row.
+    """
+    plan = st.fp.plan
+    width = len(plan.columns)
+    bad = st.ragged if st.ragged is not None else np.zeros(0, dtype=np.int64)
+    first, p = plan.skip_lines + 1, 0
+
+    def put_back(count: int) -> pa.RecordBatch:
+        if len(texts) < count:
+            raise pa.ArrowInvalid("a refused row was not reported")  # the caller falls back
+        rows = [(t.split(plan.delimiter) + [""] * width)[:width] for t in texts[:count]]
+        del texts[:count]
+        cols = [pa.array([r[j] or None for r in rows], pa.string()) for j in range(width)]
+        numbers = pa.array(bad[p : p + count], pa.int64())
+        return pa.RecordBatch.from_arrays([*cols, numbers], schema=schema)
+
+    for batch in reader:
+        n = batch.num_rows
+        s = 0
+        while p + s < len(bad) and bad[p + s] < first + n + s:
+            s += 1
+        span = np.arange(first, first + n + s, dtype=np.int64)
+        kept = np.setdiff1d(span, bad[p : p + s], assume_unique=True) if s else span
+        yield pa.RecordBatch.from_arrays([*batch.columns, pa.array(kept)], schema=schema)
+        if s:
+            yield put_back(s)
+        p += s
+        first += n + s
+    if p < len(bad):
+        yield put_back(len(bad) - p)
+    if texts:
+        raise pa.ArrowInvalid("pyarrow refused rows that were not expected")
 
 
 def _source_sql(st: Staged, arrow: str | None = None) -> str:

@@ -38,6 +38,7 @@ from fenghuang.warehouse._fast import (
     drop_arrow,
     fast_candidate,
     load_fast,
+    ragged_lines,
     stage_rows,
 )
 from fenghuang.warehouse._rows import insert_long, memory_limit, next_import_key, record_import
@@ -432,6 +433,12 @@ def _stage(store: Store, st: Staged, index: int) -> None:
                 stage_rows(store, st)
             return
         except (duckdb.Error, pa.ArrowException) as exc:
+            if st.arrow and st.ragged is None:  # rows of another width: pyarrow skips them
+                plan = st.fp.plan
+                width = len(plan.columns)
+                st.ragged = ragged_lines(st.cells_path, plan.skip_lines, plan.delimiter, width)
+                if len(st.ragged):
+                    continue
             if not st.arrow or st.quoted:  # only pyarrow reads quoted cells
                 raise _FastFailed(index, st.path) from exc
             drop_arrow(st)
