@@ -256,7 +256,7 @@ def test_a_wide_file_counts_and_quarantines_file_rows(tmp_path: Path) -> None:
         assert got == [
             (3, "信用代码", "E-ROW-CREDIT-CODE-CHECK"),
             (4, "信用代码", "E-ROW-DUPLICATE"),
-            (5, "企业名称", "E-ROW-UNMATCHED"),
+            (5, "户名", "E-ROW-UNMATCHED"),
             (6, "2023年2月", "E-ROW-NUMBER"),
         ]
         assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (6, 3, 4)

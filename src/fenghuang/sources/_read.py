@@ -72,6 +72,10 @@ class SourceBatch:
         Empty, total (合计/小计/总计) and note rows left out.
     ignored_columns : tuple of str
         Headers that map to no canonical field.
+    headers : dict of str to str
+        Canonical field → its header as written (the first sheet's), so a
+        reject found later (a name that matches no firm) names the column
+        as the file does.
     """
 
     department: str
@@ -85,6 +89,7 @@ class SourceBatch:
     encoding: str = ""
     skipped_rows: int = 0
     ignored_columns: tuple[str, ...] = field(default_factory=tuple)
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -264,7 +269,11 @@ def _assemble(
     units: dict[str, set[str]] = {}
     skipped = 0
     ignored: list[str] = []
+    headers: dict[str, str] = {}
     for plan, raw in tables:
+        for c in plan.columns:
+            if c.field is not None and c.month is None:
+                headers.setdefault(c.field, c.header)
         conv = convert(raw, plan, file=name)
         parts.append(conv.rows)
         rejects.append(conv.rejects)
@@ -296,4 +305,5 @@ def _assemble(
         encoding=encoding,
         skipped_rows=skipped,
         ignored_columns=tuple(dict.fromkeys(ignored)),
+        headers=headers,
     )

@@ -110,6 +110,7 @@ def _batch(
         encoding=plan.encoding,
         skipped_rows=conv.skipped,
         ignored_columns=tuple(c.header for c in plan.columns if c.field is None and c.header),
+        headers={f: c.header for f, c in plan.fields().items()},
     )
 
 

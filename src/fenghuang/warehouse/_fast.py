@@ -1241,6 +1241,8 @@ def load_fast(
     if unmatched:
         c = CODES["E-ROW-UNMATCHED"]
         n = len(unmatched)
+        named = fp.plan.fields().get("name")
+        name_header = named.header if named is not None else "企业名称"
         rejects = pa.concat_tables(
             [
                 rejects,
@@ -1249,7 +1251,7 @@ def load_fast(
                         "file": [st.file_name] * n,
                         "sheet": [""] * n,
                         "row": [r for r, _ in unmatched],
-                        "column": ["企业名称"] * n,
+                        "column": [name_header] * n,
                         "code": ["E-ROW-UNMATCHED"] * n,
                         "reason_zh": [c.zh] * n,
                         "reason_en": [c.en] * n,

@@ -152,7 +152,7 @@ def _resolve(
     unmatched = rows.filter(pc.invert(mask))
     return (
         rows.filter(mask),
-        _reject_rows(batch, unmatched, "E-ROW-UNMATCHED", "企业名称"),
+        _reject_rows(batch, unmatched, "E-ROW-UNMATCHED", batch.headers.get("name", "企业名称")),
         pa.Table.from_pylist(list(links.values())),
     )
 
