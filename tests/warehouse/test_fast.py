@@ -846,3 +846,7 @@ def test_ragged_lines_across_pieces_and_a_last_line_without_a_break(
         i + 1 for i, t in enumerate(lines) if i and t.strip() and '"' not in t and t.count(",") != 2
     ]
     assert _fast.ragged_lines(path, 1, ",", 3).tolist() == want
+    quoted = _fast._quote_lines(path, 1)
+    assert quoted is not None
+    assert [n for n, _ in quoted] == [i + 1 for i, t in enumerate(lines) if '"' in t]
+    assert {raw for _, raw in quoted} == {b'6,"7,8",9\n'}

@@ -120,9 +120,9 @@ def read_csv_grid(data: bytes, name: str) -> Grid:
     return Grid("", rows, numbers, encoding=encoding, delimiter=delimiter)
 
 
-#: A merged range in a worksheet's XML (``<mergeCell ref="C2:E2"/>``, any namespace prefix).
 #: Bytes of a worksheet's XML read at a time when looking for its merged ranges.
 XML_PIECE = 1 << 20
+#: A merged range in a worksheet's XML (``<mergeCell ref="C2:E2"/>``, any namespace prefix).
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
 
 

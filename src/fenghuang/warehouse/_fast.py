@@ -293,6 +293,9 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+#: Bytes :func:`_whole_lines` reads at a time (the scans for quoted and ragged lines).
+SCAN_PIECE = 1 << 22
+
 #: A CSV with more lines holding a double quote than this takes the general path
 #: (:func:`_quotes_agree` parses each such line twice, in Python).
 QUOTED_LINES_MAX = 200_000
@@ -301,30 +304,42 @@ QUOTED_LINES_MAX = 200_000
 def _quote_lines(path: Path, skip_lines: int) -> list[tuple[int, bytes]] | None:
     """(line number, bytes with the line break) of each line below the first
     ``skip_lines`` that holds a double quote; None when there are more than
-    :data:`QUOTED_LINES_MAX`. The file is read in 4 MiB pieces."""
+    :data:`QUOTED_LINES_MAX`. Read in pieces (:func:`_whole_lines`)."""
     out: list[tuple[int, bytes]] = []
+    for line0, whole in _whole_lines(path):
+        q = whole.find(b'"')
+        at, number = 0, line0
+        while q >= 0:
+            start = whole.rfind(b"\n", 0, q) + 1
+            stop = whole.find(b"\n", q) + 1
+            number += whole.count(b"\n", at, start)
+            if number > skip_lines:
+                out.append((number, whole[start:stop]))
+                if len(out) > QUOTED_LINES_MAX:
+                    return None
+            at = start
+            q = whole.find(b'"', stop)
+    return out
+
+
+def _whole_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The file in pieces of whole lines: (number of the piece's first line, its bytes).
+
+    Read :data:`SCAN_PIECE` bytes at a time; a line cut at a piece's end
+    waits for the next. Every piece ends with a line break: the last line
+    of a file without one is given one.
+    """
     with path.open("rb") as fh:
         carry, line0 = b"", 1  # the unfinished line before the piece, and its number
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
+        for chunk in iter(lambda: fh.read(SCAN_PIECE), b""):
             buf = carry + chunk
-            end = buf.rfind(b"\n") + 1  # whole lines only; the rest waits for the next piece
+            end = buf.rfind(b"\n") + 1
             whole, carry = buf[:end], buf[end:]
-            q = whole.find(b'"')
-            at, number = 0, line0
-            while q >= 0:
-                start = whole.rfind(b"\n", 0, q) + 1
-                stop = whole.find(b"\n", q) + 1
-                number += whole.count(b"\n", at, start)
-                if number > skip_lines:
-                    out.append((number, whole[start:stop]))
-                    if len(out) > QUOTED_LINES_MAX:
-                        return None
-                at = start
-                q = whole.find(b'"', stop)
-            line0 += whole.count(b"\n")
-        if b'"' in carry and line0 > skip_lines:  # the last line, without a line break
-            out.append((line0, carry + b"\n"))
-    return out
+            if whole:
+                yield line0, whole
+                line0 += whole.count(b"\n")
+        if carry:
+            yield line0, carry + b"\n"
 
 
 def _quotes_agree(path: Path, plan: ColumnPlan) -> bool:
@@ -553,10 +568,6 @@ def _arrow_cells(st: Staged) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(schema, _with_ragged(st, reader, texts, schema))
 
 
-#: Bytes :func:`ragged_lines` reads at a time.
-SCAN_PIECE = 1 << 22
-
-
 def ragged_lines(path: Path, skip_lines: int, delimiter: str, width: int) -> np.ndarray:
     """Line numbers (ascending) of the lines below the first ``skip_lines`` that split
     into another number of cells than ``width`` (pyarrow refuses such a row).
@@ -568,32 +579,16 @@ def ragged_lines(path: Path, skip_lines: int, delimiter: str, width: int) -> np.
     """
     sep, quote = ord(delimiter), ord('"')
     out: list[np.ndarray] = []
-    with path.open("rb") as fh:
-        carry, line0 = b"", 1
-        while True:
-            chunk = fh.read(SCAN_PIECE)
-            buf = carry + chunk
-            end = buf.rfind(b"\n") + 1 if chunk else len(buf)  # the last line may lack a break
-            if end == 0 and chunk:
-                carry = buf
-                continue
-            whole, carry = buf[:end], buf[end:]
-            if whole:
-                a = np.frombuffer(whole, dtype=np.uint8)
-                breaks = np.flatnonzero(a == 10)
-                if not chunk and (len(breaks) == 0 or breaks[-1] != len(a) - 1):
-                    breaks = np.append(breaks, len(a))  # the unbroken last line
-                starts = np.concatenate([[0], breaks[:-1] + 1])
-                bounds = np.concatenate([starts, [breaks[-1] + 1]])
-                cells = np.diff(np.searchsorted(np.flatnonzero(a == sep), bounds)) + 1
-                quoted = np.diff(np.searchsorted(np.flatnonzero(a == quote), bounds)) > 0
-                length = breaks - starts - (a[np.maximum(breaks - 1, 0)] == 13)
-                numbers = line0 + np.arange(len(starts))
-                bad = (cells != width) & ~quoted & (length > 0) & (numbers > skip_lines)
-                out.append(numbers[bad])
-                line0 += len(starts)
-            if not chunk:
-                break
+    for line0, whole in _whole_lines(path):
+        a = np.frombuffer(whole, dtype=np.uint8)
+        breaks = np.flatnonzero(a == 10)  # the piece ends with one
+        starts = np.concatenate([[0], breaks[:-1] + 1])
+        bounds = np.concatenate([starts, [breaks[-1] + 1]])
+        cells = np.diff(np.searchsorted(np.flatnonzero(a == sep), bounds)) + 1
+        quoted = np.diff(np.searchsorted(np.flatnonzero(a == quote), bounds)) > 0
+        length = breaks - starts - (a[np.maximum(breaks - 1, 0)] == 13)
+        numbers = line0 + np.arange(len(starts))
+        out.append(numbers[(cells != width) & ~quoted & (length > 0) & (numbers > skip_lines)])
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
