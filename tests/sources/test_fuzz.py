@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,6 +45,22 @@ def test_any_bytes_as_xlsx(data: bytes) -> None:
 @given(st.binary(max_size=500))
 def test_zip_prefixed_bytes(data: bytes) -> None:
     _read(b"PK\x03\x04" + data, "x.xlsx")
+
+
+@_FAST
+@given(st.binary(max_size=2000))
+def test_ole2_prefixed_bytes(data: bytes) -> None:
+    """Bytes that start as an Excel 97-2003 (or encrypted) file."""
+    _read(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + data, "x.xls")
+
+
+_XLS = (Path(__file__).parent / "data" / "land_excel97.xls").read_bytes()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, len(_XLS) - 1), st.binary(min_size=1, max_size=8))
+def test_mutated_xls(pos: int, patch: bytes) -> None:
+    _read(_XLS[:pos] + patch + _XLS[pos + len(patch) :], "x.xls")
 
 
 _HEADERS = [

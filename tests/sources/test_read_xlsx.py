@@ -178,7 +178,8 @@ def test_corrupt_workbook(tmp_path: Path) -> None:
     assert info.value.code == "E-SOURCE-FORMAT" and info.value.context["file"] == "bad.xlsx"
 
 
-def test_xls_is_refused_with_a_hint(tmp_path: Path) -> None:
+def test_unreadable_xls_is_refused_with_a_hint(tmp_path: Path) -> None:
+    """An OLE2 file calamine cannot read (a damaged .xls, or an encrypted xlsx)."""
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     with pytest.raises(SourceError) as info:
@@ -240,31 +241,128 @@ def test_vertically_merged_firm_over_parcels(codes: list[str]) -> None:
 
 
 @pytest.mark.parametrize("piece", [7, 64, 1 << 20])
-def test_merged_ranges_are_read_from_the_sheet_xml(
+def test_merged_cells_and_error_cells(
     codes: list[str], monkeypatch: pytest.MonkeyPatch, piece: int
 ) -> None:
-    """Workbooks are streamed (read-only mode knows no merges): the ranges come from each
-    sheet's XML, read in pieces, whatever the pieces cut; a hidden sheet is not read."""
-    import io
-    import zipfile
+    """Merged ranges are filled on every sheet; an error cell (which calamine reads as
+    blank) keeps its text, read from the sheet's XML in pieces whatever the pieces cut,
+    so a formula error in a value column is rejected with its reason."""
+    from fenghuang.sources import _workbook
 
-    from fenghuang.sources import _grid
-
-    monkeypatch.setattr(_grid, "XML_PIECE", piece)
+    monkeypatch.setattr(_workbook, "XML_PIECE", piece)
     land = [
         ["统一社会信用代码", "企业名称", "宗地编号", "面积（亩）", "权属"],
         [codes[0], "甲公司", "P1", 10, "出让"],
-        [None, None, "P2", 5, "租赁"],
-        [codes[1], "乙公司", "P4", 7, "自有"],
+        [None, None, "P2", "#DIV/0!", "租赁"],
+        [codes[1], "乙公司", "P4", "#N/A", "自有"],
     ]
     merges = {"用地": ["A2:A3", "B2:B3"], "备注": ["A1:C1"]}
     data = workbook_bytes({"用地": land, "备注": [["说明", None, None]]}, merges)
-    ranges = _grid._merged_ranges(zipfile.ZipFile(io.BytesIO(data)), "xl/worksheets/sheet1.xml")
-    assert sorted(ranges) == [(2, 1, 3, 1), (2, 2, 3, 2)]
-    grids = _grid.read_xlsx_grids(data, "用地.xlsx")
+    grids = _workbook.read_xlsx_grids(data, "用地.xlsx")
     assert [g.sheet for g in grids] == ["用地", "备注"]
-    assert grids[0].rows[2][:3] == [codes[0], "甲公司", "P2"]
+    assert grids[0].rows[2] == [codes[0], "甲公司", "P2", "#DIV/0!", "租赁"]
+    assert grids[0].rows[3][3] == "#N/A"
     assert grids[1].rows[0] == ["说明", "说明", "说明"]
+    batch = read_source(data)
+    assert [r["parcel_id"] for r in batch.rows.to_pylist()] == ["P1"]
+    got = {(r["row"], r["column"], r["code"], r["raw_value"]) for r in batch.rejects.to_pylist()}
+    assert got == {
+        (3, "面积（亩）", "E-ROW-NUMBER", "#DIV/0!"),
+        (4, "面积（亩）", "E-ROW-MISSING", "#N/A"),  # read as "not available"
+    }
+
+
+#: Number formats a department's workbook may carry: dates (Chinese ones too), times,
+#: durations, percentages, currency, text, custom suffixes.
+_NUMBER_FORMATS = [
+    "General", "0", "0.00", "#,##0", "0%", "0.00%", "0.00E+00", "m/d/yy", "d-mmm-yy",
+    "h:mm", "h:mm:ss", "m/d/yy h:mm", "yyyy-mm-dd", "yyyy/m/d", 'yyyy"年"m"月"d"日"',
+    'yyyy"年"m"月"', 'm"月"d"日"', '[$-804]yyyy"年"m"月"d"日"', "yyyy年m月d日", "@",
+    "[h]:mm:ss", "mm:ss", "0.0_ ", "¥#,##0.00", "[Red]0.00", "yyyymmdd",
+    '[DBNum1][$-804]yyyy"年"m"月"d"日"', '"第"0"季度"', '0"万元"',
+]  # fmt: skip
+
+
+def test_cell_values_match_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader gives the cell values openpyxl gives (its reader before calamine), as
+    text: numbers under each number format, dates, booleans, errors, blanks, big and
+    small numbers, text with spaces. A sheet calamine cannot convert in full (a huge
+    number under a duration format) is read by openpyxl, that cell as an error."""
+    import io
+
+    import openpyxl
+
+    from fenghuang.sources import _workbook
+    from fenghuang.sources._grid import cell_text
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "格式"
+    # Not a negative number under a date format: Excel shows it as ####, openpyxl as a
+    # day before 1900, calamine as midnight; neither is a date.
+    values = [45000, 45000.5, 0.25, 1.5, 36526, 1e-7, 2958465]
+    for i, fmt in enumerate(_NUMBER_FORMATS, start=1):
+        for j, v in enumerate(values, start=1):
+            ws.cell(row=i, column=j, value=v).number_format = fmt
+    last = [dt.datetime(2023, 5, 6, 7, 8, 9), dt.date(2023, 5, 6), True, False, "#REF!"]
+    ws.append([*last, None, "  含空格 ", "=1/0", 12345678901234567, -7, -0.5])
+    ws.append([])
+    ws.append([None, None, "末行"])
+    odd = wb.create_sheet("超大")
+    odd.append(["代码", "时长"])
+    odd.append(["a", 12345678901234567])
+    odd.append(["b", 1.5])
+    odd["B2"].number_format = odd["B3"].number_format = "[h]:mm:ss"
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+
+    def texts(rows: list[list[object]]) -> list[list[str | None]]:
+        out = []
+        for row in rows:
+            t = [cell_text(v) for v in row]
+            while t and t[-1] is None:
+                t.pop()
+            out.append(t)
+        return out
+
+    ref = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    expected = [
+        texts([list(r) for r in ref[n].iter_rows(values_only=True)]) for n in ("格式", "超大")
+    ]
+    by_openpyxl = []
+    real = _workbook._openpyxl_rows
+
+    def spy(data: bytes, sheet: str) -> list[list[object]]:
+        by_openpyxl.append(sheet)
+        return real(data, sheet)
+
+    monkeypatch.setattr(_workbook, "_openpyxl_rows", spy)
+    grids = _workbook.read_xlsx_grids(data, "formats.xlsx")
+    assert [texts(g.rows) for g in grids] == expected
+    assert by_openpyxl == ["超大"]
+    assert grids[0].numbers == list(range(1, len(expected[0]) + 1))
+    assert expected[0][0][:2] == ["45000", "45000.5"]
+    assert expected[0][7][:2] == ["2023-03-15", "2023-03-15 12:00:00"]  # m/d/yy
+    assert expected[1] == [["代码", "时长"], ["a", "#VALUE!"], ["b", "1 day, 12:00:00"]]
+
+
+def test_excel_97_workbook(codes: list[str]) -> None:
+    """An Excel 97-2003 file (.xls, BIFF8; tests/sources/data/land_excel97.xls, written
+    with xlwt 1.3.0): merged title and firm cells, a Chinese date format, a 合计 row, a
+    hidden sheet. Before calamine it was refused ("save it as .xlsx")."""
+    path = Path(__file__).parent / "data" / "land_excel97.xls"
+    batch = read_source(path)
+    assert (batch.department, batch.format) == ("land", "xls")
+    got = [
+        (r["credit_code"], r["parcel_id"], r["area"], r["tenure"]) for r in batch.rows.to_pylist()
+    ]
+    assert got == [
+        (codes[0], "P1", 10.5, "own"),
+        (codes[0], "P2", 5.0, "leased"),
+        (codes[1], "P4", 7.25, "own"),
+    ]
+    assert batch.rejects.num_rows == 0
 
 
 def test_a_hidden_sheet_is_not_read(codes: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from web_helpers import login
@@ -151,6 +152,19 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
     assert store.fetch_all(
         "select rows_loaded from imports where file_name = ?", ["税务_补报_2023.csv"]
     ) == [(2,)]
+    xls = Path(__file__).parents[1] / "sources" / "data" / "land_excel97.xls"
+    admin = app_client()
+    atoken = login(admin, "admin")
+    r = admin.post(  # an Excel 97-2003 workbook, as many offices still save them
+        "/data/import",
+        data={"department": "land", "csrf_token": atoken},
+        files={"file": ("用地_1997.xls", xls.read_bytes(), "application/vnd.ms-excel")},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200 and "用地_1997.xls" in r.text, r.text[-1500:]
+    assert store.fetch_all(
+        "select department, rows_loaded from imports where file_name = ?", ["用地_1997.xls"]
+    ) == [("land", 3)]
 
 
 def test_downloads_docx(app_client, city):

@@ -31,6 +31,7 @@ from fenghuang.sources._credit import (
     make_credit_code,
     normalize_credit_code,
 )
+from fenghuang.sources._grid import OLE2_MAGIC, WORKBOOK_FORMATS
 from fenghuang.sources._mapping import (
     DepartmentMapping,
     FieldSpec,
@@ -60,9 +61,11 @@ __all__ = [
     "CHARSET",
     "CODES",
     "FILE_CODES",
+    "OLE2_MAGIC",
     "REJECT_SCHEMA",
     "ROW_CODES",
     "UNIT_TABLES",
+    "WORKBOOK_FORMATS",
     "Code",
     "ColumnPlan",
     "ColumnSpec",

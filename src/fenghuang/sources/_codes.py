@@ -169,8 +169,8 @@ FILE_CODES: dict[str, Code] = _codes(
         "E-SOURCE-FORMAT",
         "文件格式无法读取",
         "the file format cannot be read",
-        "提供 csv、xlsx 或 parquet 文件",
-        "provide a csv, xlsx or parquet file",
+        "提供 csv、xlsx、xls 或 parquet 文件",
+        "provide a csv, xlsx, xls or parquet file",
     ),
     Code(
         "E-SOURCE-HEADER",

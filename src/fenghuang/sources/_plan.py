@@ -18,7 +18,7 @@ from typing import Any
 from fenghuang.errors import FenghuangError
 from fenghuang.sources._codes import source_error
 from fenghuang.sources._encoding import detect_encoding
-from fenghuang.sources._grid import Grid, read_xlsx_grids, sniff_delimiter, sniff_format
+from fenghuang.sources._grid import WORKBOOK_FORMATS, Grid, sniff_delimiter, sniff_format
 from fenghuang.sources._header import SCAN_ROWS, HeaderPlan, plan_header
 from fenghuang.sources._mapping import DepartmentMapping
 from fenghuang.sources._read import (
@@ -28,6 +28,7 @@ from fenghuang.sources._read import (
     read_bytes,
 )
 from fenghuang.sources._units import UNIT_TABLES, normalize_unit
+from fenghuang.sources._workbook import read_xlsx_grids
 
 __all__ = ["ColumnPlan", "ColumnSpec", "plan_columns"]
 
@@ -74,7 +75,7 @@ class ColumnPlan:
     Attributes
     ----------
     department, kind : str
-    format : {"csv", "xlsx", "parquet"}
+    format : {"csv", "xlsx", "xls", "parquet"}
     encoding, delimiter : str
         CSV only (Python codec name, one character).
     sheet : str
@@ -208,9 +209,9 @@ def plan_columns(
         fmt = sniff_format(head, name)
         if fmt == "parquet":
             return _parquet_plan(path, name, mappings)
-        if fmt == "xlsx":
+        if fmt in WORKBOOK_FORMATS:
             data = head if whole else read_bytes(path)[0]
-            return _xlsx_plan(data, name, mappings, sheet)
+            return _xlsx_plan(data, name, mappings, sheet, fmt)
         grid, encoding = _csv_head(head, name)
         plan = plan_header(grid.rows, mappings, file=name, numbers=grid.numbers)
         skip = (
@@ -258,7 +259,7 @@ def _parquet_plan(path: SourceInput, name: str, mappings: list[DepartmentMapping
 
 
 def _xlsx_plan(
-    data: bytes, name: str, mappings: list[DepartmentMapping], sheet: str | None
+    data: bytes, name: str, mappings: list[DepartmentMapping], sheet: str | None, fmt: str
 ) -> ColumnPlan:
     grids = read_xlsx_grids(data, name)
     error: FenghuangError | None = None
@@ -277,5 +278,5 @@ def _xlsx_plan(
             if plan.data_start < len(grid.numbers)
             else len(grid.rows)
         )
-        return _make(plan, "xlsx", "", "", grid.sheet, skip)
+        return _make(plan, fmt, "", "", grid.sheet, skip)
     raise error or source_error("E-SOURCE-HEADER", file=name, sheet=sheet)

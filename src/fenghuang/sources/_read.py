@@ -24,10 +24,11 @@ from fenghuang.facts import DEPARTMENTS
 from fenghuang.sources._codes import source_error
 from fenghuang.sources._convert import RawTable, convert
 from fenghuang.sources._dedup import duplicate_and_conflict
-from fenghuang.sources._grid import Grid, cell_text, read_csv_grid, read_xlsx_grids, sniff_format
+from fenghuang.sources._grid import Grid, cell_text, read_csv_grid, sniff_format
 from fenghuang.sources._header import HeaderPlan, plan_header
 from fenghuang.sources._mapping import DepartmentMapping, load_all_mappings, load_mapping
 from fenghuang.sources._rejects import REJECT_SCHEMA, Rejects
+from fenghuang.sources._workbook import read_xlsx_grids
 
 __all__ = [
     "MappingArg",

@@ -23,6 +23,7 @@ import pyarrow as pa
 from fenghuang.errors import FenghuangError
 from fenghuang.sources._codes import CODES, source_error
 from fenghuang.sources._convert import RawTable, convert
+from fenghuang.sources._grid import WORKBOOK_FORMATS
 from fenghuang.sources._header import HeaderPlan
 from fenghuang.sources._plan import ColumnPlan, plan_columns
 from fenghuang.sources._read import MappingArg, SourceBatch, SourceInput, read_bytes, read_source
@@ -57,7 +58,7 @@ def iter_source(
 
     Each yielded :class:`~fenghuang.sources.SourceBatch` has the file's name
     and hash, canonical rows with their line numbers, and the rejects of
-    that batch. An xlsx file is read whole and yielded as one batch.
+    that batch. A workbook (xlsx, xls) is read whole and yielded as one batch.
 
     Examples
     --------
@@ -72,7 +73,7 @@ def iter_source(
         raise ValueError("batch_rows must be positive")
     plan = plan_columns(path, department, mapping=mapping)
     name = read_bytes(path)[1] if not isinstance(path, str | Path) else Path(path).name
-    if plan.format == "xlsx":
+    if plan.format in WORKBOOK_FORMATS:
         yield read_source(path, mapping=plan.mapping)
         return
     digest = _sha256(path)

@@ -87,7 +87,7 @@ from fenghuang.sources import (
     plan_columns,
     source_error,
 )
-from fenghuang.sources._grid import sniff_format
+from fenghuang.sources._grid import WORKBOOK_FORMATS, sniff_format
 from fenghuang.sources._transcode import to_utf8
 from fenghuang.sources._values import MISSING_TOKENS
 from fenghuang.warehouse._rows import write_parts
@@ -425,7 +425,7 @@ def fast_candidate(path: object, fast: bool | None, done: set[str]) -> Staged | 
         if fast is None and p.stat().st_size < FAST_MIN_BYTES:
             return None
         with p.open("rb") as fh:
-            if sniff_format(fh.read(8), p.name) == "xlsx":
+            if sniff_format(fh.read(8), p.name) in WORKBOOK_FORMATS:
                 return None  # planning a workbook parses all of it, and it is never fast
         plan = plan_columns(p)
     except (FenghuangError, OSError):

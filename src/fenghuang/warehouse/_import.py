@@ -336,7 +336,7 @@ def import_files(
     ----------
     store : Store
     paths : sequence of path
-        Department files (CSV, xlsx, Parquet). The register file, if given,
+        Department files (CSV, xlsx, xls, Parquet). The register file, if given,
         is loaded first so names can be linked.
     engine : {"duckdb"}
         Engine of the transforms (only DuckDB so far).

@@ -16,7 +16,7 @@ from typing import Any
 import fenghuang.warehouse as wh
 from fenghuang.errors import AccessDenied, InputError
 from fenghuang.facts import CONFIRMATION_STATUSES, DEPARTMENTS, FIRM_YEAR_FIELDS
-from fenghuang.sources import read_source
+from fenghuang.sources import OLE2_MAGIC, read_source
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import audit
@@ -138,6 +138,7 @@ def confirm_department(
 #: Department files accepted through the web, by suffix, with their magic bytes.
 IMPORT_SUFFIXES: dict[str, tuple[bytes, ...]] = {
     ".xlsx": (b"PK\x03\x04",),
+    ".xls": (OLE2_MAGIC,),  # Excel 97-2003
     ".csv": (),  # text: checked for NUL bytes instead
 }
 
@@ -156,7 +157,7 @@ def import_department_file(
     """Import one department file sent through the web (``warehouse.import_files``).
 
     A department submitter may import only for its own department. The file
-    is checked by content (xlsx is a zip; csv has no NUL bytes), stored under
+    is checked by content (xlsx is a zip, xls an OLE2 file; csv has no NUL bytes), stored under
     a random name outside the web root and imported; the import is audited.
     Returns the import summaries.
     """
@@ -177,8 +178,8 @@ def import_department_file(
     if not data or len(data) > max_bytes or not ok:
         raise InputError(
             "E-WEB-IMPORT-FILE",
-            zh="只接受不超过限制大小的 xlsx 或 csv 文件（按内容判断）",
-            en="only xlsx or csv files within the size limit are accepted (judged by content)",
+            zh="只接受不超过限制大小的 xlsx、xls 或 csv 文件（按内容判断）",
+            en="only xlsx, xls or csv files within the size limit are accepted (judged by content)",
             file=file_name,
         )
     folder = upload_dir / "imports" / secrets.token_hex(8)
