@@ -457,6 +457,58 @@ def test_quoting_the_general_path_reads_otherwise_is_left_to_it(tmp_path: Path, 
         assert [f.fast for f in report.files] == [False]
 
 
+@pytest.mark.parametrize(
+    ("line", "plain"),
+    [
+        ('a,"b,c",d', True),
+        ('"a","b","c"', True),
+        ('a,"",c', True),
+        ('a,b,"c"\r', True),  # before CR LF
+        ('a,"b""x",c', False),  # a doubled quote
+        ('a,b"x,c', False),  # a quote inside an unquoted cell
+        ('a,"b"x,c', False),  # text after a closing quote
+        ('a, "b",c', False),  # a space before an opening quote
+        ('a,"b,c', False),  # never closed (a line break inside quotes)
+        ('a,"b,c",d,e', False),  # a cell too many
+        ('a,"b,c"', False),  # a cell too few
+    ],
+)
+def test_plainly_quoted_lines(line: str, plain: bool) -> None:
+    """Lines with quotes only around whole cells, of the file's width, are read alike by
+    Python's csv module and pyarrow without parsing them (numpy over the bytes)."""
+    from fenghuang.warehouse._fast import _plain_quoted
+
+    whole = f"x,y,z\n{line}\nx,y,z\n".encode()
+    lines, flags = _plain_quoted(whole, ",", 3)
+    assert lines.tolist() == [1] and flags.tolist() == [plain]
+
+
+def test_a_file_quoting_every_cell_takes_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some systems quote every cell. Its lines are plainly quoted, so none is parsed in
+    Python, and the file stays on the fast path however many lines it has; past
+    QUOTED_LINES_MAX lines of other quoting, the general path reads a file."""
+    from fenghuang.warehouse import _fast
+    from fenghuang.warehouse._fast import fast_candidate
+
+    monkeypatch.setattr(_fast, "QUOTED_LINES_MAX", 2)
+    rows = [[A, "甲,公司", "2023-01", "1,234.5"], [B, "乙", "2023-02", ""]]
+    rows += [[C, f"丙{m}", f"2023-{m:02d}", str(m)] for m in range(3, 13)]
+    lines = ['"统一社会信用代码","企业名称","所属期","用电量(千瓦时)"']
+    lines += [",".join(f'"{c}"' for c in r) for r in rows]
+    path = _write(tmp_path, lines, "供电.csv")
+    staged = fast_candidate(path, True, set())
+    assert staged is not None and staged.quoted
+    staged.close()
+    general, fast = _both(tmp_path, [path])
+    assert fast == general
+    values = {r[2]: r[7] for r in fast["source_values"]}
+    assert values[2] == 1234.5 and 3 not in values and values[13] == 12.0
+    other = [*lines, f'{D},"丁""公司",2023-01,1', f'{D},丁"公司,2023-02,2', f'{D},"丁"x,2023-03,3']
+    assert fast_candidate(_write(tmp_path, other, "供电2.csv"), True, set()) is None
+
+
 _QUOTED_CELL = st.text(alphabet='a1,"甲 ', max_size=5)
 
 
@@ -760,6 +812,35 @@ def test_fast_path_equals_general_path_on_a_gbk_csv(
     assert list(temp_folder.iterdir()) == []  # the import deleted its copy
 
 
+def test_copies_left_by_a_killed_import_are_deleted(tmp_path: Path, temp_folder: Path) -> None:
+    """A process killed during an import (kill -9) leaves its UTF-8 copy, named with its
+    pid. The next GBK import deletes the copies of processes that are gone, and leaves
+    those of live ones (another import running) and files not named so."""
+    import os
+    import subprocess
+    import sys
+
+    from fenghuang.warehouse._fast import fast_candidate
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = temp_folder / f"fenghuang-utf8-{int(gone.stdout)}-k9x.csv"
+    live = temp_folder / f"fenghuang-utf8-{os.getpid()}-abc.csv"
+    other = temp_folder / "fenghuang-utf8-old.csv"
+    for f in (stale, live, other):
+        f.write_bytes(b"x" * 1000)
+    tax = tmp_path / "税务_2023.csv"
+    tax.write_bytes(("\n".join(MESSY_LINES) + "\n").encode("gbk"))
+    staged = fast_candidate(tax, True, set())
+    assert staged is not None and staged.utf8 is not None
+    staged.close()
+    assert sorted(p.name for p in temp_folder.iterdir()) == sorted([live.name, other.name])
+
+
 def _long_file(tmp: Path, last: str, encoding: str = "gbk") -> Path:
     """A tax file longer than the planner's sample (1 MiB), ending with the line ``last``."""
     lines = ["纳税人识别号,纳税人名称,所属期,实缴税额"]
@@ -840,13 +921,14 @@ def test_ragged_lines_across_pieces_and_a_last_line_without_a_break(
     monkeypatch.setattr(_fast, "SCAN_PIECE", piece)
 
     path = tmp_path / "x.csv"
-    lines = ["a,b,c"] + ["1,2,3", "4,5", '6,"7,8",9', "\r", "x,y,z,w"] * 300 + ["注"]
+    cycle = ["1,2,3", "4,5", '6,"7,8",9', "\r", "x,y,z,w", 'p,q"r,s']
+    lines = ["a,b,c"] + cycle * 300 + ["注"]
     path.write_bytes("\n".join(lines).encode("utf-8"))  # no break after the last line
     want = [
         i + 1 for i, t in enumerate(lines) if i and t.strip() and '"' not in t and t.count(",") != 2
     ]
     assert _fast.ragged_lines(path, 1, ",", 3).tolist() == want
-    quoted = _fast._quote_lines(path, 1)
+    quoted = _fast._quote_lines(path, 1, ",", 3)  # not the plainly quoted 6,"7,8",9
     assert quoted is not None
-    assert [n for n, _ in quoted] == [i + 1 for i, t in enumerate(lines) if '"' in t]
-    assert {raw for _, raw in quoted} == {b'6,"7,8",9\n'}
+    assert [n for n, _ in quoted] == [i + 1 for i, t in enumerate(lines) if 'q"' in t]
+    assert {raw for _, raw in quoted} == {b'p,q"r,s\n'}
