@@ -14,6 +14,8 @@ EXPECTED = {
     "CHARSET",
     "CODES",
     "FILE_CODES",
+    "OLE2_MAGIC",
+    "WORKBOOK_FORMATS",
     "REJECT_SCHEMA",
     "ROW_CODES",
     "UNIT_TABLES",
