@@ -65,6 +65,37 @@ def test_load_facts_file_converts_units(tmp_path: Path) -> None:
     assert row["value_added"] is None
 
 
+def test_facts_workbook_number_cells_as_text_and_its_first_visible_sheet(tmp_path: Path) -> None:
+    """A facts workbook is read by the department files' reader: an industry or county
+    code typed as a number reads as its digits (not 2672.0), a founding date as a date,
+    and a hidden first sheet (a draft) is not the data."""
+    import datetime as dt
+
+    wb = Workbook()
+    draft = wb.active
+    draft.title = "草稿"
+    draft.append(["统一社会信用代码", "年度", "实缴税金（万元）"])
+    draft.append([CODES[0], 2023, 999])
+    draft.sheet_state = "hidden"
+    ws = wb.create_sheet("企业数据")
+    ws.append(
+        [
+            "统一社会信用代码",
+            "年度",
+            "行业代码（GB/T 4754-2017）",
+            "区县代码",
+            "成立日期",
+            "实缴税金（万元）",
+        ]
+    )
+    ws.append([CODES[0], 2023, 2672, 360302, dt.date(2005, 3, 1), 1.5])
+    ws["E2"].number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "f.xlsx")
+    (row,) = load_facts_file(tmp_path / "f.xlsx", year=2023).to_pylist()
+    assert (row["industry_code"], row["county_code"]) == ("2672", "360302")
+    assert row["founded"] == dt.date(2005, 3, 1) and row["tax_paid"] == pytest.approx(15_000.0)
+
+
 def test_evaluate_cli_on_a_facts_workbook(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

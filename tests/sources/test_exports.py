@@ -14,6 +14,8 @@ EXPECTED = {
     "CHARSET",
     "CODES",
     "FILE_CODES",
+    "cell_text",
+    "read_xlsx_grids",
     "OLE2_MAGIC",
     "WORKBOOK_FORMATS",
     "REJECT_SCHEMA",

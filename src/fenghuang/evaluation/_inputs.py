@@ -18,15 +18,17 @@ from typing import Any
 
 import pyarrow as pa
 
-from fenghuang.errors import InputError, RowError
+from fenghuang.errors import InputError, RowError, SourceError
 from fenghuang.facts import ARROW_TYPES, FIRM_FIELDS, FIRM_YEAR_FIELDS, Field
 from fenghuang.sources import (
     ROW_CODES,
+    cell_text,
     credit_code_problem,
     normalize_credit_code,
     parse_bool,
     parse_date,
     parse_number,
+    read_xlsx_grids,
     split_header,
     unit_factor,
 )
@@ -65,25 +67,19 @@ def _aliases() -> dict[str, str]:
 
 def _read_rows(path: Path) -> list[list[Any]]:
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        try:  # the department files' reader: its first visible sheet, merged cells filled
+            grids = read_xlsx_grids(path.read_bytes(), path.name)
+        except SourceError as exc:
             raise InputError(
                 "E-FACTS-FILE",
                 zh="无法读取 Excel 文件",
                 en="cannot read the Excel file",
                 file=str(path),
-                hint_zh=str(exc),
-                hint_en=str(exc),
+                hint_zh=exc.zh,
+                hint_en=exc.en,
             ) from exc
-        try:
-            ws = wb.worksheets[0]
-            return [list(r) for r in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
+        return grids[0].rows if grids else []
     if suffix == ".csv":
         data = path.read_bytes()
         for enc in ("utf-8-sig", "gb18030"):
@@ -97,8 +93,8 @@ def _read_rows(path: Path) -> list[list[Any]]:
         return [list(r) for r in csv.reader(io.StringIO(text))]
     raise InputError(
         "E-FACTS-FORMAT",
-        zh="企业数据文件须为 xlsx 或 csv",
-        en="the facts file must be xlsx or csv",
+        zh="企业数据文件须为 xlsx、xls 或 csv",
+        en="the facts file must be xlsx, xls or csv",
         file=str(path),
     )
 
@@ -119,7 +115,7 @@ def _header(path: Path, cells: list[Any]) -> list[tuple[int, str, float]]:
     for j, cell in enumerate(cells, start=1):
         if _blank(cell):
             continue
-        text = str(cell).strip()
+        text = str(cell_text(cell)).strip()
         name = aliases.get(_key(text))
         factor = 1.0
         if name is None:
@@ -175,8 +171,8 @@ def _header(path: Path, cells: list[Any]) -> list[tuple[int, str, float]]:
 def _cell(value: Any, f: Field, factor: float) -> Any:
     if _blank(value):
         return None
-    if f.dtype == "string":
-        return str(value).strip()
+    if f.dtype == "string":  # a number cell without a spurious .0 (an industry code 2672)
+        return str(cell_text(value)).strip()
     if f.dtype == "bool":
         return value if isinstance(value, bool) else parse_bool(str(value))
     if f.dtype == "date":

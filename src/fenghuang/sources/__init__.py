@@ -31,7 +31,7 @@ from fenghuang.sources._credit import (
     make_credit_code,
     normalize_credit_code,
 )
-from fenghuang.sources._grid import OLE2_MAGIC, WORKBOOK_FORMATS
+from fenghuang.sources._grid import OLE2_MAGIC, WORKBOOK_FORMATS, cell_text
 from fenghuang.sources._mapping import (
     DepartmentMapping,
     FieldSpec,
@@ -55,6 +55,7 @@ from fenghuang.sources._values import (
     parse_period,
     parse_year,
 )
+from fenghuang.sources._workbook import read_xlsx_grids
 
 __all__ = [
     "BASE_UNITS",
@@ -73,6 +74,7 @@ __all__ = [
     "FastPlan",
     "FieldSpec",
     "SourceBatch",
+    "cell_text",
     "credit_check_char",
     "credit_code_checks",
     "credit_code_problem",
@@ -96,6 +98,7 @@ __all__ = [
     "parse_year",
     "plan_columns",
     "read_source",
+    "read_xlsx_grids",
     "row_error",
     "source_error",
     "split_header",
