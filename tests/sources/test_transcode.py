@@ -52,7 +52,8 @@ def test_to_utf8_across_piece_boundaries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int, kernel: bool
 ) -> None:
     monkeypatch.setattr(_transcode, "PIECE", piece)
-    monkeypatch.setattr(_transcode, "KERNEL_MIN_BYTES", 0 if kernel else 1 << 40)
+    for least in ("KERNEL_MIN_BYTES", "KERNEL_COLD_MIN_BYTES"):
+        monkeypatch.setattr(_transcode, least, 0 if kernel else 1 << 40)
     path = tmp_path / "f.csv"
     path.write_bytes(TEXT.encode("gbk") * 3)
     out = io.BytesIO()
@@ -61,6 +62,33 @@ def test_to_utf8_across_piece_boundaries(
     for bad in (TEXT.encode("gbk") + b"\xb0", b"ab\xff" + TEXT.encode("gbk")):
         path.write_bytes(bad)
         assert not to_utf8(path, "gbk", io.BytesIO())
+
+
+def test_the_kernel_is_loaded_only_for_a_large_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading the kernel costs about 3 s, so a file under KERNEL_COLD_MIN_BYTES goes
+    through Python's codec until the kernel is loaded; after that, the kernel decodes
+    any file from KERNEL_MIN_BYTES."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(TEXT.encode("gbk") * 3)
+    size = path.stat().st_size
+    monkeypatch.setattr(_transcode, "KERNEL_MIN_BYTES", 0)
+    monkeypatch.setattr(_transcode, "KERNEL_COLD_MIN_BYTES", size + 1)
+    used = []
+    real = _transcode._kernel_copy
+    monkeypatch.setattr(
+        _transcode, "_kernel_copy", lambda src, dst: used.append(1) or real(src, dst)
+    )
+    _transcode._kernel.cache_clear()  # as in a new process
+    for expected in ([], [1]):
+        out = io.BytesIO()
+        assert to_utf8(path, "gbk", out) and out.getvalue().decode("utf-8") == TEXT * 3
+        assert used == expected
+        _transcode._kernel()  # loaded (a large file did it)
+    monkeypatch.setattr(_transcode, "KERNEL_COLD_MIN_BYTES", size)
+    _transcode._kernel.cache_clear()
+    assert to_utf8(path, "gbk", io.BytesIO()) and used == [1, 1]
 
 
 def test_gb18030_goes_through_python(tmp_path: Path) -> None:

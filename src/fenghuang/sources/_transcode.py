@@ -22,11 +22,16 @@ from typing import IO, Any
 
 import numpy as np
 
-__all__ = ["KERNEL_MIN_BYTES", "gbk_kernel_decode", "to_utf8"]
+__all__ = ["KERNEL_COLD_MIN_BYTES", "KERNEL_MIN_BYTES", "gbk_kernel_decode", "to_utf8"]
 
-#: GBK files at least this large are decoded by the compiled kernel (its first use in a
-#: process costs the numba import, 2-3 s; Python's codec decodes 32 MiB in about 0.5 s).
+#: A GBK file at least this large is decoded by the compiled kernel once it is loaded in
+#: the process (about 3.5x the codec's speed; Python's codec decodes 32 MiB in 0.3 s).
 KERNEL_MIN_BYTES = 32 << 20
+#: ... and at least this large when it is not loaded yet: loading it (the numba import and
+#: the compiled kernel from numba's cache) costs about 3 s, which the codec pays back only
+#: for files under about 400 MB (measured: 48 MB, codec 0.5 s, kernel 3.5 s cold; 562 MB,
+#: codec 6.3 s, kernel 5.3 s cold).
+KERNEL_COLD_MIN_BYTES = 400 << 20
 
 #: Bytes read at a time.
 PIECE = 1 << 22
@@ -145,7 +150,9 @@ def to_utf8(path: Path, encoding: str, dst: IO[bytes]) -> bool:
     ``dst`` holds part of the file: the caller discards it.
     """
     with path.open("rb") as src:
-        if encoding == "gbk" and path.stat().st_size >= KERNEL_MIN_BYTES:
+        loaded = _kernel.cache_info().currsize > 0
+        least = KERNEL_MIN_BYTES if loaded else KERNEL_COLD_MIN_BYTES
+        if encoding == "gbk" and path.stat().st_size >= least:
             return _kernel_copy(src, dst)
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
