@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -120,12 +121,8 @@ def _kernel() -> Callable[..., Any]:
 
 def gbk_kernel_decode(data: bytes) -> bytes | None:
     """``data`` (GBK) as UTF-8 by the compiled kernel, or None where Python's codec would fail."""
-    single, pair = _tables()
-    out = np.empty(3 * len(data) + 3, np.uint8)
-    j, i, bad = _kernel()(np.frombuffer(data, np.uint8), single, pair, out)
-    if bad or i != len(data):
-        return None
-    return out[:j].tobytes()
+    out = io.BytesIO()
+    return out.getvalue() if _kernel_copy(io.BytesIO(data), out) else None
 
 
 def _kernel_copy(src: IO[bytes], dst: IO[bytes]) -> bool:

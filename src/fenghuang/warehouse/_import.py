@@ -269,7 +269,7 @@ def _load(
         store.insert_arrow("quarantine", _with_id(q, iid))
     if links.num_rows:
         store.insert_arrow("name_links", _with_id(links, iid))
-    quarantined = set(
+    quarantined: set[tuple[str | None, int | None]] = set(
         zip(q.column("sheet").to_pylist(), q.column("row_no").to_pylist(), strict=True)
     )
     by_reason: dict[str, int] = {}
@@ -298,7 +298,7 @@ def _load(
     return report
 
 
-def _row_counts(rows: pa.Table, quarantined: set[tuple[object, object]]) -> tuple[int, int]:
+def _row_counts(rows: pa.Table, quarantined: set[tuple[str | None, int | None]]) -> tuple[int, int]:
     """(rows loaded, rows read) of a file, counted as rows of the file: (sheet, row number).
 
     A wide layout gives a loaded row per month of a file row; a file row with
@@ -309,7 +309,7 @@ def _row_counts(rows: pa.Table, quarantined: set[tuple[object, object]]) -> tupl
     if n == 0 or "_row" not in rows.column_names or "_sheet" not in rows.column_names:
         return n, n + len(quarantined)
     sheet = pc.fill_null(rows.column("_sheet").cast(pa.string()), "")
-    placed = [(str(x or ""), int(str(r))) for x, r in quarantined if r is not None]
+    placed = [(x or "", r) for x, r in quarantined if r is not None]
     names = sorted({x for x, _ in placed} | set(pc.unique(sheet).to_pylist()))
     index = pc.index_in(sheet, value_set=pa.array(names, pa.string())).to_numpy()
     loaded = np.unique(index.astype(np.int64) << 40 | rows.column("_row").to_numpy())
