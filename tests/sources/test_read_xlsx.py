@@ -313,6 +313,9 @@ def test_cell_values_match_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
     odd.append(["a", 12345678901234567])
     odd.append(["b", 1.5])
     odd["B2"].number_format = odd["B3"].number_format = "[h]:mm:ss"
+    inset = wb.create_sheet("偏移")  # a table that starts at C3, as many hand-made sheets do
+    inset["C3"], inset["D3"], inset["E3"] = "代码", "名称", "数值"
+    inset["C4"], inset["E4"], inset["D6"] = "a", 1.5, "末"
     buf = io.BytesIO()
     wb.save(buf)
     data = buf.getvalue()
@@ -328,7 +331,8 @@ def test_cell_values_match_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
 
     ref = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     expected = [
-        texts([list(r) for r in ref[n].iter_rows(values_only=True)]) for n in ("格式", "超大")
+        texts([list(r) for r in ref[n].iter_rows(values_only=True)])
+        for n in ("格式", "超大", "偏移")
     ]
     by_openpyxl = []
     real = _workbook._openpyxl_rows
@@ -345,6 +349,14 @@ def test_cell_values_match_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
     assert expected[0][0][:2] == ["45000", "45000.5"]
     assert expected[0][7][:2] == ["2023-03-15", "2023-03-15 12:00:00"]  # m/d/yy
     assert expected[1] == [["代码", "时长"], ["a", "#VALUE!"], ["b", "1 day, 12:00:00"]]
+    assert expected[2] == [
+        [],
+        [],
+        [None, None, "代码", "名称", "数值"],
+        [None, None, "a", None, "1.5"],
+        [],
+        [None, None, None, "末"],
+    ]
 
 
 def test_excel_97_workbook(codes: list[str]) -> None:
