@@ -41,7 +41,14 @@ from fenghuang.monitor._panel import OBS_SCHEMA, _obs_id
 from fenghuang.monitor._periods import find_periods
 from fenghuang.monitor._places import PlaceMatcher
 from fenghuang.monitor._registry import Registry, load_registry
-from fenghuang.sources import REJECT_SCHEMA, row_error, source_error, split_header
+from fenghuang.sources import (
+    REJECT_SCHEMA,
+    cell_text,
+    read_xlsx_grids,
+    row_error,
+    source_error,
+    split_header,
+)
 
 __all__ = ["YearbookImport", "read_yearbook"]
 
@@ -114,23 +121,14 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
         else:
             raise source_error("E-SOURCE-ENCODING", file=path.name)
         return [("", [list(r) for r in csv.reader(io.StringIO(text))])]
-    if suffix in {".xlsx", ".xlsm"}:
-        import openpyxl
-
-        try:
-            # not read-only: the merged ranges are needed (a yearbook sheet is small)
-            wb = openpyxl.load_workbook(path, data_only=True)
-        except Exception as exc:  # openpyxl raises several types for bad files
-            raise source_error("E-SOURCE-FORMAT", file=path.name) from exc
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        # the department files' reader: visible sheets, xls too; merges filled below
         out = []
-        for ws in wb.worksheets:
+        for grid in read_xlsx_grids(path.read_bytes(), path.name, fill_merged=False):
             rows = [
-                ["" if v is None else str(v).strip() for v in row]
-                for row in ws.iter_rows(values_only=True)
+                ["" if v is None else str(cell_text(v)).strip() for v in row] for row in grid.rows
             ]
-            merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
-            out.append((ws.title, _fill_merged(rows, merged)))
-        wb.close()
+            out.append((grid.sheet, _fill_merged(rows, grid.merges)))
         return out
     raise source_error(
         "E-SOURCE-FORMAT",

@@ -56,6 +56,8 @@ class Grid:
     encoding: str = ""
     delimiter: str = ""
     notes: list[str] = field(default_factory=list)
+    #: A workbook sheet's merged ranges, 1-based (min_row, min_col, max_row, max_col).
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def sniff_format(data: bytes, name: str) -> str:
