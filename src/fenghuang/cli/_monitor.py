@@ -110,7 +110,7 @@ def cities(
 
 @app.command("yearbook")
 def yearbook(
-    file: Annotated[Path, typer.Argument(help="统计年鉴式表格 xlsx/csv / yearbook table")],
+    file: Annotated[Path, typer.Argument(help="统计年鉴式表格 xlsx/xls/csv / yearbook table")],
     store: Annotated[Path, typer.Option("--store", help="数据仓库 / warehouse file")],
     verified: Annotated[bool, typer.Option(help="官方统计数据，标为已核实")] = False,
 ) -> None:
