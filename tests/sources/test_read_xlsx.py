@@ -9,7 +9,14 @@ import pytest
 from sources_builders import bad_check, workbook_bytes
 
 from fenghuang.errors import SourceError
-from fenghuang.sources import read_source
+from fenghuang.sources import SourceBatch, read_source
+
+
+def _parcels(batch: SourceBatch) -> list[tuple[object, ...]]:
+    """(credit code, parcel, area, tenure) of each row of a land batch."""
+    return [
+        (r["credit_code"], r["parcel_id"], r["area"], r["tenure"]) for r in batch.rows.to_pylist()
+    ]
 
 
 def _stats_sheet(codes: list[str]) -> list[list[object]]:
@@ -229,10 +236,7 @@ def test_vertically_merged_firm_over_parcels(codes: list[str]) -> None:
     ]
     batch = read_source(workbook_bytes({"用地": sheet}, {"用地": ["A3:A5", "B3:B5", "A1:E1"]}))
     assert batch.department == "land" and batch.rejects.num_rows == 0
-    got = [
-        (r["credit_code"], r["parcel_id"], r["area"], r["tenure"]) for r in batch.rows.to_pylist()
-    ]
-    assert got == [
+    assert _parcels(batch) == [
         (codes[0], "P1", 10.0, "own"),
         (codes[0], "P2", 5.0, "leased"),
         (codes[0], "P3", 2.0, "construction"),
@@ -366,10 +370,7 @@ def test_excel_97_workbook(codes: list[str]) -> None:
     path = Path(__file__).parent / "data" / "land_excel97.xls"
     batch = read_source(path)
     assert (batch.department, batch.format) == ("land", "xls")
-    got = [
-        (r["credit_code"], r["parcel_id"], r["area"], r["tenure"]) for r in batch.rows.to_pylist()
-    ]
-    assert got == [
+    assert _parcels(batch) == [
         (codes[0], "P1", 10.5, "own"),
         (codes[0], "P2", 5.0, "leased"),
         (codes[1], "P4", 7.25, "own"),
