@@ -17,6 +17,7 @@ from fenghuang.sources._codes import source_error
 from fenghuang.sources._encoding import decode_text
 
 __all__ = [
+    "OLE2_MAGIC",
     "WORKBOOK_FORMATS",
     "Grid",
     "cell_text",
@@ -43,7 +44,8 @@ class Grid:
     sheet : str
         Sheet name ('' for CSV).
     rows : list of list
-        Cell values (str, int, float, datetime or None), ragged.
+        Cell values (str, int, float, bool, date, datetime, time, timedelta or
+        None), ragged: a row ends at its last cell with a value.
     numbers : list of int
         1-based row number of each row (Excel row, or CSV line).
     encoding, delimiter : str
