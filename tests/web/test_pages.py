@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from web_helpers import login
 
+from fenghuang.sources._encoding import decode_text
 from fenghuang.web import list_audit
 
 
@@ -151,6 +152,19 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
     assert entry.object == "tax/税务_补报_2023.csv" and "rows=2" in entry.detail, entry.detail
     assert store.fetch_all(
         "select rows_loaded from imports where file_name = ?", ["税务_补报_2023.csv"]
+    ) == [(2,)]
+    raw = b"".join(lines[:4])  # the same rows as Excel's "Unicode text" export
+    text, _ = decode_text(raw)  # as the reader detects it (GBK, or UTF-8 with a BOM)
+    utf16 = "\ufeff".encode("utf-16-le") + text.replace(",", "\t").encode("utf-16-le")
+    r = c.post(
+        "/data/import",
+        data={"department": "tax", "csrf_token": token},
+        files={"file": ("税务_补报_2023_unicode.txt", utf16, "text/plain")},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200 and "税务_补报_2023_unicode.txt" in r.text, r.text[-1500:]
+    assert store.fetch_all(
+        "select rows_loaded from imports where file_name = ?", ["税务_补报_2023_unicode.txt"]
     ) == [(2,)]
     xls = Path(__file__).parents[1] / "sources" / "data" / "land_excel97.xls"
     admin = app_client()

@@ -140,7 +140,19 @@ IMPORT_SUFFIXES: dict[str, tuple[bytes, ...]] = {
     ".xlsx": (b"PK\x03\x04",),
     ".xls": (OLE2_MAGIC,),  # Excel 97-2003
     ".csv": (),  # text: checked for NUL bytes instead
+    ".txt": (),  # Excel's "Unicode text" (UTF-16, tab-separated), or CSV text
 }
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _is_text(data: bytes) -> bool:
+    """Text by content: UTF-16 with a byte-order mark (its ASCII characters hold NUL
+    bytes; the reader decodes it, or reports it), else no NUL byte in its first 64 KiB."""
+    head = data[:65536]
+    if head.startswith(_UTF16_BOMS):
+        return True
+    return b"\x00" not in head
 
 
 def import_department_file(
@@ -157,7 +169,7 @@ def import_department_file(
     """Import one department file sent through the web (``warehouse.import_files``).
 
     A department submitter may import only for its own department. The file
-    is checked by content (xlsx is a zip, xls an OLE2 file; csv has no NUL bytes), stored under
+    is checked by content (xlsx is a zip, xls an OLE2 file; csv and txt are text, UTF-16 with its BOM or without NUL bytes), stored under
     a random name outside the web root and imported; the import is audited.
     Returns the import summaries.
     """
@@ -174,12 +186,13 @@ def import_department_file(
         raise InputError("E-WEB-IMPORT", zh="未知部门", en="unknown department", field=department)
     suffix = Path(file_name).suffix.lower()
     magic = IMPORT_SUFFIXES.get(suffix)
-    ok = magic is not None and (data.startswith(magic) if magic else b"\x00" not in data[:65536])
+    ok = magic is not None and (data.startswith(magic) if magic else _is_text(data))
     if not data or len(data) > max_bytes or not ok:
         raise InputError(
             "E-WEB-IMPORT-FILE",
-            zh="只接受不超过限制大小的 xlsx、xls 或 csv 文件（按内容判断）",
-            en="only xlsx, xls or csv files within the size limit are accepted (judged by content)",
+            zh="只接受不超过限制大小的 xlsx、xls、csv 或 txt 文件（按内容判断）",
+            en="only xlsx, xls, csv or txt files within the size limit are accepted "
+            "(judged by content)",
             file=file_name,
         )
     folder = upload_dir / "imports" / secrets.token_hex(8)
