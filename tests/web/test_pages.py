@@ -141,44 +141,32 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
     assert r.status_code == 400
     lines = city["files"]["tax"][-1].read_bytes().splitlines(keepends=True)
     csv = b"".join(lines[:4])  # title, header and two rows of the tax bureau's own file
-    r = c.post(
-        "/data/import",
-        data={"department": "tax", "csrf_token": token},
-        files={"file": ("税务_补报_2023.csv", csv, "text/csv")},
-        follow_redirects=True,
-    )
-    assert r.status_code == 200 and "税务_补报_2023.csv" in r.text, r.text[-1500:]
+    assert _upload(c, token, "tax", "税务_补报_2023.csv", csv, store) == ("tax", 2)
     entry = next(a for a in list_audit(store) if a.action == "import")
     assert entry.object == "tax/税务_补报_2023.csv" and "rows=2" in entry.detail, entry.detail
-    assert store.fetch_all(
-        "select rows_loaded from imports where file_name = ?", ["税务_补报_2023.csv"]
-    ) == [(2,)]
-    raw = b"".join(lines[:4])  # the same rows as Excel's "Unicode text" export
-    text, _ = decode_text(raw)  # as the reader detects it (GBK, or UTF-8 with a BOM)
+    # the same rows as Excel's "Unicode text" export: UTF-16 with its BOM, tab-separated
+    text, _ = decode_text(csv)  # as the reader detects it (GBK, or UTF-8 with a BOM)
     utf16 = "\ufeff".encode("utf-16-le") + text.replace(",", "\t").encode("utf-16-le")
-    r = c.post(
-        "/data/import",
-        data={"department": "tax", "csrf_token": token},
-        files={"file": ("税务_补报_2023_unicode.txt", utf16, "text/plain")},
-        follow_redirects=True,
-    )
-    assert r.status_code == 200 and "税务_补报_2023_unicode.txt" in r.text, r.text[-1500:]
-    assert store.fetch_all(
-        "select rows_loaded from imports where file_name = ?", ["税务_补报_2023_unicode.txt"]
-    ) == [(2,)]
-    xls = Path(__file__).parents[1] / "sources" / "data" / "land_excel97.xls"
+    assert _upload(c, token, "tax", "税务_补报_2023_unicode.txt", utf16, store) == ("tax", 2)
+    # an Excel 97-2003 workbook, as many offices still save them
+    xls = (Path(__file__).parents[1] / "sources" / "data" / "land_excel97.xls").read_bytes()
     admin = app_client()
-    atoken = login(admin, "admin")
-    r = admin.post(  # an Excel 97-2003 workbook, as many offices still save them
+    assert _upload(admin, login(admin, "admin"), "land", "用地_1997.xls", xls, store) == ("land", 3)
+
+
+def _upload(client, token, department, name, data, store):
+    """Import a file through the web page; (department, rows loaded) of its import."""
+    r = client.post(
         "/data/import",
-        data={"department": "land", "csrf_token": atoken},
-        files={"file": ("用地_1997.xls", xls.read_bytes(), "application/vnd.ms-excel")},
+        data={"department": department, "csrf_token": token},
+        files={"file": (name, data, "application/octet-stream")},
         follow_redirects=True,
     )
-    assert r.status_code == 200 and "用地_1997.xls" in r.text, r.text[-1500:]
-    assert store.fetch_all(
-        "select department, rows_loaded from imports where file_name = ?", ["用地_1997.xls"]
-    ) == [("land", 3)]
+    assert r.status_code == 200 and name in r.text, r.text[-1500:]
+    (got,) = store.fetch_all(
+        "select department, rows_loaded from imports where file_name = ?", [name]
+    )
+    return got
 
 
 def test_downloads_docx(app_client, city):
