@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -478,8 +479,8 @@ def test_plainly_quoted_lines(line: str, plain: bool) -> None:
     Python's csv module and pyarrow without parsing them (numpy over the bytes)."""
     from fenghuang.warehouse._fast import _plain_quoted
 
-    whole = f"x,y,z\n{line}\nx,y,z\n".encode()
-    lines, flags = _plain_quoted(whole, ",", 3)
+    b = np.frombuffer(f"x,y,z\n{line}\nx,y,z\n".encode(), dtype=np.uint8)
+    lines, flags = _plain_quoted(b, np.flatnonzero(b == 10), ",", 3)
     assert lines.tolist() == [1] and flags.tolist() == [plain]
 
 

@@ -326,10 +326,13 @@ SCAN_PIECE = 1 << 22
 QUOTED_LINES_MAX = 200_000
 
 
-def _plain_quoted(whole: bytes, delimiter: str, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Of the lines of ``whole`` that hold a double quote: (index, plain) of each.
+def _plain_quoted(
+    b: np.ndarray, nl: np.ndarray, delimiter: str, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the lines of ``b`` that hold a double quote: (index, plain) of each.
 
-    ``whole`` is whole lines (:func:`_whole_lines`). A line is plain when its
+    ``b`` is the bytes of whole lines (:func:`_whole_lines`) as uint8, ``nl``
+    the positions of its line breaks. A line is plain when its
     quotes pair up, each opening one at the start of a cell (after the
     delimiter or at the line's start) and each closing one at its end
     (before the delimiter or the line break), and it has ``width`` cells
@@ -340,11 +343,9 @@ def _plain_quoted(whole: bytes, delimiter: str, width: int) -> tuple[np.ndarray,
     a cell, a line break inside quotes, another width) is not plain.
     Vectorised: three byte comparisons over the piece.
     """
-    b = np.frombuffer(whole, dtype=np.uint8)
     q = np.flatnonzero(b == 34)
     if not q.size:
         return np.empty(0, np.int64), np.empty(0, bool)
-    nl = np.flatnonzero(b == 10)
     starts = np.concatenate(([0], nl[:-1] + 1))  # each line's first byte
     lq = np.searchsorted(nl, q)  # the line of each quote
     first = np.searchsorted(lq, lq)  # index of the line's first quote
@@ -378,13 +379,14 @@ def _quote_lines(
     for line0, whole in _whole_lines(path):
         if whole.find(b'"') < 0:
             continue
-        lines, plain = _plain_quoted(whole, delimiter, width)
+        b = np.frombuffer(whole, dtype=np.uint8)
+        nl = np.flatnonzero(b == 10)
+        lines, plain = _plain_quoted(b, nl, delimiter, width)
         lines = lines[~plain & (lines + line0 > skip_lines)]
         if not lines.size:
             continue
         if len(out) + lines.size > QUOTED_LINES_MAX:
             return None
-        nl = np.flatnonzero(np.frombuffer(whole, dtype=np.uint8) == 10)
         for i in lines.tolist():
             start = int(nl[i - 1]) + 1 if i else 0
             out.append((line0 + i, whole[start : int(nl[i]) + 1]))
