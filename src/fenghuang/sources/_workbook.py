@@ -132,14 +132,14 @@ def _workbook_error(exc: BaseException, name: str, fmt: str) -> Exception:
 def read_xlsx_grids(data: bytes, name: str, *, fill_merged: bool = True) -> list[Grid]:
     """The cells of every visible sheet of a workbook (xlsx or xls), merged cells filled in.
 
-    With ``fill_merged=False`` the merged ranges are left to the caller, in
-    each grid's ``merges`` (1-based (min_row, min_col, max_row, max_col)).
-
-    Read by calamine (the Rust reader, through python-calamine): 8-13x as
-    fast as openpyxl's read-only mode on the synthetic city's workbooks, with
-    the same cell values (numbers, dates by their number format, booleans,
-    formulas' cached values), and it reads Excel 97-2003 files too.
-    Rows are numbered from the sheet's first row (Excel's row numbers).
+    Read by calamine (the Rust reader, through python-calamine): 5-9x as
+    fast as openpyxl's read-only mode on the synthetic city's workbooks
+    (bench/workbooks.py), with the same cell values (numbers, dates by their
+    number format, booleans, formulas' cached values), and it reads Excel
+    97-2003 files too. Rows are numbered from the sheet's first row (Excel's
+    row numbers). Each grid's ``merges`` holds its merged ranges (1-based
+    (min_row, min_col, max_row, max_col)); with ``fill_merged=False`` they
+    are left to the caller.
     """
     import python_calamine as pc
 
