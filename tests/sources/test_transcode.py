@@ -67,12 +67,13 @@ def test_to_utf8_across_piece_boundaries(
 def test_the_kernel_is_loaded_only_for_a_large_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Loading the kernel costs about 3 s, so a file under KERNEL_COLD_MIN_BYTES goes
-    through Python's codec until the kernel is loaded; after that, the kernel decodes
-    any file from KERNEL_MIN_BYTES."""
+    """With a cold threshold set, a file under KERNEL_COLD_MIN_BYTES goes through
+    Python's codec until the kernel is loaded; after that, the kernel decodes any file
+    from KERNEL_MIN_BYTES."""
     path = tmp_path / "f.csv"
     path.write_bytes(TEXT.encode("gbk") * 3)
     size = path.stat().st_size
+    monkeypatch.setattr(_transcode, "_numba_imported", lambda: False)  # a new process
     monkeypatch.setattr(_transcode, "KERNEL_MIN_BYTES", 0)
     monkeypatch.setattr(_transcode, "KERNEL_COLD_MIN_BYTES", size + 1)
     used = []
@@ -89,6 +90,30 @@ def test_the_kernel_is_loaded_only_for_a_large_file(
     monkeypatch.setattr(_transcode, "KERNEL_COLD_MIN_BYTES", size)
     _transcode._kernel.cache_clear()
     assert to_utf8(path, "gbk", io.BytesIO()) and used == [1, 1]
+
+
+def test_by_default_the_kernel_is_loaded_only_where_numba_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading numba and the kernel costs about 120 MB for the rest of the process: by
+    default (no cold threshold) a process without numba decodes with Python's codec
+    however large the file, and one that has numba (the engine's kernels) uses the
+    kernel."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(TEXT.encode("gbk") * 3)
+    assert _transcode.KERNEL_COLD_MIN_BYTES is None
+    monkeypatch.setattr(_transcode, "KERNEL_MIN_BYTES", 0)
+    used = []
+    real = _transcode._kernel_copy
+    monkeypatch.setattr(
+        _transcode, "_kernel_copy", lambda src, dst: used.append(1) or real(src, dst)
+    )
+    _transcode._kernel.cache_clear()
+    for numba_there, expected in ((False, []), (True, [1])):
+        monkeypatch.setattr(_transcode, "_numba_imported", lambda n=numba_there: n)
+        out = io.BytesIO()
+        assert to_utf8(path, "gbk", out) and out.getvalue().decode("utf-8") == TEXT * 3
+        assert used == expected
 
 
 def test_gb18030_goes_through_python(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 The fast import path (:mod:`fenghuang.warehouse._fast`) reads a Chinese CSV
 through a UTF-8 copy. Python's codecs decode GBK at about 70 MB/s with the
 re-encoding; a 586 MB monthly file of a million firms took 8.7 s. A large
-GBK file is decoded instead by a compiled kernel (numba, imported lazily)
+GBK file may be decoded instead by a compiled kernel (numba, loaded lazily,
+in a process that has numba already: :data:`KERNEL_COLD_MIN_BYTES`)
 that looks each byte pair up in a table built from Python's own ``gbk``
 codec, so it accepts and maps exactly what that codec does (a property test
 holds the two together); anything the table does not hold ends the kernel
@@ -17,6 +18,7 @@ from __future__ import annotations
 import codecs
 import functools
 import io
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -26,13 +28,17 @@ import numpy as np
 __all__ = ["KERNEL_COLD_MIN_BYTES", "KERNEL_MIN_BYTES", "gbk_kernel_decode", "to_utf8"]
 
 #: A GBK file at least this large is decoded by the compiled kernel once it is loaded in
-#: the process (about 3.5x the codec's speed; Python's codec decodes 32 MiB in 0.3 s).
+#: the process (about 3x the codec's speed; Python's codec decodes 32 MiB in 0.1-0.3 s).
 KERNEL_MIN_BYTES = 32 << 20
-#: ... and at least this large when it is not loaded yet: loading it (the numba import and
-#: the compiled kernel from numba's cache) costs about 3 s, which the codec pays back only
-#: for files under about 400 MB (measured: 48 MB, codec 0.5 s, kernel 3.5 s cold; 562 MB,
-#: codec 6.3 s, kernel 5.3 s cold).
-KERNEL_COLD_MIN_BYTES = 400 << 20
+#: ... and at least this large when it is not loaded yet, or None: the kernel is then
+#: loaded only in a process that has imported numba already (the engine's compiled
+#: kernels, :mod:`fenghuang.engine._jit`). Loading it costs resident memory for the
+#: rest of the process: numba and llvmlite about 60 MB, the kernel from numba's cache
+#: about 60 MB more. Measured on the 2-core Xeon of 2026-12-02, three 562 MB GBK files
+#: of a million firms: the codec decodes one in 1.8-2.0 s and the kernel in 0.63 s after
+#: a 1.1 s load, so the import took 25.8 s instead of 24.7 s, at a peak RSS of 970 MB
+#: instead of 1,108 MB (bench/ingest.py's aim (c) is a fifth of pandas' 5.8 GB).
+KERNEL_COLD_MIN_BYTES: int | None = None
 
 #: Bytes read at a time.
 PIECE = 1 << 22
@@ -140,6 +146,11 @@ def _kernel_copy(src: IO[bytes], dst: IO[bytes]) -> bool:
     return not carry  # a lead byte at the very end: an incomplete character
 
 
+def _numba_imported() -> bool:
+    """Whether this process has imported numba (loading the kernel then costs less)."""
+    return "numba" in sys.modules
+
+
 def to_utf8(path: Path, encoding: str, dst: IO[bytes]) -> bool:
     """Write ``path`` (GBK or GB18030) to ``dst`` as UTF-8; False if it does not decode.
 
@@ -147,9 +158,9 @@ def to_utf8(path: Path, encoding: str, dst: IO[bytes]) -> bool:
     ``dst`` holds part of the file: the caller discards it.
     """
     with path.open("rb") as src:
-        loaded = _kernel.cache_info().currsize > 0
+        loaded = _kernel.cache_info().currsize > 0 or _numba_imported()
         least = KERNEL_MIN_BYTES if loaded else KERNEL_COLD_MIN_BYTES
-        if encoding == "gbk" and path.stat().st_size >= least:
+        if encoding == "gbk" and least is not None and path.stat().st_size >= least:
             return _kernel_copy(src, dst)
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
