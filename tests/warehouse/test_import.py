@@ -16,6 +16,7 @@ from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import make_credit_code
 from fenghuang.warehouse import (
     Store,
+    confirmation_status,
     correct_fact,
     fact_lineage,
     firm_facts,
@@ -138,6 +139,26 @@ def test_corrections_keep_history_and_status(tmp_path: Path) -> None:
         correct_fact(store, A, 2023, "nonsense", 1.0, "x", "y")
 
 
+def test_confirmation_status_is_the_latest_entry_with_its_note(tmp_path: Path) -> None:
+    store = Store(tmp_path / "fh.duckdb")
+    set_confirmation(store, "tax", 2023, "disputed", "dept_tax", note="三月税额与申报表不符")
+    set_confirmation(store, "tax", 2023, "confirmed", "dept_tax")  # later: replaces it
+    set_confirmation(store, "tax", 2022, "disputed", "dept_tax", note="缺十二月")
+    set_confirmation(store, "power", 2023, "disputed", "firm", credit_codes=[A], note="电表换过")
+    got = {
+        (r["department"], r["year"], r["credit_code"]): (r["status"], r["actor"], r["note"])
+        for r in confirmation_status(store).to_pylist()
+    }
+    assert got == {
+        ("tax", 2023, None): ("confirmed", "dept_tax", None),
+        ("tax", 2022, None): ("disputed", "dept_tax", "缺十二月"),
+        ("power", 2023, A): ("disputed", "firm", "电表换过"),
+    }
+    assert {r["department"] for r in confirmation_status(store, 2022).to_pylist()} == {"tax"}
+    # the log keeps every entry, the first dispute's note included
+    assert store.fetch_all("select count(*), count(note) from fact_status") == [(4, 3)]
+
+
 def test_cli_writes_error_workbook(tmp_path: Path) -> None:
     from fenghuang.cli import main
 
@@ -156,8 +177,38 @@ def test_cli_writes_error_workbook(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(errors).active
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("文件", "工作表", "行号", "列", "错误代码", "原因", "Reason", "原始值")
-    assert sorted(r[4] for r in rows[1:]) == ["E-ROW-DUPLICATE", "E-ROW-UNMATCHED"]
+    assert rows[0][0] == "导入错误清单 Import error list"
+    assert rows[1] == ("文件", "工作表", "行号", "列", "错误代码", "原因", "Reason", "原始值")
+    assert sorted(r[4] for r in rows[2:]) == ["E-ROW-DUPLICATE", "E-ROW-UNMATCHED"]
+
+
+def test_cli_writes_the_error_list_by_default_and_sums_a_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --errors the list goes to the current folder when rows were quarantined;
+    --year lists that year's firm-year facts (firms with a value, total, unit)."""
+    from fenghuang.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    files = _files(tmp_path)
+    store = tmp_path / "fh.duckdb"
+    assert main(["import", *map(str, files), "--store", str(store), "--year", "2023"]) == 0
+    out = capsys.readouterr().out
+    (written,) = tmp_path.glob("导入错误清单-*.xlsx")
+    assert f"错误清单 error list: {written.name}（2 行 rows）" in out
+    rows = list(openpyxl.load_workbook(written).active.iter_rows(values_only=True))[2:]
+    assert sorted(r[4] for r in rows) == ["E-ROW-DUPLICATE", "E-ROW-UNMATCHED"]
+    with Store(store, read_only=True) as s:
+        facts = firm_facts(s, 2023)
+    tax = facts.column("tax_paid").to_pylist()
+    line = next(x for x in out.splitlines() if "实缴税金" in x)
+    assert f"{sum(v for v in tax if v is not None):,.2f}" in line
+    assert f" {sum(v is not None for v in tax):,} " in line and "元" in line
+    # the same files again: nothing new, nothing quarantined now, no second list
+    assert main(["import", *map(str, files), "--store", str(store)]) == 0
+    assert "已导入过" in capsys.readouterr().out
+    assert len(list(tmp_path.glob("导入错误清单-*.xlsx"))) == 1
 
 
 @pytest.mark.slow

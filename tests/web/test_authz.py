@@ -38,6 +38,7 @@ EXPECTED: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/firms"): READERS,
     ("GET", "/firms/{credit_code}"): READERS | {"firm"},
     ("GET", "/data"): STAFF | {"department"},
+    ("GET", "/data/imports/{import_id}/errors.xlsx"): STAFF | {"department"},
     ("POST", "/data/confirm"): STAFF | {"department"},
     ("POST", "/data/import"): STAFF | {"department"},
     ("GET", "/publicity"): ALL,
@@ -85,6 +86,7 @@ def _fill(path: str, own: bool, ids: dict[str, str]) -> str:
         .replace("{lang}", "en")
         .replace("{code}", "360300")
         .replace("{obs_id}", "x")
+        .replace("{import_id}", "no-such-import")
     )
 
 

@@ -160,6 +160,36 @@ def test_firm_page_and_downloads(site):
         _assert_offline(offline)
 
 
+def test_analyst_disputes_a_year_and_downloads_an_error_list(site):
+    from openpyxl import load_workbook
+
+    from fenghuang.warehouse import quarantine
+
+    base, store = site["base"], site["store"]
+    with browser_page() as (page, offline):
+        browser_login(page, base, "analyst", PASSWORD)
+        page.goto(f"{base}/data")
+        form = page.locator("[data-testid=confirm] tr", has_text="供电公司").locator("form")
+        form.locator("select[name=year]").select_option(str(site["info"]["year"]))
+        form.locator("input[name=note]").fill("三月电量缺失")
+        form.locator("button[value=disputed]").click()
+        page.wait_for_load_state("networkidle")
+        row = page.locator("[data-testid=confirmations] tr", has_text="三月电量缺失")
+        assert "有异议" in row.inner_text() and "analyst" in row.inner_text()
+        link = page.locator("[data-testid=errors-xlsx]").first
+        import_id = link.get_attribute("href").split("/")[3]
+        with page.expect_download() as dl:
+            link.click()
+        assert dl.value.suggested_filename.startswith("导入错误清单-")
+        wb = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()))
+        rows = list(wb["错误清单"].iter_rows(values_only=True))
+        q = quarantine(store, import_id).to_pylist()
+        assert "模拟数据" in rows[0][0] and len(rows) - 2 == len(q) > 0
+        shot(page, "data-1920")
+        assert not page.js_errors, page.js_errors
+        _assert_offline(offline)
+
+
 def test_phone_screenshots(site):
     base, info = site["base"], site["info"]
     with browser_page(390, 844, mobile=True) as (page, offline):

@@ -154,6 +154,49 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
     assert _upload(admin, login(admin, "admin"), "land", "用地_1997.xls", xls, store) == ("land", 3)
 
 
+def test_data_page_lists_confirmations_and_serves_each_imports_error_list(app_client, city, store):
+    from openpyxl import load_workbook
+
+    from fenghuang.warehouse import quarantine
+
+    c = app_client()
+    token = login(c, "dept_tax")
+    r = c.post(
+        "/data/confirm",
+        data={
+            "department": "tax",
+            "year": "2022",
+            "status": "disputed",
+            "note": "十二月税额缺失",
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
+    assert r.status_code == 200
+    table = r.text.split('data-testid="confirmations"')[1].split("</table>")[0]
+    row = next(x for x in table.split("<tr") if "十二月税额缺失" in x)
+    assert "有异议" in row and "2022" in row and "全部企业" in row and "dept_tax" in row
+    shown = r.text.split('data-testid="quarantine"')[1].split("</table>")[0]
+    assert "reason_zh" not in shown and "import_id" not in shown and "错误代码" in shown
+    imports = store.fetch_all("select import_id, department, rows_rejected from imports")
+    tax = next(i for i, d, n in imports if d == "tax" and n)
+    other = next(i for i, d, _ in imports if d != "tax")
+    assert f"/data/imports/{tax}/errors.xlsx" in r.text and other not in r.text
+    got = c.get(f"/data/imports/{tax}/errors.xlsx")
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    rows = list(load_workbook(io.BytesIO(got.content))["错误清单"].iter_rows(values_only=True))
+    assert "模拟数据" in rows[0][0] and rows[1][0] == "文件"
+    q = quarantine(store, tax).to_pylist()
+    assert sorted((r[2], r[4]) for r in rows[2:]) == sorted((x["row_no"], x["code"]) for x in q)
+    assert c.get(f"/data/imports/{other}/errors.xlsx").status_code == 403  # not its department
+    assert c.get("/data/imports/no-such-import/errors.xlsx").status_code == 404
+    en = app_client()
+    login(en, "analyst")
+    en.get("/lang/en")
+    page = en.get("/data").text
+    assert "Error code" in page and "Disputed" in page and "十二月税额缺失" in page
+
+
 def _upload(client, token, department, name, data, store):
     """Import a file through the web page; (department, rows loaded) of its import."""
     r = client.post(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -11,35 +12,82 @@ from rich.table import Table
 
 from fenghuang.cli import app
 
-_XLSX_HEADERS = ["文件", "工作表", "行号", "列", "错误代码", "原因", "Reason", "原始值"]
-_XLSX_COLUMNS = [
-    "file",
-    "sheet",
-    "row_no",
-    "column_name",
-    "code",
-    "reason_zh",
-    "reason_en",
-    "raw_value",
-]
+if TYPE_CHECKING:
+    from fenghuang.warehouse import Store
+
+
+def _year_summary(out: Console, store: Store, year: int) -> None:
+    """The year's firm-year facts: per field, how many firms have a value and their total."""
+    import pyarrow.compute as pc
+
+    from fenghuang.facts import FIRM_YEAR_FIELDS
+    from fenghuang.warehouse import firm_facts
+
+    facts = firm_facts(store, year)
+    table = Table(title=f"{year} 年度企业数据 Firm-year facts ({year})")
+    for head in ["字段 Field", "企业数 firms", "合计 total", "单位 unit"]:
+        table.add_column(head, justify="right" if "firms" in head or "total" in head else "left")
+    for name, f in FIRM_YEAR_FIELDS.items():
+        if f.dtype not in ("float64", "int64") or name == "year" or name not in facts.schema.names:
+            continue
+        col = facts.column(name)
+        n = len(col) - col.null_count
+        if n == 0:
+            continue
+        total = pc.sum(col).as_py()
+        table.add_row(f"{f.zh} {f.en}", f"{n:,}", f"{total:,.2f}", f.unit)
+    if table.row_count == 0:
+        out.print(f"{year} 年度没有企业数据 no firm-year facts for {year}")
+    else:
+        out.print(table)
 
 
 @app.command("import")
 def import_(
     files: Annotated[list[Path], typer.Argument(help="部门数据文件 / department files")],
     store: Annotated[Path | None, typer.Option("--store", help="数据仓库文件 / warehouse")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="只显示该年度 / year")] = None,
-    errors: Annotated[Path | None, typer.Option("--errors", help="错误清单 xlsx")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="导入后列出该年度企业数据合计 / then list that year's facts"),
+    ] = None,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="错误清单 xlsx（默认：有隔离行时写入当前目录）/ error list "
+            "(default: 导入错误清单-<time>.xlsx here when rows were quarantined)",
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb")] = "duckdb",
 ) -> None:
     """导入部门数据文件（一个事务；重复导入同一文件不生效）。Import department files."""
-    import openpyxl
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fenghuang.warehouse import Store, default_store_path, import_files, quarantine
+    from fenghuang.reports import write_error_list
+    from fenghuang.warehouse import (
+        Store,
+        default_store_path,
+        import_files,
+        is_synthetic,
+        quarantine,
+    )
 
     out = Console()
     with Store(store or default_store_path()) as st:
-        report = import_files(st, files, engine=engine)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("导入 importing", total=None)
+
+            def on_file(name: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, description=f"导入 importing {name}")
+
+            report = import_files(st, files, engine=engine, progress=on_file)
         table = Table(title="导入结果 Import summary")
         for head in [
             "文件 File",
@@ -65,18 +113,11 @@ def import_(
                 reasons,
             )
         out.print(table)
+        new = [f for f in report.files if not f.skipped]
+        if errors is not None or any(f.rows_quarantined for f in new):
+            path = errors or Path(f"导入错误清单-{datetime.now():%Y%m%d-%H%M%S}.xlsx")
+            rows = [r for f in new for r in quarantine(st, f.import_id).to_pylist()]
+            write_error_list(rows, path, synthetic=is_synthetic(st))
+            out.print(f"错误清单 error list: {path}（{len(rows)} 行 rows）", highlight=False)
         if year is not None:
-            out.print(f"年度 {year}")
-        if errors is not None:
-            ids = {f.import_id for f in report.files if not f.skipped}
-            q = quarantine(st)
-            wb = openpyxl.Workbook()
-            ws = wb.active
-            assert ws is not None
-            ws.title = "错误清单"
-            ws.append(_XLSX_HEADERS)
-            for row in q.to_pylist():
-                if row["import_id"] in ids:
-                    ws.append([row[c] for c in _XLSX_COLUMNS])
-            wb.save(errors)
-            out.print(f"错误清单 error list: {errors}")
+            _year_summary(out, st, year)

@@ -2,7 +2,12 @@
 
 from fenghuang.warehouse._checks import THRESHOLDS, fact_checks
 from fenghuang.warehouse._facts import firm_facts, firm_year_expr
-from fenghuang.warehouse._history import correct_fact, fact_history, set_confirmation
+from fenghuang.warehouse._history import (
+    confirmation_status,
+    correct_fact,
+    fact_history,
+    set_confirmation,
+)
 from fenghuang.warehouse._import import FileReport, ImportReport, import_files
 from fenghuang.warehouse._read import (
     fact_lineage,
@@ -35,6 +40,7 @@ __all__ = [
     "RunDraft",
     "RunRecord",
     "Store",
+    "confirmation_status",
     "correct_fact",
     "default_store_path",
     "fact_checks",

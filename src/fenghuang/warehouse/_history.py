@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pyarrow as pa
+
 from fenghuang.errors import WarehouseError
 from fenghuang.facts import CONFIRMATION_STATUSES, DEPARTMENTS, FIRM_YEAR_FIELDS
 from fenghuang.warehouse._store import Store
 
-__all__ = ["correct_fact", "fact_history", "set_confirmation"]
+__all__ = ["confirmation_status", "correct_fact", "fact_history", "set_confirmation"]
 
 
 def correct_fact(
@@ -62,12 +64,14 @@ def set_confirmation(
     status: str,
     actor: str,
     credit_codes: Sequence[str] | None = None,
+    note: str | None = None,
 ) -> int:
     """Set the confirmation status of a department's facts for ``year``.
 
     ``status`` is a key of :data:`fenghuang.facts.CONFIRMATION_STATUSES`
     (pending 待确认, confirmed 已确认, disputed 有异议). ``credit_codes``
-    limits it to some firms. Returns the number of log entries written.
+    limits it to some firms. ``note``: the reason given (why the facts are
+    disputed), kept with the entry. Returns the number of log entries written.
     """
     if status not in CONFIRMATION_STATUSES or department not in DEPARTMENTS:
         raise WarehouseError(
@@ -79,8 +83,24 @@ def set_confirmation(
     with store.transaction() as con:
         for code in codes:
             con.execute(
-                "insert into fact_status(department, year, credit_code, status, actor)"
-                " values (?, ?, ?, ?, ?)",
-                [department, year, code, status, actor],
+                "insert into fact_status(department, year, credit_code, status, actor, note)"
+                " values (?, ?, ?, ?, ?, ?)",
+                [department, year, code, status, actor, note or None],
             )
     return len(codes)
+
+
+def confirmation_status(store: Store, year: int | None = None) -> pa.Table:
+    """The latest confirmation of each department, year and firm (null: all its firms).
+
+    Columns department, year, credit_code, status, actor, changed_at, note;
+    newest first. Earlier entries stay in ``fact_status`` (the log).
+    """
+    where = "" if year is None else "where year = ?"
+    return store.fetch_arrow(
+        "select department, year, credit_code, status, actor, changed_at, note from ("
+        "select *, row_number() over (partition by department, year, credit_code "
+        f"order by seq desc) as _k from fact_status {where}) where _k = 1 "
+        "order by changed_at desc, seq desc",
+        [] if year is None else [year],
+    )

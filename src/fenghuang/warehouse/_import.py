@@ -341,9 +341,11 @@ def import_files(
     engine : {"duckdb"}
         Engine of the transforms (only DuckDB so far).
     progress : callable, optional
-        Called as ``progress(file_name, done, total)``: once per file, and
-        once more for a fast-path file when its rows are written (the long
-        step), so ``total`` counts those twice.
+        Called as ``progress(file_name, done, total)``: once per file when it
+        has been read, once per file when it has been written, and once more
+        for a fast-path file when its rows are written (the long step). While
+        the files are read ``total`` is twice their number; it then grows by
+        one per fast-path file.
     fast : bool, optional
         The DuckDB-direct path (:mod:`._fast`) for CSV (UTF-8, GBK,
         GB18030; quoted cells as Excel writes them) and Parquet files of
@@ -367,17 +369,20 @@ def import_files(
             hint_en="use duckdb",
         )
     done = {r[0] for r in store.fetch_all("select import_id from imports")}
+    paths = list(paths)
     items: list[SourceBatch | Staged] = []
     try:
-        for p in paths:  # all reading (of the general path) before any writing
+        for i, p in enumerate(paths, start=1):  # all reading (general path) before any writing
             staged = fast_candidate(p, fast, done)
             items.append(staged if staged is not None else read_source(p))
+            if progress is not None:
+                progress(items[-1].file_name, i, 2 * len(paths))
         items.sort(key=lambda b: _KIND_ORDER.get(b.kind, 9))
         # bounded memory: DuckDB spills hash tables and sorts to its temporary folder
         with memory_limit(store, FAST_MEMORY_LIMIT):
             while True:
                 try:
-                    return _write(store, items, set(done), progress)
+                    return _write(store, items, set(done), progress, len(paths))
                 except _FastFailed as exc:  # rolled back: read that file on the general path
                     failed = items[exc.index]
                     if isinstance(failed, Staged):
@@ -449,8 +454,9 @@ def _write(
     items: list[SourceBatch | Staged],
     done: set[str],
     progress: Callable[[str, int, int], None] | None,
+    read: int,
 ) -> ImportReport:
-    """Rows first, then the import (migration 054).
+    """Rows first, then the import (migration 054); ``read`` files were read (progress).
 
     Each new fast-path file's rows are written and committed first, under
     its key listed in ``import_pending`` (no ``imports`` row: no reader sees
@@ -464,14 +470,15 @@ def _write(
     staged = sum(
         isinstance(it, Staged) and k is not None for it, k in zip(items, keys, strict=True)
     )
-    steps = iter(range(1, len(items) + staged + 1))  # a staged file: its rows, then the rest
+    total = read + len(items) + staged
+    steps = iter(range(read + 1, total + 1))  # a staged file: its rows, then the rest
     try:
         for i, (item, k) in enumerate(zip(items, keys, strict=True)):
             if isinstance(item, Staged) and k is not None:
                 item.key = k
                 _stage(store, item, i)
                 if progress is not None:
-                    progress(item.file_name, next(steps), len(items) + staged)
+                    progress(item.file_name, next(steps), total)
         reports: list[FileReport] = []
         with store.transaction():
             names = _register_index(store)
@@ -498,7 +505,7 @@ def _write(
                 else:
                     reports.append(_load(store, item, names, key))
                 if progress is not None:
-                    progress(item.file_name, next(steps), len(items) + staged)
+                    progress(item.file_name, next(steps), total)
             store.clear_pending()
         return ImportReport(reports)
     except BaseException:

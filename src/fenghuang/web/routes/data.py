@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from fenghuang.web._deps import DataUser, SettingsDep, StoreDep, client_ip
 from fenghuang.web._render import render
 from fenghuang.web.services import data as svc
+from fenghuang.web.services.downloads import XLSX
 
 router = APIRouter(prefix="/data")
 
@@ -18,6 +19,21 @@ router = APIRouter(prefix="/data")
 def data_page(request: Request, store: StoreDep, user: DataUser) -> Response:
     """Imports, their quarantined rows and confirmation (a department sees its own)."""
     return render(request, "data.html", {"page": svc.data_page(store, user=user)})
+
+
+@router.get("/imports/{import_id}/errors.xlsx")
+def error_list(
+    import_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: DataUser
+) -> Response:
+    """The import's 导入错误清单 (quarantined rows) as Excel, to send back to the department."""
+    path, name = svc.error_list(
+        store,
+        user=user,
+        import_id=import_id,
+        out_dir=settings.cache / "downloads",
+        synthetic=request.app.state.synthetic(),
+    )
+    return FileResponse(str(path), media_type=XLSX, filename=name)
 
 
 @router.post("/confirm")

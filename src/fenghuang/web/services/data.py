@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 import fenghuang.warehouse as wh
-from fenghuang.errors import AccessDenied, InputError
+from fenghuang.errors import AccessDenied, InputError, NotFoundError
 from fenghuang.facts import CONFIRMATION_STATUSES, DEPARTMENTS, FIRM_YEAR_FIELDS
 from fenghuang.sources import OLE2_MAGIC, read_source
 from fenghuang.warehouse import Store
@@ -27,6 +30,7 @@ __all__ = [
     "DataPage",
     "confirm_department",
     "data_page",
+    "error_list",
     "import_department_file",
 ]
 
@@ -37,7 +41,7 @@ class DataPage:
 
     imports: list[dict[str, Any]] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
-    quarantine_columns: list[str] = field(default_factory=list)
+    quarantine_total: int = 0  # rows the user may see; ``quarantine`` holds the first ``limit``
     departments: dict[str, str] = field(default_factory=dict)
     fields_by_department: dict[str, list[str]] = field(default_factory=dict)
     confirmations: list[dict[str, Any]] = field(default_factory=list)
@@ -65,19 +69,13 @@ def data_page(store: Store, *, user: UserPublic, limit: int = 500) -> DataPage:
         page.imports = [
             r for r in records(api("warehouse", "list_imports")(store)) if _mine(user, r)
         ]
-    if has_api("warehouse", "quarantine"):
-        allowed = {str(r.get("import_id")) for r in page.imports}
-        rows = records(call(api("warehouse", "quarantine"), store, limit=limit))
-        page.quarantine = [
-            r
-            for r in rows
-            if user.role != "department" or _mine(user, r) or str(r.get("import_id")) in allowed
-        ][:limit]
-        page.quarantine_columns = list(page.quarantine[0]) if page.quarantine else []
-    if has_api("warehouse", "confirmation_status"):
-        page.confirmations = [
-            r for r in records(api("warehouse", "confirmation_status")(store)) if _mine(user, r)
-        ]
+    allowed = {str(r.get("import_id")) for r in page.imports}
+    q = wh.quarantine(store)
+    if user.role == "department":
+        q = q.filter(pc.is_in(q.column("import_id"), pa.array(sorted(allowed), pa.string())))
+    page.quarantine_total = q.num_rows
+    page.quarantine = q.slice(0, limit).to_pylist()
+    page.confirmations = [r for r in wh.confirmation_status(store).to_pylist() if _mine(user, r)]
     years = {int(y) for r in page.imports if (y := pick(r, "year")) is not None}
     years |= {int(y) for y in wh.years(store)}
     page.years = sorted(years, reverse=True)
@@ -227,3 +225,34 @@ def import_department_file(
         ip=ip,
     )
     return summaries
+
+
+def error_list(
+    store: Store, *, user: UserPublic, import_id: str, out_dir: Path, synthetic: bool
+) -> tuple[Path, str]:
+    """The 导入错误清单 of one import as an xlsx file, and the name to send it under.
+
+    Staff may download any import's list, a department only its own. An
+    import's quarantined rows never change, so the file is written once
+    into ``out_dir``.
+    """
+    from fenghuang.reports import write_error_list
+
+    row = next((r for r in wh.list_imports(store).to_pylist() if r["import_id"] == import_id), None)
+    if row is None:
+        raise NotFoundError(
+            "E-WEB-IMPORT-MISSING", zh="没有这次导入", en="no such import", value=import_id
+        )
+    if not _mine(user, row):
+        raise AccessDenied(
+            "E-WEB-FORBIDDEN",
+            zh="只能下载本部门的错误清单",
+            en="you may download only your department's error lists",
+        )
+    path = out_dir / "errors" / f"{import_id}{'-synthetic' if synthetic else ''}.xlsx"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{secrets.token_hex(4)}.xlsx")
+        write_error_list(wh.quarantine(store, import_id).to_pylist(), tmp, synthetic=synthetic)
+        tmp.replace(path)
+    return path, f"导入错误清单-{Path(str(row['file_name'])).stem}.xlsx"
