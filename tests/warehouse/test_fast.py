@@ -634,6 +634,7 @@ def test_kill_9_during_a_fast_import_lands_all_or_nothing(tmp_path: Path) -> Non
         shutil.copy(pristine, path)
         return subprocess.Popen(
             [sys.executable, "-c", code_, "import", str(tax), "--store", str(path)],
+            cwd=tmp_path,  # where the error list goes
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -228,6 +228,7 @@ def test_kill_9_mid_import_leaves_warehouse_as_before(tmp_path: Path) -> None:
     code = "from fenghuang.cli import main; import sys; sys.exit(main(sys.argv[1:]))"
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "import", str(big), "--store", str(path)],
+        cwd=tmp_path,  # where the error list goes
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
