@@ -27,8 +27,14 @@ __all__ = [
     "FIRM_FIELDS",
     "FIRM_YEAR_FIELDS",
     "PARCEL_FIELDS",
+    "SYNTHETIC_MARK",
     "Field",
 ]
+
+#: The label every synthetic file, page and report carries (in a file: its title lines
+#: or its name). A department file that says it is synthetic makes its import, and the
+#: store holding it, synthetic (``fenghuang.warehouse.is_synthetic``).
+SYNTHETIC_MARK = "模拟数据"
 
 Dtype = Literal["string", "int64", "float64", "bool", "date"]
 

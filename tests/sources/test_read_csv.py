@@ -19,6 +19,26 @@ def _tax_rows(codes: list[str]) -> list[list[object]]:
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "title", "synthetic"),
+    [
+        ("税务.csv", None, False),
+        ("税务.csv", "萍乡市2023年分月税收入库明细（模拟数据）", True),
+        ("模拟数据_税务.csv", None, True),
+        ("税务.csv", "萍乡市2023年分月税收入库明细", False),
+    ],
+)
+def test_a_file_says_it_is_synthetic_in_its_title_or_name(
+    tmp_path: Path, codes: list[str], name: str, title: str | None, synthetic: bool
+) -> None:
+    rows = ([[title]] if title else []) + _tax_rows(codes)
+    batch = read_source(write_csv(tmp_path / name, rows))
+    assert batch.synthetic is synthetic and batch.n_rows == 2
+    # 模拟数据 in a data cell (a firm's name) says nothing of the file
+    rows = _tax_rows(codes) + [[codes[0], "模拟数据有限公司", "2023年03月", "1", "0", "0"]]
+    assert read_source(write_csv(tmp_path / "税务.csv", rows)).synthetic is False
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
 def test_encodings(tmp_path: Path, codes: list[str], encoding: str) -> None:
     path = write_csv(tmp_path / "税务.csv", _tax_rows(codes), encoding=encoding)

@@ -61,6 +61,25 @@ def test_firm_facts_equal_the_ground_truth_for_every_firm_field_and_year(
     assert not problems, "\n".join(problems[:20])
 
 
+def test_the_city_is_labelled_synthetic_by_its_files(imported: Imported) -> None:
+    """Imported with import_files alone (no demo marking the store), the city's files say
+    模拟数据, so the store is synthetic, and so is every run made from it."""
+    from fenghuang.evaluation import run_evaluation
+    from fenghuang.warehouse import is_synthetic
+
+    with Store(imported.store_path, read_only=True) as store:
+        assert store.fetch_all("select count(*), count(*) filter (where synthetic) from imports") == [
+            (len(imported.manifest.files),) * 2
+        ]
+        assert store.fetch_all("select count(*) from web_meta") == [(0,)]
+        assert is_synthetic(store)
+    copy = imported.store_path.with_name("evaluated.duckdb")
+    copy.write_bytes(imported.store_path.read_bytes())
+    with Store(copy) as store:
+        run = run_evaluation(store, "pingxiang-4heroes", imported.manifest.years[-1])
+    assert run.synthetic
+
+
 def test_truth_has_every_field_and_register_firm(imported: Imported) -> None:
     truth = pq.read_table(imported.manifest.truth_facts)
     assert truth.column_names == list({**FIRM_FIELDS, **FIRM_YEAR_FIELDS})
@@ -197,6 +216,9 @@ def test_the_fast_path_imports_the_city_to_its_truth(
             (r["file"], r["sheet"], r["row_no"], r["code"]) for r in quarantine(store).to_pylist()
         }
         problems = _mismatches(store, small_city)
+        marked = dict(store.fetch_all("select file_name, synthetic from imports"))
+    assert fast and set(marked) == {p.name for p in small_city.files}
+    assert all(marked.values()), marked  # the fast path's files and the others
     names = {p.name: p for p in small_city.files}
     encodings = {}
     for name in fast:

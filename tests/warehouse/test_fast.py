@@ -744,6 +744,24 @@ def test_a_file_duckdb_cannot_read_falls_back_to_the_general_path(tmp_path: Path
         assert s.fetch_all("select count(*) from source_values")[0][0] >= 3000
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_file_titled_synthetic_makes_its_import_and_the_store_synthetic(
+    tmp_path: Path, fast: bool
+) -> None:
+    from fenghuang.warehouse import is_synthetic
+
+    reg = _register(tmp_path)
+    lines = [MESSY_LINES[0] + "（模拟数据）", *MESSY_LINES[1:]]
+    tax = _write(tmp_path, lines)
+    with Store(tmp_path / "fh.duckdb") as s:
+        import_files(s, [reg], fast=fast)
+        assert not is_synthetic(s)
+        report = import_files(s, [tax], fast=fast)
+        assert [f.fast for f in report.files] == [fast]
+        got = dict(s.fetch_all("select file_name, synthetic from imports"))
+        assert got == {reg.name: False, tax.name: True} and is_synthetic(s)
+
+
 def test_progress_counts_the_rows_of_a_fast_file_as_a_step(tmp_path: Path) -> None:
     reg = _register(tmp_path)
     tax = _write(tmp_path, MESSY_LINES)

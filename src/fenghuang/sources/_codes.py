@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fenghuang.errors import RowError, SourceError
@@ -31,6 +32,7 @@ __all__ = [
     "FILE_CODES",
     "ROW_CODES",
     "Code",
+    "open_error",
     "row_error",
     "source_error",
 ]
@@ -166,6 +168,13 @@ FILE_CODES: dict[str, Code] = _codes(
         "save as CSV in UTF-8 or GB18030, or as xlsx",
     ),
     Code(
+        "E-SOURCE-OPEN",
+        "无法打开文件",
+        "the file cannot be opened",
+        "检查文件路径是否正确、文件是否存在以及是否有读取权限",
+        "check the path, that the file exists and that it may be read",
+    ),
+    Code(
         "E-SOURCE-FORMAT",
         "文件格式无法读取",
         "the file format cannot be read",
@@ -232,3 +241,15 @@ def row_error(code: str, *, detail_zh: str = "", detail_en: str = "", **context:
     zh = c.zh + (f"：{detail_zh}" if detail_zh else "")
     en = c.en + (f": {detail_en}" if detail_en else "")
     return RowError(code, zh=zh, en=en, hint_zh=c.hint_zh, hint_en=c.hint_en, **context)
+
+
+def open_error(path: Path, exc: OSError) -> SourceError:
+    """``E-SOURCE-OPEN`` for a file that cannot be opened (missing, a folder, no permission)."""
+    zh = {
+        FileNotFoundError: "文件不存在",
+        IsADirectoryError: "这是一个文件夹",
+        PermissionError: "没有读取权限",
+    }.get(type(exc), "读取失败")
+    return source_error(
+        "E-SOURCE-OPEN", detail_zh=zh, detail_en=exc.strerror or str(exc), file=str(path)
+    )

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from fenghuang.facts import DEPARTMENTS
+from fenghuang.facts import DEPARTMENTS, SYNTHETIC_MARK
 from fenghuang.sources._codes import source_error
 from fenghuang.sources._grid import Cell, cell_text
 from fenghuang.sources._labels import Col, combine, is_subheader, score
@@ -78,6 +79,10 @@ class HeaderPlan:
         From the title, sheet name or file name, used when no column gives them.
     title_units : dict
         Quantity → unit from a "单位：万元" line above the header.
+    synthetic : bool
+        The file says it holds synthetic data: :data:`SYNTHETIC_MARK` (模拟数据)
+        in a line above the header or in the file name, as every file of
+        :mod:`fenghuang.synthetic` does.
     """
 
     mapping: DepartmentMapping
@@ -88,6 +93,7 @@ class HeaderPlan:
     year_hint: int | None = None
     month_hint: int | None = None
     title_units: dict[str, str] = field(default_factory=dict)
+    synthetic: bool = False
 
     @property
     def department(self) -> str:
@@ -256,6 +262,7 @@ def _finish(
         year_hint=year,
         month_hint=month,
         title_units=title_units,
+        synthetic=SYNTHETIC_MARK in title or SYNTHETIC_MARK in Path(file).name,
     )
     _check_required(plan, file=file, sheet=sheet, row=(numbers[i] if numbers else i + 1))
     return plan

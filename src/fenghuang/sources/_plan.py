@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fenghuang.errors import FenghuangError
-from fenghuang.sources._codes import source_error
+from fenghuang.sources._codes import open_error, source_error
 from fenghuang.sources._encoding import detect_encoding
 from fenghuang.sources._grid import WORKBOOK_FORMATS, Grid, sniff_delimiter, sniff_format
 from fenghuang.sources._header import SCAN_ROWS, HeaderPlan, plan_header
@@ -172,9 +172,7 @@ def _head(source: SourceInput) -> tuple[bytes, str, bool]:
                 head = fh.read(SAMPLE_BYTES)
                 whole = len(head) < SAMPLE_BYTES
         except OSError as exc:
-            raise source_error(
-                "E-SOURCE-FORMAT", detail_zh="无法读取文件", detail_en=str(exc), file=str(path)
-            ) from exc
+            raise open_error(path, exc) from exc
         return head, path.name, whole
     data, name = read_bytes(source)
     return data, name, True

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from fenghuang.errors import FenghuangError
 from fenghuang.facts import DEPARTMENTS
-from fenghuang.sources._codes import source_error
+from fenghuang.sources._codes import open_error, source_error
 from fenghuang.sources._convert import RawTable, convert
 from fenghuang.sources._dedup import duplicate_and_conflict
 from fenghuang.sources._grid import Grid, cell_text, read_csv_grid, sniff_format
@@ -77,6 +77,9 @@ class SourceBatch:
         Canonical field → its header as written (the first sheet's), so a
         reject found later (a name that matches no firm) names the column
         as the file does.
+    synthetic : bool
+        The file says it is synthetic (模拟数据 above a sheet's header or in its
+        name; :attr:`~fenghuang.sources.HeaderPlan.synthetic`).
     """
 
     department: str
@@ -91,6 +94,7 @@ class SourceBatch:
     skipped_rows: int = 0
     ignored_columns: tuple[str, ...] = field(default_factory=tuple)
     headers: dict[str, str] = field(default_factory=dict)
+    synthetic: bool = False
 
     @property
     def n_rows(self) -> int:
@@ -119,12 +123,7 @@ def read_bytes(source: SourceInput) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), path.name
         except OSError as exc:
-            raise source_error(
-                "E-SOURCE-FORMAT",
-                detail_zh="无法读取文件",
-                detail_en=f"cannot read the file: {exc}",
-                file=str(path),
-            ) from exc
+            raise open_error(path, exc) from exc
     data = source.read()
     name = Path(str(getattr(source, "name", "<stream>"))).name
     return bytes(data), name
@@ -307,4 +306,5 @@ def _assemble(
         skipped_rows=skipped,
         ignored_columns=tuple(dict.fromkeys(ignored)),
         headers=headers,
+        synthetic=any(plan.synthetic for plan, _ in tables),
     )

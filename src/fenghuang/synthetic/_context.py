@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from fenghuang.facts import SYNTHETIC_MARK
 from fenghuang.sources import CHARSET, normalize_name
 from fenghuang.synthetic._files import Sheet
 from fenghuang.synthetic._ledger import Fault, Ledger
@@ -16,7 +17,7 @@ from fenghuang.synthetic._population import Population
 __all__ = ["MARK", "NOTE", "YES", "Ctx", "Rec", "bad_check", "emit", "name_variant", "title"]
 
 #: The label every generated file carries.
-MARK = "模拟数据"
+MARK = SYNTHETIC_MARK
 NOTE = "注：本表为凤凰平台生成的模拟数据（synthetic data），不代表任何真实企业。"
 YES = {True: "是", False: "否"}
 

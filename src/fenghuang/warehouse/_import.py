@@ -294,6 +294,7 @@ def _load(
         batch.file_name,
         batch.department,
         (report.rows_read, report.rows_loaded, report.rows_quarantined),
+        synthetic=batch.synthetic,
     )
     return report
 
@@ -517,7 +518,13 @@ def _write(
 def _load_fast(store: Store, st: Staged, names: dict[str, tuple[str, str]]) -> FileReport:
     loaded, n_q, by_reason, linked = load_fast(store, st, names)
     record_import(
-        store, st.key, st.digest, st.file_name, st.department, (loaded + n_q, loaded, n_q)
+        store,
+        st.key,
+        st.digest,
+        st.file_name,
+        st.department,
+        (loaded + n_q, loaded, n_q),
+        synthetic=st.fp.plan.header_plan.synthetic,
     )
     return FileReport(
         file_name=st.file_name,

@@ -92,9 +92,10 @@ def record_import(
     file_name: str,
     department: str,
     counts: tuple[int, int, int],
+    synthetic: bool = False,
 ) -> None:
     """The ``imports`` row of a file, its ``import_sizes`` (values per year and field)
-    and its firm map (:func:`write_firms`).
+    and its firm map (:func:`write_firms`). ``synthetic``: the file says it is (模拟数据).
 
     Call it once per file, inside the import transaction, after the file's
     rows are final (rejected rows deleted, name-linked rows given their code,
@@ -103,8 +104,8 @@ def record_import(
     rows_read, rows_loaded, rows_rejected = counts
     store.execute(
         "insert into imports(import_id, import_key, file_name, department, rows_read, "
-        "rows_loaded, rows_rejected) values (?, ?, ?, ?, ?, ?, ?)",
-        [import_id, key, file_name, department, rows_read, rows_loaded, rows_rejected],
+        "rows_loaded, rows_rejected, synthetic) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [import_id, key, file_name, department, rows_read, rows_loaded, rows_rejected, synthetic],
     )
     store.execute(
         "insert into import_sizes select ?, r.year, p.field, r.month is not null, count(*) "

@@ -429,6 +429,10 @@ def run_class_rows(
 
 
 def is_synthetic(store: Store) -> bool:
-    """Whether the store is marked as holding synthetic data (模拟数据)."""
-    rows = store.fetch_all("select value from web_meta where key = 'synthetic'")
-    return bool(rows) and str(rows[0][0]) == "1"
+    """Whether the store holds synthetic data (模拟数据): it is marked so (the demo), or
+    one of its imports is a file that says it is synthetic (migration 056)."""
+    (flag, imported), *_ = store.fetch_all(
+        "select (select max(value) from web_meta where key = 'synthetic'), "
+        "exists (select 1 from imports where synthetic)"
+    )
+    return str(flag) == "1" or bool(imported)

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from fenghuang.warehouse import Store
+from fenghuang.warehouse import Store, is_synthetic
 from fenghuang.web._schemas import UserPublic
 
 __all__ = ["detect_synthetic", "home_path"]
 
 
 def detect_synthetic(store: Store) -> bool:
-    """True when the store holds synthetic (模拟) data.
-
-    The synthetic city marks its imports (department file names carry the
-    模拟 marker or the ``synthetic`` department tag); a store with web demo
-    accounts seeded by :func:`fenghuang.web.seed_demo_accounts` also counts.
-    """
-    tables = {r[0] for r in store.fetch_all("select table_name from information_schema.tables")}
-    if "web_meta" in tables:
-        rows = store.fetch_all("select value from web_meta where key = 'synthetic'")
-        if rows:
-            return bool(rows[0][0] == "1")
-    if "imports" in tables:
-        rows = store.fetch_all(
-            "select count(*) from imports where file_name ilike '%模拟%'"
-            " or file_name ilike '%synthetic%'"
-        )
-        return bool(rows and rows[0][0])
-    return False
+    """True when the store holds synthetic (模拟) data: :func:`fenghuang.warehouse.is_synthetic`
+    (the store is marked so, or one of its imports is a file that says 模拟数据)."""
+    return is_synthetic(store)
 
 
 def home_path(user: UserPublic) -> str:
