@@ -194,6 +194,56 @@ def test_unreadable_xls_is_refused_with_a_hint(tmp_path: Path) -> None:
     assert info.value.code == "E-SOURCE-FORMAT" and ".xlsx" in info.value.zh
 
 
+def _far_value_workbook(codes: list[str]) -> bytes:
+    """A land workbook with one more value in cell XFD1048576 (Excel's last cell)."""
+    import io
+    import zipfile
+
+    good = workbook_bytes(
+        {"用地": [["宗地编号", "统一社会信用代码", "面积", "权属"], ["P1", codes[0], 10, "自有"]]}
+    )
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.namelist():
+            xml = src.read(item)
+            if item.startswith("xl/worksheets/"):
+                far = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
+                xml = xml.replace(b"</sheetData>", far)
+            dst.writestr(item, xml)
+    return out.getvalue()
+
+
+def test_a_value_far_out_is_refused_and_the_process_lives_on(
+    tmp_path: Path, codes: list[str]
+) -> None:
+    """Calamine builds a dense range from the first to the last value: one in XFD1048576
+    asks for 17 billion cells (550 GB), and its Rust code aborts the process when the
+    allocation fails. It runs in a process of its own, so this one gets a clean error."""
+    path = tmp_path / "用地.xlsx"
+    path.write_bytes(_far_value_workbook(codes))
+    with pytest.raises(SourceError) as info:
+        read_source(path)
+    assert info.value.code == "E-SOURCE-FORMAT" and "XFD1048576" in info.value.zh
+    assert info.value.context["file"] == "用地.xlsx"
+    assert read_source(Path(__file__).parent / "data" / "land_excel97.xls").n_rows == 3
+
+
+@pytest.mark.parametrize("pos", [1900, 1904, 2114])
+def test_a_corrupt_xls_that_made_calamine_abort_is_refused(pos: int) -> None:
+    """Found by test_fuzz.test_mutated_xls: these bytes made calamine allocate 33 GB and
+    abort (SIGABRT), which ended the test worker; now a clean E-SOURCE-FORMAT."""
+    import io
+
+    data = (Path(__file__).parent / "data" / "land_excel97.xls").read_bytes()
+    patch = b"\xff\xff\xff\x7f"
+    buf = io.BytesIO(data[:pos] + patch + data[pos + len(patch) :])
+    buf.name = "x.xls"
+    with pytest.raises(SourceError) as info:
+        read_source(buf)
+    assert info.value.code == "E-SOURCE-FORMAT"
+
+
 def test_wide_monthly_layout_with_merged_parent(codes: list[str]) -> None:
     sheet = [
         ["2023年工业用户分月用电量"],

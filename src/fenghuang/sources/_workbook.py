@@ -10,11 +10,16 @@ reason instead of passing as a missing value.
 
 from __future__ import annotations
 
+import datetime
 import io
+import pickle
 import posixpath
 import re
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
 
@@ -57,37 +62,96 @@ def _fill_merged(ranges: list[tuple[int, int, int, int]], rows: list[list[Cell]]
                 row[c - 1] = value
 
 
-def _sheet_rows(sheet: Any) -> tuple[list[list[Cell]], list[int]]:
-    """A calamine sheet's rows from the first row of the sheet, and those it cannot convert.
+def _sheet_rows(
+    raw: Sequence[Sequence[Cell] | None], start: Any, end: Any
+) -> tuple[list[list[Cell]], list[int]]:
+    """A sheet's rows from the first row of the sheet, and those calamine cannot convert.
 
-    Empty cells become None and trailing ones are dropped (ragged rows, as
-    openpyxl gives them). A row calamine cannot turn into Python values (a
-    huge number under a date or duration format) is left empty, and its
-    1-based number is returned; calamine goes on with the next row.
+    ``raw``, ``start`` and ``end``: calamine's rows (None for a row it could
+    not turn into Python values: a huge number under a date or duration
+    format) and the sheet's first and last cell. Empty cells become None and
+    trailing ones are dropped (ragged rows, as openpyxl gives them). A row
+    that failed is left empty, and its 1-based number is returned.
     """
-    raw: list[Sequence[Cell] | None] = []
-    failed = []
-    it = sheet.iter_rows()
-    while True:
-        try:
-            raw.append(next(it))
-        except StopIteration:
-            break
-        except (OverflowError, ValueError):
-            raw.append(None)
-            failed.append(len(raw) - 1)
-    end = sheet.end
     # iter_rows starts at the sheet's first row or at its first row with data, and
     # at its first column with data: pad what it left out.
     skip_rows = (end[0] + 1 - len(raw)) if end else 0
-    skip_cols = [None] * (sheet.start[1] if end else 0)
+    skip_cols = [None] * (start[1] if end else 0)
     rows: list[list[Cell]] = [[] for _ in range(skip_rows)]
-    for row in raw:
+    failed = []
+    for i, row in enumerate(raw):
+        if row is None:
+            failed.append(skip_rows + i + 1)
         cells = [*skip_cols, *(None if v == "" else v for v in row)] if row else []
         while cells and cells[-1] is None:
             cells.pop()
         rows.append(cells)
-    return rows, [skip_rows + i + 1 for i in failed]
+    return rows, failed
+
+
+#: The calamine process may map at most this much memory (or 40 times the file, if more).
+CHILD_MEMORY = 4 << 30
+#: ... and take at most this long.
+CHILD_SECONDS = 900
+
+
+class _Cells(pickle.Unpickler):
+    """Unpickles what the calamine process writes: containers, numbers, text and dates only."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in ("datetime", "date", "time", "timedelta"):
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+def _calamine_sheets(data: bytes, name: str, fmt: str) -> list[tuple[Any, ...]]:
+    """Every visible worksheet as calamine reads it, read in a process of its own.
+
+    Calamine aborts its process when an allocation fails (a value far out, such
+    as cell XFD1048576, makes it build a dense range of 17 billion cells; a
+    corrupt .xls can ask for tens of GB), so it runs in a child process
+    (:mod:`._calamine_child`) under an address-space limit: such a file is then
+    refused with ``E-SOURCE-FORMAT`` instead of ending this process.
+    """
+    limit = max(CHILD_MEMORY, 40 * len(data))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", str(Path(__file__).with_name("_calamine_child.py")), str(limit)],
+            input=data,
+            capture_output=True,
+            timeout=CHILD_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise source_error(
+            "E-SOURCE-FORMAT",
+            detail_zh=f"读取 Excel 文件超过 {CHILD_SECONDS} 秒",
+            detail_en=f"reading the workbook took over {CHILD_SECONDS} s",
+            file=name,
+        ) from exc
+    if done.returncode == 3:
+        raise _workbook_error(_ReaderError(done.stderr.decode("utf-8", "replace")), name, fmt)
+    if done.returncode != 0:
+        raise source_error(
+            "E-SOURCE-FORMAT",
+            detail_zh="Excel 文件已损坏，或其数据范围过大（例如远处的单元格 XFD1048576 有内容），"
+            "读取所需内存超出限制",
+            detail_en="the workbook is corrupt, or its used range is too large (a value far "
+            "out, such as in cell XFD1048576) to be read within the memory limit",
+            file=name,
+        )
+    sheets: list[tuple[Any, ...]] = _Cells(io.BytesIO(done.stdout)).load()
+    return sheets
+
+
+class _ReaderError(Exception):
+    """Calamine refused the file: its error as the calamine process reported it
+    (``Type: message``); ``kind`` is the error's type name."""
+
+    def __init__(self, report: str) -> None:
+        kind, _, text = report.partition(": ")
+        super().__init__(text or report)
+        self.kind = kind if text else "CalamineError"
 
 
 def _openpyxl_rows(data: bytes, sheet: str) -> list[list[Cell]]:
@@ -112,19 +176,20 @@ def _openpyxl_rows(data: bytes, sheet: str) -> list[list[Cell]]:
 
 
 def _workbook_error(exc: BaseException, name: str, fmt: str) -> Exception:
+    kind = getattr(exc, "kind", type(exc).__name__)
     if fmt == "xls":
         return source_error(
             "E-SOURCE-FORMAT",
-            detail_zh=f"旧版 Excel（.xls）文件无法读取，或文件已加密（{type(exc).__name__}），"
+            detail_zh=f"旧版 Excel（.xls）文件无法读取，或文件已加密（{kind}），"
             "请去除密码后另存为 .xlsx",
             detail_en=f"cannot read the old Excel (.xls) file, or it is encrypted "
-            f"({type(exc).__name__}: {exc}); remove its password and save it as .xlsx",
+            f"({kind}: {exc}); remove its password and save it as .xlsx",
             file=name,
         )
     return source_error(
         "E-SOURCE-FORMAT",
-        detail_zh=f"Excel 文件无法打开或已损坏（{type(exc).__name__}）",
-        detail_en=f"cannot open the workbook, or it is corrupt ({type(exc).__name__}: {exc})",
+        detail_zh=f"Excel 文件无法打开或已损坏（{kind}）",
+        detail_en=f"cannot open the workbook, or it is corrupt ({kind}: {exc})",
         file=name,
     )
 
@@ -141,8 +206,6 @@ def read_xlsx_grids(data: bytes, name: str, *, fill_merged: bool = True) -> list
     (min_row, min_col, max_row, max_col)); with ``fill_merged=False`` they
     are left to the caller.
     """
-    import python_calamine as pc
-
     fmt = "xls" if data[:8] == OLE2_MAGIC else "xlsx"
     grids = []
     archive: zipfile.ZipFile | None = None
@@ -151,43 +214,29 @@ def read_xlsx_grids(data: bytes, name: str, *, fill_merged: bool = True) -> list
         if fmt == "xlsx":
             archive = zipfile.ZipFile(io.BytesIO(data))
             parts = _sheet_parts(archive)
-        with pc.CalamineWorkbook.from_filelike(io.BytesIO(data)) as wb:
-            for meta in wb.sheets_metadata:
-                if meta.visible != pc.SheetVisibleEnum.Visible:
-                    continue
-                if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                    continue
-                sheet = wb.get_sheet_by_name(meta.name)
-                rows, failed = _sheet_rows(sheet)
-                if failed and fmt == "xls":
-                    raise source_error(
-                        "E-SOURCE-FORMAT",
-                        detail_zh=f"第 {failed[0]} 行有无法读取的值（日期或时长超出范围）",
-                        detail_en=f"row {failed[0]} holds a value that cannot be read "
-                        "(a date or duration out of range)",
-                        file=name,
-                        sheet=meta.name,
-                        row=failed[0],
-                    )
-                if failed:
-                    rows = _openpyxl_rows(data, meta.name)
-                elif archive is not None and meta.name in parts:
-                    _put_errors(_error_cells(archive, parts[meta.name]), rows)
-                merged = [
-                    (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
-                    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
-                ]
-                if fill_merged:
-                    _fill_merged(merged, rows)
-                grid = Grid(str(meta.name), rows, list(range(1, len(rows) + 1)), merges=merged)
-                grids.append(grid)
+        for sheet_name, raw, start, end, ranges in _calamine_sheets(data, name, fmt):
+            rows, failed = _sheet_rows(raw, start, end)
+            if failed and fmt == "xls":
+                raise source_error(
+                    "E-SOURCE-FORMAT",
+                    detail_zh=f"第 {failed[0]} 行有无法读取的值（日期或时长超出范围）",
+                    detail_en=f"row {failed[0]} holds a value that cannot be read "
+                    "(a date or duration out of range)",
+                    file=name,
+                    sheet=sheet_name,
+                    row=failed[0],
+                )
+            if failed:
+                rows = _openpyxl_rows(data, sheet_name)
+            elif archive is not None and sheet_name in parts:
+                _put_errors(_error_cells(archive, parts[sheet_name]), rows)
+            merged = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges]
+            if fill_merged:
+                _fill_merged(merged, rows)
+            grids.append(Grid(sheet_name, rows, list(range(1, len(rows) + 1)), merges=merged))
     except FenghuangError:
         raise
-    except Exception as exc:  # calamine's errors, and a panic of its Rust code
-        raise _workbook_error(exc, name, fmt) from exc
-    except BaseException as exc:
-        if type(exc).__name__ != "PanicException":
-            raise
+    except Exception as exc:  # a zip that is no workbook, or one openpyxl cannot follow
         raise _workbook_error(exc, name, fmt) from exc
     finally:
         if archive is not None:
