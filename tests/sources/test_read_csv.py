@@ -35,7 +35,7 @@ def test_a_file_says_it_is_synthetic_in_its_title_or_name(
     batch = read_source(write_csv(tmp_path / name, rows))
     assert batch.synthetic is synthetic and batch.n_rows == 2
     # 模拟数据 in a data cell (a firm's name) says nothing of the file
-    rows = _tax_rows(codes) + [[codes[0], "模拟数据有限公司", "2023年03月", "1", "0", "0"]]
+    rows = [*_tax_rows(codes), [codes[0], "模拟数据有限公司", "2023年03月", "1", "0", "0"]]
     assert read_source(write_csv(tmp_path / "税务.csv", rows)).synthetic is False
 
 
@@ -193,6 +193,20 @@ def test_unknown_department(tmp_path: Path, codes: list[str]) -> None:
     with pytest.raises(SourceError) as info:
         read_source(path, "police")
     assert info.value.code == "E-SOURCE-MAPPING"
+
+
+def test_a_file_that_cannot_be_opened_says_why(tmp_path: Path) -> None:
+    from fenghuang.warehouse import Store, import_files
+
+    (tmp_path / "文件夹.csv").mkdir()
+    for name, why in (("不存在.csv", "文件不存在"), ("文件夹.csv", "这是一个文件夹")):
+        with pytest.raises(SourceError) as info:
+            read_source(tmp_path / name)
+        assert info.value.code == "E-SOURCE-OPEN" and why in info.value.zh
+        assert info.value.context["file"] == str(tmp_path / name)
+        with Store(tmp_path / "fh.duckdb") as store, pytest.raises(SourceError) as info:
+            import_files(store, [tmp_path / name])  # the fast path's probe first
+        assert info.value.code == "E-SOURCE-OPEN"
 
 
 def test_bad_encoding_message() -> None:
