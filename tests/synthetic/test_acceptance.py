@@ -68,9 +68,9 @@ def test_the_city_is_labelled_synthetic_by_its_files(imported: Imported) -> None
     from fenghuang.warehouse import is_synthetic
 
     with Store(imported.store_path, read_only=True) as store:
-        assert store.fetch_all("select count(*), count(*) filter (where synthetic) from imports") == [
-            (len(imported.manifest.files),) * 2
-        ]
+        assert store.fetch_all(
+            "select count(*), count(*) filter (where synthetic) from imports"
+        ) == [(len(imported.manifest.files),) * 2]
         assert store.fetch_all("select count(*) from web_meta") == [(0,)]
         assert is_synthetic(store)
     copy = imported.store_path.with_name("evaluated.duckdb")
