@@ -24,6 +24,7 @@ from fenghuang.warehouse import Store
 from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import audit
 from fenghuang.web.services.backend import api, call, has_api, pick, records
+from fenghuang.web.services.downloads import cached_file
 
 __all__ = [
     "IMPORT_SUFFIXES",
@@ -249,10 +250,10 @@ def error_list(
             zh="只能下载本部门的错误清单",
             en="you may download only your department's error lists",
         )
-    path = out_dir / "errors" / f"{import_id}{'-synthetic' if synthetic else ''}.xlsx"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{secrets.token_hex(4)}.xlsx")
-        write_error_list(wh.quarantine(store, import_id).to_pylist(), tmp, synthetic=synthetic)
-        tmp.replace(path)
+    path = cached_file(
+        out_dir / "errors" / f"{import_id}{'-synthetic' if synthetic else ''}.xlsx",
+        lambda p: write_error_list(
+            wh.quarantine(store, import_id).to_pylist(), p, synthetic=synthetic
+        ),
+    )
     return path, f"导入错误清单-{Path(str(row['file_name'])).stem}.xlsx"

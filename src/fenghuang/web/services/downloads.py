@@ -34,6 +34,7 @@ __all__ = [
     "DOCX",
     "XLSX",
     "DownloadsPage",
+    "cached_file",
     "downloads_page",
     "firm_report",
     "publicity_xlsx",
@@ -68,7 +69,8 @@ def _table(run: RunData) -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
-def _cached(path: Path, write: Callable[[Path], Any]) -> Path:
+def cached_file(path: Path, write: Callable[[Path], Any]) -> Path:
+    """``path``, written by ``write`` (to a temporary name, then moved) unless it exists."""
     if path.is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +85,7 @@ def _workbook(
 ) -> Path:
     run = cache.get(store, run_id)
     path = out_dir / run_id / "results.xlsx"
-    return _cached(
+    return cached_file(
         path, lambda p: write_publicity_workbook(_table(run), _info(run, city, synthetic), p)
     )
 
@@ -122,7 +124,7 @@ def summary_docx(
     """The leaders' Word summary of a run."""
     run = cache.get(store, run_id)
     path = out_dir / run_id / "summary.docx"
-    return _cached(
+    return cached_file(
         path, lambda p: write_summary_report(_table(run), _info(run, city, synthetic), p)
     )
 
@@ -186,7 +188,7 @@ def firm_report(
         bill=[(b["item"], float(b["amount"] or 0.0)) for b in page.bill],
     )
     path = out_dir / run.run_id / "firms" / f"{credit_code}.docx"
-    return _cached(path, lambda p: write_firm_report(data, _info(run, city, synthetic), p))
+    return cached_file(path, lambda p: write_firm_report(data, _info(run, city, synthetic), p))
 
 
 class DownloadsPage:
