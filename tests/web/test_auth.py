@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from web_helpers import PASSWORD, csrf_of, login
 
 from fenghuang.web import list_audit
@@ -99,6 +102,35 @@ def test_admin_changes_role_and_it_is_audited(app_client, store):
     assert "role=analyst" in page.text
     entry = next(a for a in list_audit(store) if a.action == "role")
     assert entry.actor == "admin" and entry.object == "leader"
+    table = page.text.split('data-testid="audit-log"')[1].split("</table>")[0]
+    assert '<td data-action="role">修改角色</td>' in table and ">role<" not in table
+    only = c.get("/admin?action=login").text.split('data-testid="audit-log"')[1]
+    rows = only.split("</table>")[0].split("<tbody>")[1]
+    assert 'data-action="login"' in rows and 'data-action="role"' not in rows
+    assert c.get("/admin?action=drop table").status_code == 400
+    c.get("/lang/en")
+    assert '<td data-action="role">Role changed</td>' in c.get("/admin").text
+
+
+def test_every_audit_action_is_known_and_translated():
+    import re
+
+    import fenghuang.web as web
+    from fenghuang.web._i18n import STRINGS
+    from fenghuang.web.services.audit import ACTIONS
+
+    used = set()
+    for path in Path(web.__file__).parent.rglob("*.py"):
+        used |= set(re.findall(r'action="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert used == set(ACTIONS), used ^ set(ACTIONS)
+    assert {f"audit.{a}" for a in ACTIONS} <= set(STRINGS)
+
+
+def test_an_unknown_audit_action_is_refused(store):
+    from fenghuang.web import record_audit
+
+    with pytest.raises(ValueError, match="unknown audit action"):
+        record_audit(store, action="dowload", actor="admin")
 
 
 def test_language_switch(app_client):

@@ -229,6 +229,27 @@ def test_downloads_docx(app_client, city):
     assert code in text or "模拟数据" in text
 
 
+def test_every_download_is_audited_and_a_refusal_too(app_client, city, store):
+    run = city["runs"][-1]
+    c = app_client()
+    login(c, "leader")
+    assert c.get(f"/downloads/list/{run}.xlsx").status_code == 200
+    assert c.get(f"/downloads/summary/{run}.docx").status_code == 200
+    firm = app_client()
+    login(firm, "firm_a")
+    mine = store.fetch_all("select credit_code from web_users where username = 'firm_a'")[0][0]
+    other = next(x for x in city["codes"] if x != mine)
+    assert firm.get(f"/downloads/firm/{other}.docx?run={run}").status_code == 403
+    got = {(a.actor, a.object): a for a in list_audit(store, action="download")}
+    lst = got[("leader", f"results_list:{run}")]
+    assert lst.role == "leader" and lst.detail == f"评价结果-{run}.xlsx" and lst.ip
+    assert ("leader", f"summary:{run}") in got
+    assert not any(actor == "firm_a" for actor, _ in got)  # refused: nothing was sent
+    denied = [a for a in list_audit(store, action="denied") if a.actor == "firm_a"]
+    assert denied and denied[0].object == f"GET /downloads/firm/{other}.docx"
+    assert denied[0].detail == "E-WEB-FORBIDDEN" and denied[0].role == "firm"
+
+
 def test_appeal_accepted_makes_a_new_run(app_client, city, store):
     f = app_client()
     ftoken = login(f, "firm_x")

@@ -17,17 +17,19 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fenghuang.errors import AccessDenied, FenghuangError, InputError, NotFoundError
 from fenghuang.warehouse import Store
-from fenghuang.web._deps import LoginRequired, csrf_protect
+from fenghuang.web._deps import LoginRequired, client_ip, csrf_protect
 from fenghuang.web._render import make_templates, render
 from fenghuang.web._security import LoginLimiter
 from fenghuang.web._settings import Settings
 from fenghuang.web.routes import include_routers
+from fenghuang.web.services import audit
 from fenghuang.web.services.caches import SessionCache, WriteTracker
 from fenghuang.web.services.jobs import JobRunner
 from fenghuang.web.services.lineage import LineageCache
@@ -134,6 +136,19 @@ def _error_page(request: Request, exc: FenghuangError, status: int) -> Response:
     return render(request, "error.html", {"error": exc, "status": status}, status_code=status)
 
 
+def _audit_denied(request: Request, exc: AccessDenied) -> None:
+    """Write a refused request (a role, or a firm asking for another firm) to the audit log."""
+    sess = getattr(request.state, "session", None)
+    audit.record(
+        request.app.state.store,
+        action="denied",
+        actor=sess.user if sess is not None else None,
+        object=f"{request.method} {request.url.path}",
+        detail=exc.code,
+        ip=client_ip(request),
+    )
+
+
 def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
@@ -144,6 +159,7 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(AccessDenied)
     async def _denied(request: Request, exc: AccessDenied) -> Response:
+        await run_in_threadpool(_audit_denied, request, exc)
         return _error_page(request, exc, 403)
 
     @app.exception_handler(NotFoundError)

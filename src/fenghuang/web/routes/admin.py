@@ -15,9 +15,10 @@ router = APIRouter(prefix="/admin")
 
 
 @router.get("")
-def admin_page(request: Request, store: StoreDep, user: AdminUser) -> Response:
-    """Users and the append-only audit log."""
-    return render(request, "admin.html", {"page": admin_service.admin_page(store)})
+def admin_page(request: Request, store: StoreDep, user: AdminUser, action: str = "") -> Response:
+    """Users and the append-only audit log (``?action=download`` shows one action)."""
+    page = admin_service.admin_page(store, action=action)
+    return render(request, "admin.html", {"page": page})
 
 
 @router.post("/users/{username}/role")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from fenghuang.web._deps import SettingsDep, StaffUser, StoreDep, client_ip, roles
 from fenghuang.web._render import render
 from fenghuang.web._schemas import UserPublic
+from fenghuang.web._send import send_file
 from fenghuang.web.services import appeals as svc
 from fenghuang.web.services import appeals_page as page_svc
 
@@ -90,5 +91,13 @@ def evidence(
     path, mime, _meta = page_svc.evidence_file(
         store, user=user, appeal_id=appeal_id, upload_dir=settings.uploads
     )
-    suffix = path.suffix
-    return FileResponse(str(path), media_type=mime, filename=f"evidence-{appeal_id}{suffix}")
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=mime,
+        filename=f"evidence-{appeal_id}{path.suffix}",
+        kind="evidence",
+        target=appeal_id,
+    )

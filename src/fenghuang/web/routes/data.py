@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from fenghuang.web._deps import DataUser, SettingsDep, StoreDep, client_ip
 from fenghuang.web._render import render
+from fenghuang.web._send import send_file
 from fenghuang.web.services import data as svc
 from fenghuang.web.services.downloads import XLSX
 
@@ -33,7 +34,16 @@ def error_list(
         out_dir=settings.cache / "downloads",
         synthetic=request.app.state.synthetic(),
     )
-    return FileResponse(str(path), media_type=XLSX, filename=name)
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=XLSX,
+        filename=name,
+        kind="error_list",
+        target=import_id,
+    )
 
 
 @router.post("/confirm")

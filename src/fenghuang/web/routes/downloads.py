@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from fenghuang.web._deps import FirmReader, ReaderUser, SettingsDep, StoreDep
 from fenghuang.web._render import render
+from fenghuang.web._send import send_file
 from fenghuang.web.services import downloads as svc
 
 router = APIRouter(prefix="/downloads")
-
-
-def _file(path: object, media_type: str, filename: str) -> FileResponse:
-    return FileResponse(str(path), media_type=media_type, filename=filename)
 
 
 @router.get("")
@@ -35,7 +32,16 @@ def results_list(
         city=settings.city_name,
         synthetic=request.app.state.synthetic(),
     )
-    return _file(path, svc.XLSX, f"评价结果-{run_id}.xlsx")
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=svc.XLSX,
+        filename=f"评价结果-{run_id}.xlsx",
+        kind="results_list",
+        target=run_id,
+    )
 
 
 @router.get("/summary/{run_id}.docx")
@@ -51,7 +57,16 @@ def summary(
         city=settings.city_name,
         synthetic=request.app.state.synthetic(),
     )
-    return _file(path, svc.DOCX, f"领导汇总报告-{run_id}.docx")
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=svc.DOCX,
+        filename=f"领导汇总报告-{run_id}.docx",
+        kind="summary",
+        target=run_id,
+    )
 
 
 @router.get("/firm/{credit_code}.docx")
@@ -74,4 +89,13 @@ def firm_report(
         city=settings.city_name,
         synthetic=request.app.state.synthetic(),
     )
-    return _file(path, svc.DOCX, f"企业体检报告-{credit_code}.docx")
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=svc.DOCX,
+        filename=f"企业体检报告-{credit_code}.docx",
+        kind="firm_report",
+        target=f"{credit_code}@{run or 'latest'}",
+    )

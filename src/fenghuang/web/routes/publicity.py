@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from fenghuang.web._deps import AnyUser, SettingsDep, StoreDep, roles
 from fenghuang.web._render import render
 from fenghuang.web._schemas import UserPublic
+from fenghuang.web._send import send_file
 from fenghuang.web.services import downloads
 from fenghuang.web.services.publicity import publicity_page
 
@@ -39,4 +40,13 @@ def publicity_xlsx(
         city=settings.city_name,
         synthetic=request.app.state.synthetic(),
     )
-    return FileResponse(str(path), media_type=downloads.XLSX, filename=f"公示名单-{run_id}.xlsx")
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=downloads.XLSX,
+        filename=f"公示名单-{run_id}.xlsx",
+        kind="publicity_list",
+        target=run_id,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fenghuang.errors import InputError
 from fenghuang.facts import DEPARTMENTS
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import ROLES, AuditEntry, UserPublic
@@ -20,13 +21,22 @@ class AdminPage:
     audit: list[AuditEntry]
     roles: tuple[str, ...]
     departments: dict[str, str]
+    actions: tuple[str, ...]
+    action: str
 
 
-def admin_page(store: Store, *, limit: int = 300) -> AdminPage:
-    """Users and the newest audit lines."""
-    return AdminPage(
-        accounts.list_users(store), audit.list_audit(store, limit=limit), ROLES, DEPARTMENTS
-    )
+def admin_page(store: Store, *, limit: int = 300, action: str = "") -> AdminPage:
+    """Users and the newest audit lines (of one action when ``action`` is given)."""
+    if action and action not in audit.ACTIONS:
+        raise InputError(
+            "E-WEB-AUDIT-ACTION",
+            zh=f"未知的操作类型 {action}",
+            en=f"unknown audit action {action}",
+            hint_zh="操作类型为 " + "/".join(audit.ACTIONS),
+            hint_en="actions are " + "/".join(audit.ACTIONS),
+        )
+    lines = audit.list_audit(store, limit=limit, action=action or None)
+    return AdminPage(accounts.list_users(store), lines, ROLES, DEPARTMENTS, audit.ACTIONS, action)
 
 
 def change_role(

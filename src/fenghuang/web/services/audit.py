@@ -3,7 +3,8 @@
 Only :func:`record` writes to it, and it only inserts: no function here
 updates or deletes a line. Every change made through the web application —
 login, import, confirmation, run, publication, appeal and its decision, role
-change — is recorded with who, when, from where and what.
+change — is recorded with who, when, from where and what, and so is every file
+downloaded and every request refused (:data:`ACTIONS`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,27 @@ from __future__ import annotations
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import AuditEntry, UserPublic
 
-__all__ = ["list_audit", "record"]
+__all__ = ["ACTIONS", "list_audit", "record"]
+
+#: Every action the log knows, in the order the admin page offers them.
+ACTIONS: tuple[str, ...] = (
+    "login",
+    "login_failed",
+    "login_limited",
+    "logout",
+    "seed_accounts",
+    "role",
+    "import",
+    "confirm",
+    "run",
+    "publish",
+    "appeal",
+    "appeal_decision",
+    "monitor_extract",
+    "monitor_verify",
+    "download",
+    "denied",
+)
 
 _COLS = ("audit_id", "at", "actor", "role", "action", "object", "detail", "ip")
 _SQL_COLS = "audit_id, logged_at, actor, role, action, target, detail, ip"
@@ -26,7 +47,9 @@ def record(
     detail: str | None = None,
     ip: str | None = None,
 ) -> None:
-    """Append one line to the audit log."""
+    """Append one line to the audit log (``action`` is one of :data:`ACTIONS`)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
     if isinstance(actor, UserPublic):
         name: str | None = actor.username
         role: str | None = actor.role

@@ -1,0 +1,45 @@
+"""Sending a file to the browser, after writing the download to the audit log.
+
+Every file the web application hands out (result lists, the leaders' summary,
+firm reports, the 公示 list, import error lists, appeal evidence) carries
+confidential figures, so each download is one ``download`` line of the
+audit log: who, from where, which kind of file for which object, and the
+file name it was sent under.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from starlette.responses import FileResponse
+
+from fenghuang.warehouse import Store
+from fenghuang.web._deps import client_ip
+from fenghuang.web._schemas import UserPublic
+from fenghuang.web.services import audit
+
+__all__ = ["send_file"]
+
+
+def send_file(
+    request: Request,
+    store: Store,
+    user: UserPublic,
+    path: Path | str,
+    *,
+    media_type: str,
+    filename: str,
+    kind: str,
+    target: str,
+) -> FileResponse:
+    """Audit the download of ``path`` (``kind`` of file for ``target``) and send it."""
+    audit.record(
+        store,
+        action="download",
+        actor=user,
+        object=f"{kind}:{target}",
+        detail=filename,
+        ip=client_ip(request),
+    )
+    return FileResponse(str(path), media_type=media_type, filename=filename)
