@@ -26,6 +26,9 @@ def test_publicity_workbook_content(tmp_path: Path, results: pa.Table, info: Run
     assert by_name["甲电瓷有限公司"]["综合得分"] == 98.5
     assert by_name["甲电瓷有限公司"]["评价等级"] == "A"
     assert by_name["丁花炮厂"]["评价分组"] == "规下企业（用地≥3亩）"
+    assert by_name["丁花炮厂"]["行业代码"] == "2672"
+    assert by_name["丁花炮厂"]["行业大类"] == "26 化学原料和化学制品制造业"
+    assert by_name["己水务公司"]["行业大类"] == "46 水的生产和供应业"
     assert "一票否决" in by_name["丁花炮厂"]["备注"]
     assert by_name["乙陶瓷有限公司"]["备注"] == "数据缺失"
     assert by_name["己水务公司"]["备注"] == "不定等级，参照B类（公用事业）"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 from web_helpers import login
 
+from fenghuang.industries import division_name
 from fenghuang.sources._encoding import decode_text
 from fenghuang.web import list_audit
 
@@ -22,6 +24,9 @@ def test_overview_shows_classes_map_and_lists(app_client, city):
     assert "模拟数据" in html
     for chart in ("by_county", "by_park", "by_industry", "by_chain", "map_mean", "movement"):
         assert f'data-chart="{chart}"' in html, chart
+    island = html.split('<script type="application/json" id="by_industry">')[1]
+    industry = json.dumps(json.loads(island.split("</script>")[0]), ensure_ascii=False)
+    assert "30 非金属矿物制品业" in industry and '"3073"' not in industry  # by division, named
     geo = c.get("/overview/geo/3603.json").json()
     assert {f["properties"]["code"] for f in geo["features"]} == {
         "360302",
@@ -50,6 +55,8 @@ def test_firm_search_and_page(app_client, city, store):
     page = c.get(f"/firms/{code}")
     assert page.status_code == 200, page.text[:500]
     assert 'data-chart="radar"' in page.text and 'data-testid="facts"' in page.text
+    row = next(r for r in rows if r["credit_code"] == code)
+    assert f"{row['industry_code']} {division_name(row['industry_code'])}" in page.text
     assert page.headers["cache-control"] == "no-store"
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from fenghuang.cli import app
+from fenghuang.industries import division_label, industry_label
 
 __all__ = [
     "SUMMARY_CHARTS",
@@ -168,7 +169,7 @@ def firm_report_data(store: Any, run: Any, code: str) -> Any:
         credit_code=code,
         name=str(row.get("name") or code),
         county=str(row.get("county") or ""),
-        industry=str(row.get("industry_code") or ""),
+        industry=industry_label(row.get("industry_code")),
         pool_name=str(row.get("pool_name") or ""),
         score=row.get("score"),
         class_final=str(row.get("class_final") or ""),
@@ -242,9 +243,9 @@ SUMMARY_CHARTS = (("county", "区县"), ("park", "园区"), ("industry_division"
 
 
 def industry_division(code: str | None) -> str:
-    """The GB/T 4754-2017 division (大类, two digits) of an industry code: C3073 → 30."""
-    digits = "".join(ch for ch in str(code or "") if ch.isdigit())
-    return digits[:2] if len(digits) >= 2 else "未填报"
+    """The GB/T 4754-2017 division (大类) of an industry code with its name:
+    C3073 → ``30 非金属矿物制品业`` (``未填报`` without a code)."""
+    return division_label(code)
 
 
 def summary_table(run: Any) -> Any:

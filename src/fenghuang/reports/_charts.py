@@ -66,8 +66,16 @@ def class_distribution_png(
         ax.invert_yaxis()
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of firms: whole numbers
         ax.set_xlabel("企业数")
-        ax.set_title(title)
-        ax.legend(ncols=len(classes), loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+        ax.set_title(title, pad=24)
+        # one row of classes between the title and the bars: long group names
+        # (行业大类) keep the width for the bars instead of sharing it with a legend
+        ax.legend(
+            ncols=len(classes),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            fontsize=8,
+            frameon=False,
+        )
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png")

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from fenghuang.industries import division_label
 from fenghuang.reports._labels import SYNTHETIC_NOTE
 
 __all__ = ["PUBLICITY_COLUMNS", "RunInfo", "write_publicity_workbook"]
@@ -23,6 +24,7 @@ PUBLICITY_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("county", "所属区县", 14),
     ("park", "所属园区", 20),
     ("industry_code", "行业代码", 10),
+    ("industry_division", "行业大类", 26),
     ("chain", "产业链", 18),
     ("pool_name", "评价分组", 20),
     ("score", "综合得分", 10),
@@ -86,6 +88,9 @@ def _rows(results: pa.Table, pool_names: Mapping[str, str]) -> list[dict[str, An
     for r in rows:
         pool = str(r.get("pool") or "")
         r["pool_name"] = r.get("pool_name") or pool_names.get(pool, pool)
+        r["industry_division"] = r.get("industry_division") or division_label(
+            r.get("industry_code")
+        )
         notes = []
         if r.get("rated") is False:
             notes.append(str(r.get("not_rated_reason") or "不参与定级"))

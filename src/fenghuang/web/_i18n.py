@@ -90,7 +90,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "overview.by_county": ("各区县等级分布", "Classes by county"),
     "overview.by_park": ("各园区等级分布", "Classes by park"),
-    "overview.by_industry": ("各行业等级分布", "Classes by industry"),
+    "overview.by_industry": ("各行业大类等级分布", "Classes by industry division"),
     "overview.by_chain": ("各产业链等级分布", "Classes by chain"),
     "overview.movement": ("与上年相比的等级变动", "Class movement since last year"),
     "overview.map": ("区县平均得分", "Mean score by county"),

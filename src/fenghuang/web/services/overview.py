@@ -7,12 +7,14 @@ movement, the newest run of the previous year.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fenghuang.errors import FenghuangError
 from fenghuang.facts import FIRM_YEAR_FIELDS
+from fenghuang.industries import division_label
 from fenghuang.warehouse import Store
 from fenghuang.web._i18n import translate
 from fenghuang.web.services import charts
@@ -43,10 +45,12 @@ class Overview:
     geo_url: str = ""
 
 
-def _by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, int]]:
+def _by(
+    rows: list[dict[str, Any]], key: str | Callable[[dict[str, Any]], str]
+) -> dict[str, dict[str, int]]:
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for r in rows:
-        group = str(r.get(key) or "—")
+        group = key(r) if callable(key) else str(r.get(key) or "—")
         out[group][r["class_"]] += 1
     return {g: dict(c) for g, c in out.items()}
 
@@ -91,12 +95,17 @@ def _derive(store: Store, cache: RunCache, run: RunData, lang: str) -> Overview:
     ov.class_counts = dict(Counter(r["class_"] for r in rows))
     ov.mean_score = sum(r["score"] for r in scored) / len(scored) if scored else None
     ov.top, ov.bottom = scored[:10], scored[-10:][::-1]
-    for key, chart in (
+
+    def industry(r: dict[str, Any]) -> str:
+        return division_label(r["industry_code"], "en" if lang == "en" else "zh")
+
+    keys: tuple[tuple[str | Callable[[dict[str, Any]], str], str], ...] = (
         ("county", "by_county"),
         ("park", "by_park"),
-        ("industry", "by_industry"),
+        (industry, "by_industry"),  # by division (大类), as the methods group firms
         ("chain", "by_chain"),
-    ):
+    )
+    for key, chart in keys:
         ov.charts[chart] = charts.class_bars(_by(rows, key), lang)
     codes = Counter(r["county_code"][:4] for r in rows if len(r["county_code"]) >= 4)
     ov.city_code = codes.most_common(1)[0][0] if codes else ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fenghuang.errors import NotFoundError
+from fenghuang.industries import industry_label
 from fenghuang.warehouse import Store
 from fenghuang.web.services.backend import api, has_api, pick, record, records, table_of
 
@@ -29,8 +30,10 @@ def normalise_row(row: dict[str, Any]) -> dict[str, Any]:
     out["county"] = pick(row, "county", "county_name", default="")
     out["county_code"] = str(pick(row, "county_code", default="") or "")
     out["park"] = pick(row, "park", default="") or ""
-    out["industry"] = pick(row, "industry_name", "industry", "industry_code", default="") or ""
     out["industry_code"] = pick(row, "industry_code", default="") or ""
+    named = pick(row, "industry_name", "industry", default="")
+    code = out["industry_code"]
+    out["industry"] = named or (industry_label(code) if code else "")
     out["chain"] = pick(row, "chain", default="") or ""
     out["pool_code"] = str(row.get("pool") or "")  # the method file's pool code
     out["pool"] = pick(row, "pool_name", "pool", default="") or ""
