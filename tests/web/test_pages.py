@@ -449,3 +449,10 @@ def test_firm_page_shows_the_real_diagnostic_bill_and_lift(app_client, city, sto
         if f["file"]:
             assert f["file"] in facts
     assert "待确认" in facts  # nothing confirmed yet
+    cells = {
+        r.split("</td>")[0].split("<td>")[-1]: r.split('class="num">')[1].split("<")[0]
+        for r in facts.split("<tr>")[2:]
+        if 'class="num">' in r
+    }
+    assert cells["高新技术企业"] in ("是", "否") and cells["重大安全事故"] in ("是", "否")
+    assert "." not in cells["有效发明专利（件）"]  # a count, no decimals

@@ -147,7 +147,6 @@ def roles(*allowed: str) -> Callable[[CurrentSession], Coroutine[Any, Any, UserP
                 "E-WEB-FORBIDDEN",
                 zh="当前角色无权访问此页面",
                 en="your role may not use this page",
-                field=sess.user.role,
             )
         return sess.user
 

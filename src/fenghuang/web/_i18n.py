@@ -52,6 +52,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # generic
     "common.none": ("暂无数据", "No data"),
+    "common.yes": ("是", "Yes"),
+    "common.no": ("否", "No"),
     "common.year": ("年度", "Year"),
     "common.method": ("评价办法", "Method"),
     "common.run": ("评价批次", "Run"),

@@ -220,6 +220,7 @@ def _facts(
     for r in rows:
         f = FIRM_YEAR_FIELDS.get(str(r.get("field", "")))
         r["unit_"] = f.unit if f else ""
+        r["dtype_"] = f.dtype if f else ""  # a flag reads 是/否, a count has no decimals
         for key in ("status", "confirmation"):
             if r.get(key) in CONFIRMATION_STATUSES:
                 r[key + "_zh"] = CONFIRMATION_STATUSES[str(r[key])]
