@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,12 @@ def test_firm_search_and_page(app_client, city, store):
 def test_runs_start_poll_compare_publish(app_client, city, store):
     c = app_client()
     token = login(c, "analyst")
+    page = c.get("/runs").text
+    chosen = page.split('name="method"')[1].split("</select>")[0]
+    assert f'value="{city["method"]}" selected' in chosen  # the method the city's runs used
+    table = page.split('data-testid="runs"')[1].split("</table>")[0]
+    assert re.search(r"<td>20\d\d-\d\d-\d\d \d\d:\d\d</td>", table)  # to the minute
+    assert not re.search(r"\d\dT\d\d:", table)  # not ISO text
     r = c.post(
         "/runs", data={"method": city["method"], "year": str(city["year"]), "csrf_token": token}
     )

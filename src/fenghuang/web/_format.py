@@ -1,4 +1,4 @@
-"""Number formats as Chinese users read them: 万元, 亿元, percentages.
+"""Number and time formats as Chinese users read them: 万元, 亿元, percentages.
 
 Registered as Jinja filters by the app factory (``{{ v | yuan }}``).
 """
@@ -6,9 +6,10 @@ Registered as Jinja filters by the app factory (``{{ v | yuan }}``).
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
-__all__ = ["FILTERS", "fmt_num", "fmt_pct", "fmt_yuan"]
+__all__ = ["FILTERS", "fmt_num", "fmt_pct", "fmt_time", "fmt_yuan"]
 
 
 def _is_missing(v: Any) -> bool:
@@ -75,4 +76,24 @@ def fmt_pct(v: Any, digits: int = 1) -> str:
     return f"{float(v) * 100:.{digits}f}%"
 
 
-FILTERS = {"yuan": fmt_yuan, "num": fmt_num, "pct": fmt_pct}
+def fmt_time(v: Any) -> str:
+    """A time (datetime or ISO text) to the minute, as the pages show it.
+
+    Examples
+    --------
+    >>> fmt_time("2026-12-02T11:19:39.123456")
+    '2026-12-02 11:19'
+    >>> fmt_time(None)
+    '—'
+    """
+    if _is_missing(v) or v == "":
+        return "—"
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M")
+    try:
+        return datetime.fromisoformat(str(v)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(v)
+
+
+FILTERS = {"yuan": fmt_yuan, "num": fmt_num, "pct": fmt_pct, "time": fmt_time}

@@ -113,6 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "runs.failed": ("评价失败", "Evaluation failed"),
     "runs.compare": ("比较两个批次", "Compare two runs"),
     "runs.publish": ("发布公示", "Publish"),
+    "runs.days": ("公示天数", "Days open"),
     "runs.published_until": ("公示截止", "Open until"),
     "runs.moved": ("等级变动企业", "Firms that changed class"),
     "runs.why": ("主要原因", "Main reason"),

@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from fenghuang.web._deps import maybe_session
-from fenghuang.web._format import fmt_num, fmt_pct, fmt_yuan
+from fenghuang.web._format import fmt_num, fmt_pct, fmt_time, fmt_yuan
 from fenghuang.web._i18n import translate
 
 __all__ = ["LANG_COOKIE", "make_templates", "render", "request_lang"]
@@ -52,6 +52,7 @@ def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
     env.filters["yuan"] = _yuan
     env.filters["num"] = fmt_num
     env.filters["pct"] = fmt_pct
+    env.filters["time"] = fmt_time
     env.autoescape = True
     env.auto_reload = False  # package files: no stat of each template on every page
     return templates

@@ -28,6 +28,7 @@ class RunsPage:
     years: list[int]
     publications: dict[str, PublicationPublic]
     publicity_days: int
+    default_method: str = ""  # the newest run's, so a new run repeats the city's method
 
 
 def _method_names(raw: Any) -> list[dict[str, str]]:
@@ -52,7 +53,10 @@ def runs_page(store: Store, cache: RunCache, *, publicity_days: int) -> RunsPage
     years = sorted({int(r["year"]) for r in runs if r.get("year")}, reverse=True)
     years = sorted(set(years) | {int(y) for y in wh.years(store)}, reverse=True)
     pubs = {p.run_id: p for p in reversed(publications.list_publications(store))}
-    return RunsPage(runs, methods, years or [date.today().year - 1], pubs, publicity_days)
+    newest = str(runs[0].get("method") or "") if runs else ""
+    return RunsPage(
+        runs, methods, years or [date.today().year - 1], pubs, publicity_days, default_method=newest
+    )
 
 
 def start_run(
