@@ -225,6 +225,7 @@ def test_a_value_far_out_is_refused_and_the_process_lives_on(
     with pytest.raises(SourceError) as info:
         read_source(path)
     assert info.value.code == "E-SOURCE-FORMAT" and "XFD1048576" in info.value.zh
+    assert "另存为 CSV" in info.value.zh and "save it as CSV" in info.value.en
     assert info.value.context["file"] == "用地.xlsx"
     assert read_source(Path(__file__).parent / "data" / "land_excel97.xls").n_rows == 3
 

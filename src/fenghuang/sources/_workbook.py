@@ -135,9 +135,10 @@ def _calamine_sheets(data: bytes, name: str, fmt: str) -> list[tuple[Any, ...]]:
         raise source_error(
             "E-SOURCE-FORMAT",
             detail_zh="Excel 文件已损坏，或其数据范围过大（例如远处的单元格 XFD1048576 有内容），"
-            "读取所需内存超出限制",
+            "读取所需内存超出限制；如数据确实这么多，请另存为 CSV（UTF-8）后导入",
             detail_en="the workbook is corrupt, or its used range is too large (a value far "
-            "out, such as in cell XFD1048576) to be read within the memory limit",
+            "out, such as in cell XFD1048576) to be read within the memory limit; if the data "
+            "really is that large, save it as CSV (UTF-8) and import that",
             file=name,
         )
     sheets: list[tuple[Any, ...]] = _Cells(io.BytesIO(done.stdout)).load()
