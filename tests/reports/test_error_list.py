@@ -83,3 +83,51 @@ def test_a_list_longer_than_a_sheet_goes_on_in_the_next(
     assert numbers == [[1, 2, 3], [4, 5, 6], [7]]
     assert all(_cells(wb[s])[1][0] == "文件" for s in wb.sheetnames[:3])
     assert wb["错误清单3"].auto_filter.ref == "A2:H3"
+
+
+LINKS = [
+    {
+        "file": "税务_2023.csv",
+        "sheet": "",
+        "row_no": 5,
+        "name": "萍乡市甲电瓷有限责任公司",
+        "credit_code": "91360300MA35XXXX1A",
+        "registered_name": "萍乡市甲电瓷有限公司",
+        "matched_on": "name",
+        "import_id": "ab" * 32,
+    },
+    {
+        "file": "税务_2023.csv",
+        "sheet": "",
+        "row_no": 9,
+        "name": "萍乡市旧乙厂",
+        "credit_code": "91360300MA35YYYY2B",
+        "registered_name": "萍乡市乙陶瓷有限公司",
+        "matched_on": "former_name",
+        "import_id": "ab" * 32,
+    },
+]
+
+
+def test_rows_linked_by_name_get_a_sheet_of_their_own(tmp_path: Path) -> None:
+    from fenghuang.reports import LINK_COLUMNS
+
+    wb = openpyxl.load_workbook(write_error_list(ROWS, tmp_path / "e.xlsx", links=iter(LINKS)))
+    assert wb.sheetnames == ["错误清单", "按名称关联", "说明"]
+    cells = _cells(wb["按名称关联"])
+    assert cells[0][0] == "导入错误清单 Import error list · 按名称关联"
+    assert cells[1] == [h for _, h, _ in LINK_COLUMNS]
+    assert [c[2:] for c in cells[2:]] == [
+        [5, "萍乡市甲电瓷有限责任公司", "91360300MA35XXXX1A", "萍乡市甲电瓷有限公司", "企业名称"],
+        [9, "萍乡市旧乙厂", "91360300MA35YYYY2B", "萍乡市乙陶瓷有限公司", "曾用名"],
+    ]
+    assert wb["按名称关联"].auto_filter.ref == "A2:G4"
+    meta = {r[0]: r[1] for r in _cells(wb["说明"])}
+    assert (
+        meta["按名称关联行数 linked by name"] == 2
+        and "下次报送时填写信用代码" in meta["按名称关联 linked"]
+    )
+    # none linked: the sheet is there, empty, and the note says nothing of it
+    wb = openpyxl.load_workbook(write_error_list(ROWS, tmp_path / "f.xlsx", links=[]))
+    assert len(_cells(wb["按名称关联"])) == 2
+    assert "按名称关联 linked" not in {r[0] for r in _cells(wb["说明"])}

@@ -13,7 +13,14 @@ from imported_city import Imported
 from fenghuang.facts import FIRM_FIELDS, FIRM_YEAR_FIELDS
 from fenghuang.sources import CODES
 from fenghuang.synthetic import CityManifest, generate_city, load_faults
-from fenghuang.warehouse import Store, fact_checks, firm_facts, import_files, quarantine
+from fenghuang.warehouse import (
+    Store,
+    fact_checks,
+    firm_facts,
+    import_files,
+    name_links,
+    quarantine,
+)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -127,6 +134,16 @@ def test_name_variants_were_linked_by_name(imported: Imported) -> None:
     n_named = sum(f.kind in ("name_variant", "former_name") for f in faults)
     linked = sum(f.linked_by_name for f in imported.report.files)
     assert linked >= n_named > 0
+    with Store(imported.store_path, read_only=True) as store:
+        links = {
+            (r["file"], r["sheet"] or "", r["row_no"]): r for r in name_links(store).to_pylist()
+        }
+    assert len(links) == linked
+    for f in faults:
+        if f.kind in ("name_variant", "former_name"):
+            link = links[(f.file, f.sheet, f.row)]  # the report names each row linked by name
+            assert link["credit_code"] == f.credit_code, f
+            assert link["matched_on"] == ("former_name" if f.kind == "former_name" else "name"), f
 
 
 def test_conflicting_sources_are_flagged(imported: Imported) -> None:

@@ -23,6 +23,7 @@ from fenghuang.warehouse import (
     firm_register,
     import_files,
     list_imports,
+    name_links,
     quarantine,
     set_confirmation,
     years,
@@ -68,6 +69,15 @@ def test_import_aggregates_links_and_quarantines(tmp_path: Path) -> None:
     assert set(by) == {A, B, C}
     assert by[A]["tax_paid"] == pytest.approx(35000.0)  # 1.5 + 2 万元, duplicate dropped once
     assert by[B]["tax_paid"] == pytest.approx(40000.0)  # linked by name and by former name
+    links = name_links(store, tax.import_id).to_pylist()
+    assert [
+        (r["file"], r["row_no"], r["name"], r["credit_code"], r["matched_on"]) for r in links
+    ] == [
+        ("税务_2023.csv", 5, "乙有限责任公司", B, "name"),
+        ("税务_2023.csv", 6, "旧乙公司", B, "former_name"),
+    ]
+    assert {r["registered_name"] for r in links} == {"乙有限公司"}
+    assert name_links(store).num_rows == 2
     assert by[C]["tax_paid"] is None
     assert by[A]["land_own"] == pytest.approx(14.0)  # 10 + half of the shared 8
     assert by[A]["land_leased_out"] == pytest.approx(5.0)
@@ -180,6 +190,17 @@ def test_cli_writes_error_workbook(tmp_path: Path) -> None:
     assert rows[0][0] == "导入错误清单 Import error list"
     assert rows[1] == ("文件", "工作表", "行号", "列", "错误代码", "原因", "Reason", "原始值")
     assert sorted(r[4] for r in rows[2:]) == ["E-ROW-DUPLICATE", "E-ROW-UNMATCHED"]
+    book = openpyxl.load_workbook(errors)
+    assert book.sheetnames == ["错误清单", "按名称关联", "说明"]
+    linked = list(book["按名称关联"].iter_rows(values_only=True))
+    assert linked[1] == ("文件", "工作表", "行号", "报送的企业名称", "关联的统一社会信用代码",
+                         "登记名称", "依据")  # fmt: skip
+    assert sorted(r[2:] for r in linked[2:]) == [
+        (5, "乙有限责任公司", B, "乙有限公司", "企业名称"),  # 有限责任公司 = 有限公司
+        (6, "旧乙公司", B, "乙有限公司", "曾用名"),
+    ]
+    meta = dict(book["说明"].iter_rows(values_only=True))
+    assert meta["隔离行数 rows"] == 2 and meta["按名称关联行数 linked by name"] == 2
 
 
 def test_cli_writes_the_error_list_by_default_and_sums_a_year(
@@ -196,7 +217,7 @@ def test_cli_writes_the_error_list_by_default_and_sums_a_year(
     assert main(["import", *map(str, files), "--store", str(store), "--year", "2023"]) == 0
     out = capsys.readouterr().out
     (written,) = tmp_path.glob("导入错误清单-*.xlsx")
-    assert f"错误清单 error list: {written.name}（2 行 rows）" in out
+    assert f"错误清单 error list: {written.name}（隔离 2 行，按名称关联 2 行" in out
     rows = list(openpyxl.load_workbook(written).active.iter_rows(values_only=True))[2:]
     assert sorted(r[4] for r in rows) == ["E-ROW-DUPLICATE", "E-ROW-UNMATCHED"]
     with Store(store, read_only=True) as s:

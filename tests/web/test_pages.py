@@ -171,7 +171,7 @@ def test_data_page_department_sees_only_its_own(app_client, city, store):
 def test_data_page_lists_confirmations_and_serves_each_imports_error_list(app_client, city, store):
     from openpyxl import load_workbook
 
-    from fenghuang.warehouse import quarantine
+    from fenghuang.warehouse import name_links, quarantine
 
     c = app_client()
     token = login(c, "dept_tax")
@@ -202,6 +202,22 @@ def test_data_page_lists_confirmations_and_serves_each_imports_error_list(app_cl
     assert "模拟数据" in rows[0][0] and rows[1][0] == "文件"
     q = quarantine(store, tax).to_pylist()
     assert sorted((r[2], r[4]) for r in rows[2:]) == sorted((x["row_no"], x["code"]) for x in q)
+    # the rows linked by name: a sheet of the list, a table of the page (its department's only)
+    tax_ids = {i for i, d, _ in imports if d == "tax"}
+    every = name_links(store).to_pylist()
+    mine = [x for x in every if x["import_id"] in tax_ids]
+    assert mine and len(mine) < len(every)  # the city has name variants in other files too
+    table = r.text.split('data-testid="name-links"')[1].split("</table>")[0]
+    assert table.count("<tr data-matched=") == len(mine)
+    assert all(x["name"] in table for x in mine)
+    assert not any(x["file"] in table for x in every if x["import_id"] not in tax_ids)
+    assert "/firms/" not in table  # a department may not open firm pages
+    book = load_workbook(io.BytesIO(got.content))
+    in_list = list(book["按名称关联"].iter_rows(values_only=True))[2:]
+    want = name_links(store, tax).to_pylist()
+    assert [(x[2], x[3], x[4]) for x in in_list] == [
+        (x["row_no"], x["name"], x["credit_code"]) for x in want
+    ]
     assert c.get(f"/data/imports/{other}/errors.xlsx").status_code == 403  # not its department
     assert c.get("/data/imports/no-such-import/errors.xlsx").status_code == 404
     en = app_client()
@@ -209,6 +225,7 @@ def test_data_page_lists_confirmations_and_serves_each_imports_error_list(app_cl
     en.get("/lang/en")
     page = en.get("/data").text
     assert "Error code" in page and "Disputed" in page and "十二月税额缺失" in page
+    assert "Rows linked by name" in page and "/firms/" in page.split('data-testid="name-links"')[1]
 
 
 def _upload(client, token, department, name, data, store):

@@ -69,6 +69,7 @@ def import_(
         default_store_path,
         import_files,
         is_synthetic,
+        name_links,
         quarantine,
     )
 
@@ -95,6 +96,7 @@ def import_(
             "读取 read",
             "入库 loaded",
             "隔离 quarantined",
+            "按名称关联 linked by name",
             "原因 reasons",
         ]:
             table.add_column(head)
@@ -110,14 +112,20 @@ def import_(
                 str(f.rows_read),
                 str(f.rows_loaded),
                 str(f.rows_quarantined),
+                str(f.linked_by_name),
                 reasons,
             )
         out.print(table)
         new = [f for f in report.files if not f.skipped]
-        if errors is not None or any(f.rows_quarantined for f in new):
+        if errors is not None or any(f.rows_quarantined or f.linked_by_name for f in new):
             path = errors or Path(f"导入错误清单-{datetime.now():%Y%m%d-%H%M%S}.xlsx")
             rows = [r for f in new for r in quarantine(st, f.import_id).to_pylist()]
-            write_error_list(rows, path, synthetic=is_synthetic(st))
-            out.print(f"错误清单 error list: {path}（{len(rows)} 行 rows）", highlight=False)
+            links = [r for f in new for r in name_links(st, f.import_id).to_pylist()]
+            write_error_list(rows, path, synthetic=is_synthetic(st), links=links)
+            out.print(
+                f"错误清单 error list: {path}（隔离 {len(rows)} 行，按名称关联 {len(links)} 行 / "
+                f"{len(rows)} rows quarantined, {len(links)} linked by name）",
+                highlight=False,
+            )
         if year is not None:
             _year_summary(out, st, year)

@@ -6,13 +6,14 @@ from fenghuang.reports._docx import (
     write_firm_report,
     write_summary_report,
 )
-from fenghuang.reports._errors import ERROR_LIST_COLUMNS, write_error_list
+from fenghuang.reports._errors import ERROR_LIST_COLUMNS, LINK_COLUMNS, write_error_list
 from fenghuang.reports._labels import SYNTHETIC_NOTE
 from fenghuang.reports._pdf import docx_to_pdf
 from fenghuang.reports._xlsx import PUBLICITY_COLUMNS, RunInfo, write_publicity_workbook
 
 __all__ = [
     "ERROR_LIST_COLUMNS",
+    "LINK_COLUMNS",
     "PUBLICITY_COLUMNS",
     "SYNTHETIC_NOTE",
     "FirmReportData",

@@ -8,7 +8,15 @@ import pyarrow as pa
 
 from fenghuang.warehouse._store import Store
 
-__all__ = ["fact_lineage", "firm_register", "list_imports", "quarantine", "year_parcels", "years"]
+__all__ = [
+    "fact_lineage",
+    "firm_register",
+    "list_imports",
+    "name_links",
+    "quarantine",
+    "year_parcels",
+    "years",
+]
 
 
 def firm_register(store: Store) -> pa.Table:
@@ -232,6 +240,25 @@ def fact_lineage(store: Store, credit_code: str, year: int) -> pa.Table:
 def list_imports(store: Store) -> pa.Table:
     """All imports, newest first."""
     return store.fetch_arrow("select * from imports order by imported_at desc, file_name")
+
+
+def name_links(store: Store, import_id: str | None = None) -> pa.Table:
+    """Rows without a credit code that were linked to a firm by name (of one import, or all).
+
+    The entity-resolution report beside the quarantine's E-ROW-UNMATCHED
+    rows: the file, sheet and row, the name as the department wrote it, the
+    credit code it was linked to, the firm's registered name, and whether it
+    matched the registered name or a former name (``name`` / ``former_name``).
+    """
+    where, params = ("where l.import_id = ?", [import_id]) if import_id is not None else ("", [])
+    return store.fetch_arrow(
+        "select i.file_name as file, l.sheet, l.row_no, l.name, l.credit_code, "
+        "r.name as registered_name, l.matched_on, l.import_id "
+        "from name_links l join imports i using (import_id) "
+        f"left join firm_register r using (credit_code) {where} "
+        "order by i.file_name, l.sheet, l.row_no",
+        params,
+    )
 
 
 def quarantine(store: Store, import_id: str | None = None) -> pa.Table:

@@ -170,6 +170,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.column": ("列", "Column"),
     "data.code": ("错误代码", "Error code"),
     "data.raw": ("原始值", "Value as sent"),
+    "data.linked": ("按名称关联", "Linked by name"),
+    "data.links": ("按名称关联的记录", "Rows linked by name"),
+    "data.links_note": (
+        "这些行没有统一社会信用代码，已按企业名称或曾用名关联到登记的企业，请核对；"
+        "找不到企业的行在隔离记录中（E-ROW-UNMATCHED）。",
+        "These rows had no credit code and were linked to a registered firm by its name or a "
+        "former name: check them. Rows matching no firm are in the quarantine (E-ROW-UNMATCHED).",
+    ),
+    "data.name_sent": ("报送的企业名称", "Name as sent"),
+    "data.name_registered": ("登记名称", "Registered name"),
+    "data.matched_on": ("依据", "Matched on"),
+    "data.matched.name": ("企业名称", "Name"),
+    "data.matched.former_name": ("曾用名", "Former name"),
     "data.total": ("共", "Total"),
     "data.shown": (
         "条；此处显示前 {shown} 条，完整清单请下载各次导入的错误清单。",

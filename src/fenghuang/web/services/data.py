@@ -46,6 +46,9 @@ class DataPage:
     departments: dict[str, str] = field(default_factory=dict)
     fields_by_department: dict[str, list[str]] = field(default_factory=dict)
     confirmations: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)  # rows linked by name (first limit)
+    links_total: int = 0
+    linked: dict[str, int] = field(default_factory=dict)  # import id → rows linked by name
     years: list[int] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=lambda: dict(CONFIRMATION_STATUSES))
 
@@ -76,6 +79,15 @@ def data_page(store: Store, *, user: UserPublic, limit: int = 500) -> DataPage:
         q = q.filter(pc.is_in(q.column("import_id"), pa.array(sorted(allowed), pa.string())))
     page.quarantine_total = q.num_rows
     page.quarantine = q.slice(0, limit).to_pylist()
+    links = wh.name_links(store)
+    if user.role == "department":
+        links = links.filter(
+            pc.is_in(links.column("import_id"), pa.array(sorted(allowed), pa.string()))
+        )
+    page.links_total = links.num_rows
+    page.links = links.slice(0, limit).to_pylist()
+    ids = links.column("import_id").value_counts().to_pylist()
+    page.linked = {str(v["values"]): int(v["counts"]) for v in ids}
     page.confirmations = [r for r in wh.confirmation_status(store).to_pylist() if _mine(user, r)]
     years = {int(y) for r in page.imports if (y := pick(r, "year")) is not None}
     years |= {int(y) for y in wh.years(store)}
@@ -231,7 +243,8 @@ def import_department_file(
 def error_list(
     store: Store, *, user: UserPublic, import_id: str, out_dir: Path, synthetic: bool
 ) -> tuple[Path, str]:
-    """The 导入错误清单 of one import as an xlsx file, and the name to send it under.
+    """The 导入错误清单 of one import (its quarantined rows and its rows linked by
+    name) as an xlsx file, and the name to send it under.
 
     Staff may download any import's list, a department only its own. An
     import's quarantined rows never change, so the file is written once
@@ -250,10 +263,13 @@ def error_list(
             zh="只能下载本部门的错误清单",
             en="you may download only your department's error lists",
         )
-    path = cached_file(
-        out_dir / "errors" / f"{import_id}{'-synthetic' if synthetic else ''}.xlsx",
+    path = cached_file(  # "-v2": the list has had a sheet of the rows linked by name since
+        out_dir / "errors" / f"{import_id}-v2{'-synthetic' if synthetic else ''}.xlsx",
         lambda p: write_error_list(
-            wh.quarantine(store, import_id).to_pylist(), p, synthetic=synthetic
+            wh.quarantine(store, import_id).to_pylist(),
+            p,
+            synthetic=synthetic,
+            links=wh.name_links(store, import_id).to_pylist(),
         ),
     )
     return path, f"导入错误清单-{Path(str(row['file_name'])).stem}.xlsx"
