@@ -209,3 +209,109 @@ def test_evidence_is_stored_outside_the_web_root_under_a_random_name(app_client,
     assert STATIC_DIR.resolve() not in stored[0].resolve().parents
     assert not list(STATIC_DIR.rglob("*完税证明*"))
     assert c.get(f"/static/{stored[0].name}").status_code == 404
+
+
+STRONG = "Kiln-Fired-2024"
+
+
+def _post(client, url, token, **data):
+    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=False)
+
+
+def test_admin_creates_resets_and_disables_a_user(app_client, store):
+    admin = app_client()
+    token = login(admin, "admin")
+    # the policy: too weak, or holding the username -> refused, nothing stored
+    for weak in ("short1A", "alllowercase1", "dept_power-X1"):
+        r = _post(admin, "/admin/users", token, username="dept_power", password=weak,
+                  role="department", department="power")  # fmt: skip
+        assert r.status_code == 400, weak
+    assert not store.fetch_all("select 1 from web_users where username = 'dept_power'")
+    r = _post(admin, "/admin/users", token, username="dept_power", password=STRONG,
+              role="department", department="power", display_name="供电公司 王")  # fmt: skip
+    assert r.status_code == 303
+    assert _post(admin, "/admin/users", token, username="bad name", password=STRONG,
+                 role="analyst").status_code == 400  # fmt: skip
+    page = admin.get("/admin").text
+    assert "dept_power" in page and 'data-testid="new-user"' in page
+    power = app_client()
+    login(power, "dept_power", STRONG)
+    assert power.get("/data").status_code == 200
+    # reset: the old password stops working and the user's session ends
+    assert (
+        _post(
+            admin, "/admin/users/dept_power/password", token, password="Pylon-Line-77"
+        ).status_code
+        == 303
+    )
+    assert power.get("/data", follow_redirects=False).status_code == 303  # back to login
+    again = app_client()
+    login(again, "dept_power", "Pylon-Line-77")
+    # disable: needs the name repeated; not oneself; then no login and no session
+    assert (
+        _post(admin, "/admin/users/dept_power/disable", token, confirm="other").status_code == 400
+    )
+    assert _post(admin, "/admin/users/admin/disable", token, confirm="admin").status_code == 400
+    assert (
+        _post(admin, "/admin/users/dept_power/disable", token, confirm="dept_power").status_code
+        == 303
+    )
+    assert again.get("/data", follow_redirects=False).status_code == 303
+    fresh = app_client()
+    form = csrf_of(fresh.get("/login").text)
+    r = fresh.post("/login", data={"username": "dept_power", "password": "Pylon-Line-77",
+                                   "csrf_token": form}, follow_redirects=False)  # fmt: skip
+    assert r.status_code != 303 and "用户名或密码错误" in r.text
+    assert "dept_power" not in admin.get("/admin").text.split('data-testid="audit-log"')[0]
+    lines = {(a.action, a.object) for a in list_audit(store) if a.actor == "admin"}
+    assert {("user_create", "dept_power"), ("password_reset", "dept_power"),
+            ("user_disable", "dept_power")} <= lines  # fmt: skip
+    stored = store.fetch_all("select password_hash from web_users where username = 'dept_power'")
+    assert stored[0][0].startswith("$argon2id$") and "Pylon" not in stored[0][0]
+
+
+def test_a_user_changes_their_own_password(app_client, store):
+    here, there = app_client(), app_client()
+    token = login(here, "leader")
+    login(there, "leader")
+    page = here.get("/account").text
+    assert "leader" in page and "领导" in page and 'data-testid="password-form"' in page
+    assert 'href="/account"' in page  # from the header
+    bad = {"current": "wrong-Pass-1", "new": STRONG, "repeat": STRONG}
+    assert _post(here, "/account/password", token, **bad).status_code == 400
+    differ = {"current": PASSWORD, "new": STRONG, "repeat": STRONG + "x"}
+    assert _post(here, "/account/password", token, **differ).status_code == 400
+    same = {"current": PASSWORD, "new": PASSWORD, "repeat": PASSWORD}
+    assert _post(here, "/account/password", token, **same).status_code == 400
+    ok = {"current": PASSWORD, "new": STRONG, "repeat": STRONG}
+    r = _post(here, "/account/password", token, **ok)
+    assert r.status_code == 303 and r.headers["location"] == "/account?done=1"
+    assert 'data-testid="password-changed"' in here.get("/account?done=1").text  # still logged in
+    assert there.get("/overview", follow_redirects=False).status_code == 303  # the other ended
+    login(app_client(), "leader", STRONG)
+    entry = next(a for a in list_audit(store) if a.action == "password_change")
+    assert entry.actor == "leader" and STRONG not in (entry.detail or "")
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("Kiln-Fired-2024", True),
+        ("correct-horse-9", True),  # lower, digit, symbol
+        ("ABCdef12", True),
+        ("Abc-12", False),  # too short
+        ("abcdefgh1", False),  # two kinds
+        ("ABCDEFGH-", False),
+        ("Xanalyst-1", False),  # holds the username
+    ],
+)
+def test_the_password_policy(password, ok):
+    from fenghuang.errors import InputError
+    from fenghuang.web.services.accounts import check_password
+
+    if ok:
+        check_password(password, username="analyst")
+    else:
+        with pytest.raises(InputError) as info:
+            check_password(password, username="analyst")
+        assert info.value.code == "E-WEB-PASSWORD" and "密码" in info.value.zh

@@ -190,6 +190,34 @@ def test_analyst_disputes_a_year_and_downloads_an_error_list(site):
         _assert_offline(offline)
 
 
+def test_a_user_changes_their_password_from_the_header(site):
+    from fenghuang.web import create_user
+
+    base = site["base"]
+    create_user(site["store"], username="chen", password=PASSWORD, role="leader")
+    with browser_page() as (page, offline):
+        browser_login(page, base, "chen", PASSWORD)
+        page.click("[data-testid=account-link]")
+        page.wait_for_load_state("networkidle")
+        assert page.url.endswith("/account")
+        form = page.locator("[data-testid=password-form]")
+        form.locator("input[name=current]").fill(PASSWORD)
+        form.locator("input[name=new]").fill("Kiln-Fired-2024")
+        form.locator("input[name=repeat]").fill("Kiln-Fired-2024")
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator("[data-testid=password-changed]").is_visible()
+        shot(page, "account-1920")
+        page.click("button:has-text('退出')")
+        page.wait_for_load_state("networkidle")
+        browser_login(page, base, "chen", PASSWORD)  # the old one no longer works
+        assert "/login" in page.url and page.locator("[role=alert]").is_visible()
+        browser_login(page, base, "chen", "Kiln-Fired-2024")
+        assert "/login" not in page.url
+        assert not page.js_errors, page.js_errors
+        _assert_offline(offline)
+
+
 def test_phone_screenshots(site):
     base, info = site["base"], site["info"]
     with browser_page(390, 844, mobile=True) as (page, offline):

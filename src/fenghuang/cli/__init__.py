@@ -51,6 +51,7 @@ def _register() -> None:
         _monitor,
         _reports,
         _synthetic,
+        _users,
         _web,
     )
 

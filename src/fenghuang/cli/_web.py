@@ -59,7 +59,9 @@ def serve(
         print_accounts(seed_demo_accounts(the_store), console)
     elif not list_users(the_store):
         console.print(
-            "[yellow]没有用户；用 --demo-accounts 创建演示账号 / no users: pass --demo-accounts[/]"
+            "[yellow]没有用户：用 fenghuang users add <用户名> --role admin 创建管理员"
+            "（模拟数据可用 --demo-accounts）/ no users: create an administrator with "
+            "fenghuang users add <name> --role admin (or --demo-accounts on synthetic data)[/]"
         )
     missing = missing_assets()
     if missing:

@@ -96,6 +96,7 @@ _NO_SOURCE_WRITES = (
     "/appeals",
     "/runs",
     "/admin/",
+    "/account/",
     "/cities/",
 )
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})

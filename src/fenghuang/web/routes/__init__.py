@@ -30,6 +30,7 @@ ROUTERS: list[str] = [
     "fenghuang.web.routes.appeals",
     "fenghuang.web.routes.downloads",
     "fenghuang.web.routes.admin",
+    "fenghuang.web.routes.account",
     "fenghuang.web.routes.cities",
 ]
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from fenghuang.errors import InputError
 from fenghuang.web._deps import AdminUser, StoreDep, client_ip
 from fenghuang.web._render import render
 from fenghuang.web.services import admin as admin_service
@@ -41,4 +42,63 @@ def change_role(
         credit_code=credit_code,
         ip=client_ip(request),
     )
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/users")
+def create_user(
+    request: Request,
+    store: StoreDep,
+    user: AdminUser,
+    username: Annotated[str, Form(max_length=40)],
+    password: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=20)],
+    department: Annotated[str, Form(max_length=40)] = "",
+    credit_code: Annotated[str, Form(max_length=18)] = "",
+    display_name: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    """Create an account."""
+    admin_service.create_account(
+        store,
+        actor=user,
+        username=username,
+        password=password,
+        role=role,
+        department=department,
+        credit_code=credit_code,
+        display_name=display_name,
+        ip=client_ip(request),
+    )
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/users/{username}/password")
+def reset_password(
+    username: str,
+    request: Request,
+    store: StoreDep,
+    user: AdminUser,
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Set a user's password (e.g. a forgotten one); the user's sessions end."""
+    admin_service.reset_password(
+        store, actor=user, username=username, password=password, ip=client_ip(request)
+    )
+    return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/users/{username}/disable")
+def disable_user(
+    username: str,
+    request: Request,
+    store: StoreDep,
+    user: AdminUser,
+    confirm: Annotated[str, Form(max_length=40)],
+) -> Response:
+    """Stop an account (``confirm`` repeats its name)."""
+    if confirm != username:
+        raise InputError(
+            "E-WEB-INPUT", zh="确认的用户名不一致", en="the confirmed username differs"
+        )
+    admin_service.disable_account(store, actor=user, username=username, ip=client_ip(request))
     return RedirectResponse("/admin", status_code=303)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from fenghuang.errors import AccessDenied, InputError, NotFoundError
@@ -11,15 +12,22 @@ from fenghuang.web._security import hash_password, hash_token, new_token, verify
 
 __all__ = [
     "authenticate",
+    "change_password",
+    "check_password",
     "create_user",
+    "deactivate_user",
     "delete_session",
     "get_user",
     "list_users",
     "open_session",
     "require_firm_user",
     "resolve_session",
+    "set_password",
     "set_role",
 ]
+
+#: A user name: 2–40 ASCII letters, digits and ``_ . - @`` (the display name may be Chinese).
+_USERNAME = re.compile(r"[A-Za-z0-9_.@-]{2,40}")
 
 _USER_COLS = "username, role, department, credit_code, display_name"
 
@@ -63,11 +71,15 @@ def create_user(
     replace: bool = False,
 ) -> UserPublic:
     """Create (or with ``replace=True`` reset) an account; the password is hashed with argon2id."""
-    _check_role(role, department, credit_code)
-    if len(password) < 8:
+    if not _USERNAME.fullmatch(username):
         raise InputError(
-            "E-WEB-PASSWORD", zh="密码至少8位", en="a password needs at least 8 characters"
+            "E-WEB-USERNAME",
+            zh="用户名须为2至40个英文字母、数字或 _ . - @",
+            en="a username is 2 to 40 ASCII letters, digits or _ . - @",
+            field=username,
         )
+    _check_role(role, department, credit_code)
+    check_password(password, username=username)
     with store.transaction() as con:
         exists = con.execute("select 1 from web_users where username = ?", [username]).fetchone()
         if exists and not replace:
@@ -81,6 +93,76 @@ def create_user(
             [username, hash_password(password), role, department, credit_code, display_name],
         )
     return get_user(store, username)
+
+
+def check_password(password: str, *, username: str = "") -> None:
+    """Raise :class:`InputError` unless ``password`` meets the policy.
+
+    At least 8 characters from at least three of: lower-case letters,
+    upper-case letters, digits, other characters (the usual rule of China's
+    graded protection of information systems, 等级保护); and not holding the user
+    name (of 4 characters or more: a name like ``li`` is in many words).
+    """
+    classes = sum(
+        (
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        )
+    )
+    if len(password) < 8 or classes < 3:
+        raise InputError(
+            "E-WEB-PASSWORD",
+            zh="密码至少8位，且含小写字母、大写字母、数字、符号中的三种",
+            en="a password needs at least 8 characters from three of: lower case, upper case, "
+            "digits, symbols",
+        )
+    if len(username) >= 4 and username.lower() in password.lower():
+        raise InputError(
+            "E-WEB-PASSWORD", zh="密码不能包含用户名", en="a password must not contain the username"
+        )
+
+
+def set_password(store: Store, *, username: str, password: str, keep_token: str = "") -> None:
+    """Give ``username`` a new password and end its sessions (except ``keep_token``'s)."""
+    check_password(password, username=username)
+    get_user(store, username)
+    with store.transaction() as con:
+        con.execute(
+            "update web_users set password_hash = ? where username = ?",
+            [hash_password(password), username],
+        )
+        con.execute(
+            "delete from web_sessions where username = ? and token_hash <> ?",
+            [username, hash_token(keep_token) if keep_token else ""],
+        )
+
+
+def change_password(
+    store: Store, *, username: str, current: str, new: str, keep_token: str = ""
+) -> None:
+    """A user's own change: the current password must be right (``E-WEB-PASSWORD-WRONG``)."""
+    if authenticate(store, username, current) is None:
+        raise InputError(
+            "E-WEB-PASSWORD-WRONG", zh="当前密码不正确", en="the current password is wrong"
+        )
+    if new == current:
+        raise InputError(
+            "E-WEB-PASSWORD",
+            zh="新密码不能与当前密码相同",
+            en="the new password is the current one",
+        )
+    set_password(store, username=username, password=new, keep_token=keep_token)
+
+
+def deactivate_user(store: Store, *, username: str) -> None:
+    """Stop an account (it can no longer log in; its sessions end). The row and the audit
+    lines that name it stay."""
+    get_user(store, username)
+    with store.transaction() as con:
+        con.execute("update web_users set active = false where username = ?", [username])
+        con.execute("delete from web_sessions where username = ?", [username])
 
 
 def get_user(store: Store, username: str) -> UserPublic:

@@ -10,7 +10,15 @@ from fenghuang.warehouse import Store
 from fenghuang.web._schemas import ROLES, AuditEntry, UserPublic
 from fenghuang.web.services import accounts, audit
 
-__all__ = ["AdminPage", "admin_page", "change_role"]
+__all__ = [
+    "AdminPage",
+    "admin_page",
+    "change_own_password",
+    "change_role",
+    "create_account",
+    "disable_account",
+    "reset_password",
+]
 
 
 @dataclass(frozen=True)
@@ -60,3 +68,72 @@ def change_role(
     detail = f"role={role} department={department or ''} credit_code={credit_code or ''}"
     audit.record(store, action="role", actor=actor, object=username, detail=detail, ip=ip)
     return user
+
+
+def create_account(
+    store: Store,
+    *,
+    actor: UserPublic,
+    username: str,
+    password: str,
+    role: str,
+    department: str,
+    credit_code: str,
+    display_name: str,
+    ip: str,
+) -> UserPublic:
+    """Create an account (argon2id-hashed password, the policy of
+    :func:`~fenghuang.web.services.accounts.check_password`) and audit it."""
+    user = accounts.create_user(
+        store,
+        username=username.strip(),
+        password=password,
+        role=role,
+        department=department or None,
+        credit_code=credit_code.strip() or None,
+        display_name=display_name.strip() or None,
+    )
+    detail = f"role={role} department={department or ''} credit_code={credit_code or ''}"
+    audit.record(
+        store, action="user_create", actor=actor, object=user.username, detail=detail, ip=ip
+    )
+    return user
+
+
+def reset_password(
+    store: Store, *, actor: UserPublic, username: str, password: str, ip: str
+) -> None:
+    """An administrator sets a user's password (the user's sessions end) and it is audited."""
+    accounts.set_password(store, username=username, password=password)
+    audit.record(store, action="password_reset", actor=actor, object=username, ip=ip)
+
+
+def disable_account(store: Store, *, actor: UserPublic, username: str, ip: str) -> None:
+    """Stop an account (not one's own) and audit it."""
+    if username == actor.username:
+        raise InputError(
+            "E-WEB-USER-SELF", zh="不能停用自己的账号", en="you cannot disable your own account"
+        )
+    accounts.deactivate_user(store, username=username)
+    audit.record(store, action="user_disable", actor=actor, object=username, ip=ip)
+
+
+def change_own_password(
+    store: Store,
+    *,
+    user: UserPublic,
+    current: str,
+    new: str,
+    repeat: str,
+    token: str,
+    ip: str,
+) -> None:
+    """A user changes their own password; their other sessions end, this one stays."""
+    if new != repeat:
+        raise InputError(
+            "E-WEB-PASSWORD", zh="两次输入的新密码不一致", en="the two new passwords differ"
+        )
+    accounts.change_password(
+        store, username=user.username, current=current, new=new, keep_token=token
+    )
+    audit.record(store, action="password_change", actor=user, object=user.username, ip=ip)

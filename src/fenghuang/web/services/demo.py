@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from fenghuang.errors import InputError
 from fenghuang.warehouse import Store
 from fenghuang.web.services import accounts, audit
 
@@ -32,6 +33,17 @@ def _some_firm(store: Store) -> str | None:
     except Exception:
         return None
     return None
+
+
+def _password() -> str:
+    """A random 12-character password that meets :func:`accounts.check_password`."""
+    while True:
+        password = secrets.token_urlsafe(9)
+        try:
+            accounts.check_password(password)
+        except InputError:
+            continue
+        return password
 
 
 def seed_demo_accounts(
@@ -67,7 +79,7 @@ def seed_demo_accounts(
         wanted.append(("firm", "firm", {"credit_code": code}))
     out = []
     for role, username, extra in wanted:
-        password = secrets.token_urlsafe(9)
+        password = _password()
         accounts.create_user(
             store,
             username=username,
