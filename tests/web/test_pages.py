@@ -452,6 +452,10 @@ def test_firm_page_shows_the_real_diagnostic_bill_and_lift(app_client, city, sto
     bill = html.split('data-testid="bill"')[1].split("</table>")[0]
     for b in bills[code]:
         assert b["item"] in bill and fmt_yuan(b["amount"]) in bill, (b, bill)
+    assert "no-surcharge" not in bill
+    free = next(r["credit_code"] for r in results if not bills[r["credit_code"]])
+    other = c.get(f"/firms/{free}?run={run_id}").text.split('data-testid="bill"')[1]
+    assert "本企业的评价等级不适用差别化加价" in other.split("</table>")[0]  # not "no data"
     measures = pol.firm_measures(store, run_id, code)
     if measures:
         shown = html.split('data-testid="measures"')[1].split("</ul>")[0]

@@ -129,6 +129,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "firm.history": ("历年等级", "History"),
     "firm.lift": ("如何提升一个等级", "What would lift it a class"),
     "firm.bill": ("差别化要素价格（加价）", "Differentiated prices (surcharges)"),
+    "firm.no_surcharge": (
+        "本企业的评价等级不适用差别化加价",
+        "No differentiated surcharge applies to this firm's class",
+    ),
     "firm.data": ("企业数据与来源", "Data and lineage"),
     "firm.source": ("来源", "Source"),
     "firm.confirmation": ("确认状态", "Confirmation"),
