@@ -73,9 +73,9 @@ def test_an_empty_list_has_its_header(tmp_path: Path) -> None:
 def test_a_list_longer_than_a_sheet_goes_on_in_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fenghuang.reports import _errors
+    from fenghuang.reports import _lists
 
-    monkeypatch.setattr(_errors, "SHEET_ROWS", 3)  # Excel's limit is 1,048,574 data rows
+    monkeypatch.setattr(_lists, "SHEET_ROWS", 3)  # Excel's limit is 1,048,574 data rows
     rows = [{**ROWS[0], "row_no": i} for i in range(1, 8)]
     wb = openpyxl.load_workbook(write_error_list(iter(rows), tmp_path / "e.xlsx"))
     assert wb.sheetnames == ["错误清单", "错误清单2", "错误清单3", "说明"]

@@ -89,7 +89,7 @@ def test_security_headers(app_client):
     assert "<script>" not in r.text  # no inline scripts
 
 
-def test_admin_changes_role_and_it_is_audited(app_client, store):
+def test_admin_changes_role_and_it_is_audited(app_client, store, monkeypatch):
     c = app_client()
     token = login(c, "admin")
     r = c.post(
@@ -110,6 +110,43 @@ def test_admin_changes_role_and_it_is_audited(app_client, store):
     assert c.get("/admin?action=drop table").status_code == 400
     c.get("/lang/en")
     assert '<td data-action="role">Role changed</td>' in c.get("/admin").text
+    # the export: every line, oldest first, labelled; it is logged itself
+    import io
+
+    import openpyxl
+
+    before = list_audit(store, limit=10_000)
+    got = c.get("/admin/audit.xlsx")
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    assert book.sheetnames == ["操作日志", "说明"]
+    rows = list(book["操作日志"].iter_rows(values_only=True))
+    assert rows[0][0].startswith("操作日志") and rows[1][:5] == (
+        "序号",
+        "时间",
+        "操作人",
+        "角色",
+        "操作",
+    )
+    assert [r[0] for r in rows[2:]] == [a.audit_id for a in reversed(before)]
+    role_line = next(r for r in rows[2:] if r[4] == "role")
+    assert (
+        role_line[5] == "修改角色" and role_line[6] == "leader" and "role=analyst" in role_line[7]
+    )
+    export = list_audit(store, action="download")[0]
+    assert export.object == "audit_log:all" and export.actor == "admin"
+    logins = c.get("/admin/audit.xlsx?action=login")
+    sheet = openpyxl.load_workbook(io.BytesIO(logins.content))["操作日志"]
+    assert {r[4] for r in list(sheet.iter_rows(values_only=True))[2:]} == {"login"}
+    assert c.get("/admin/audit.xlsx?action=nope").status_code == 400
+    from fenghuang.web.services import audit as audit_service
+
+    monkeypatch.setattr(audit_service, "EXPORT_PAGE", 2)  # page boundaries: nothing lost or twice
+    paged = openpyxl.load_workbook(io.BytesIO(c.get("/admin/audit.xlsx").content))["操作日志"]
+    ids = [r[0] for r in list(paged.iter_rows(values_only=True))[2:]]
+    assert ids == sorted(set(ids)) and len(ids) == len(list_audit(store, limit=10_000)) - 1
+    left = list((Path(c.app.state.settings.cache) / "downloads" / "audit").glob("*.xlsx"))
+    assert left == []  # written for the request, deleted once sent
 
 
 def test_every_audit_action_is_known_and_translated():

@@ -54,6 +54,7 @@ EXPECTED: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/downloads/firm/{credit_code}.docx"): READERS | {"firm"},
     ("GET", "/admin"): {"admin"},
     ("POST", "/admin/users/{username}/role"): {"admin"},
+    ("GET", "/admin/audit.xlsx"): {"admin"},
     ("POST", "/admin/users"): {"admin"},
     ("POST", "/admin/users/{username}/password"): {"admin"},
     ("POST", "/admin/users/{username}/disable"): {"admin"},

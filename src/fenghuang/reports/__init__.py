@@ -1,5 +1,6 @@
 """Reports: the publicity list (xlsx) and Word reports for firms and leaders."""
 
+from fenghuang.reports._audit import AUDIT_COLUMNS, write_audit_log
 from fenghuang.reports._docx import (
     FirmReportData,
     IndicatorLine,
@@ -12,6 +13,7 @@ from fenghuang.reports._pdf import docx_to_pdf
 from fenghuang.reports._xlsx import PUBLICITY_COLUMNS, RunInfo, write_publicity_workbook
 
 __all__ = [
+    "AUDIT_COLUMNS",
     "ERROR_LIST_COLUMNS",
     "LINK_COLUMNS",
     "PUBLICITY_COLUMNS",
@@ -20,6 +22,7 @@ __all__ = [
     "IndicatorLine",
     "RunInfo",
     "docx_to_pdf",
+    "write_audit_log",
     "write_error_list",
     "write_firm_report",
     "write_publicity_workbook",

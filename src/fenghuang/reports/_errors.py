@@ -13,11 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from fenghuang.reports._labels import SYNTHETIC_NOTE
+from fenghuang.reports._lists import write_notes, write_rows
 
 __all__ = ["ERROR_LIST_COLUMNS", "LINK_COLUMNS", "write_error_list"]
 
@@ -44,57 +42,6 @@ LINK_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("matched_on", "依据", 10),
 )
 _MATCHED_ON = {"name": "企业名称", "former_name": "曾用名"}
-
-#: Rows per sheet: Excel's limit (1,048,576) less the title and header rows.
-SHEET_ROWS = 1_048_576 - 2
-
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def _sheet(wb: Workbook, name: str, columns: tuple[tuple[str, str, int], ...], title: str) -> Any:
-    ws = wb.create_sheet(name)
-    for j, (_, _, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = "A3"
-    head = WriteOnlyCell(ws, value=title)
-    head.font = Font(bold=True, size=12)
-    ws.append([head])
-    cells = []
-    for _, h, _ in columns:
-        c = WriteOnlyCell(ws, value=h)
-        c.font = Font(bold=True)
-        c.fill = _HEAD_FILL
-        cells.append(c)
-    ws.append(cells)
-    return ws
-
-
-def _write_rows(
-    wb: Workbook,
-    base: str,
-    columns: tuple[tuple[str, str, int], ...],
-    rows: Iterable[Mapping[str, Any]],
-    title: str,
-) -> int:
-    """Stream ``rows`` into sheet ``base`` (then ``base``2, 3 … past a sheet's limit);
-    each sheet gets a header filter. Returns the number of rows."""
-    sheets: list[Any] = []
-    counts: list[int] = []
-    ws: Any = None
-    for r in rows:
-        if ws is None or counts[-1] == SHEET_ROWS:
-            ws = _sheet(wb, base if not sheets else f"{base}{len(sheets) + 1}", columns, title)
-            sheets.append(ws)
-            counts.append(0)
-        ws.append([r.get(k) for k, _, _ in columns])
-        counts[-1] += 1
-    if ws is None:
-        sheets.append(_sheet(wb, base, columns, title))
-        counts.append(0)
-    last = get_column_letter(len(columns))
-    for sheet, count in zip(sheets, counts, strict=True):
-        sheet.auto_filter.ref = f"A2:{last}{2 + count}"
-    return sum(counts)
 
 
 def write_error_list(
@@ -141,17 +88,14 @@ def write_error_list(
     if synthetic:
         title += "（模拟数据）"
     wb = Workbook(write_only=True)
-    n = _write_rows(wb, "错误清单", ERROR_LIST_COLUMNS, rows, title)
+    n = write_rows(wb, "错误清单", ERROR_LIST_COLUMNS, rows, title)
     linked = None
     if links is not None:
         shown = (
             {**r, "matched_on": _MATCHED_ON.get(str(r.get("matched_on")), r.get("matched_on"))}
             for r in links
         )
-        linked = _write_rows(wb, "按名称关联", LINK_COLUMNS, shown, f"{title} · 按名称关联")
-    meta = wb.create_sheet("说明")
-    meta.column_dimensions["A"].width = 18
-    meta.column_dimensions["B"].width = 90
+        linked = write_rows(wb, "按名称关联", LINK_COLUMNS, shown, f"{title} · 按名称关联")
     lines: list[tuple[str, Any]] = [("清单", title), ("隔离行数 rows", n)]
     if linked is not None:
         lines.append(("按名称关联行数 linked by name", linked))
@@ -173,10 +117,7 @@ def write_error_list(
                 "registered firm by its name or a former name: check them, and give the code next time.",
             )
         )
-    for k, v in lines:
-        key = WriteOnlyCell(meta, value=k)
-        key.font = Font(bold=True)
-        meta.append([key, v])
+    write_notes(wb, lines)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

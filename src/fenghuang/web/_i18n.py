@@ -252,6 +252,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "not containing the username.",
     ),
     "admin.filter": ("筛选", "Filter"),
+    "admin.audit_xlsx": ("导出（Excel）", "Export (Excel)"),
     # audit actions (fenghuang.web.services.audit.ACTIONS)
     "audit.login": ("登录", "Log in"),
     "audit.login_failed": ("登录失败", "Failed login"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Request
+from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from fenghuang.warehouse import Store
@@ -32,8 +33,10 @@ def send_file(
     filename: str,
     kind: str,
     target: str,
+    delete_after: bool = False,
 ) -> FileResponse:
-    """Audit the download of ``path`` (``kind`` of file for ``target``) and send it."""
+    """Audit the download of ``path`` (``kind`` of file for ``target``) and send it
+    (then delete it, with ``delete_after``: a file written for this request only)."""
     audit.record(
         store,
         action="download",
@@ -42,4 +45,5 @@ def send_file(
         detail=filename,
         ip=client_ip(request),
     )
-    return FileResponse(str(path), media_type=media_type, filename=filename)
+    done = BackgroundTask(Path(path).unlink, missing_ok=True) if delete_after else None
+    return FileResponse(str(path), media_type=media_type, filename=filename, background=done)

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from fenghuang.errors import InputError
-from fenghuang.web._deps import AdminUser, StoreDep, client_ip
+from fenghuang.web._deps import AdminUser, SettingsDep, StoreDep, client_ip
 from fenghuang.web._render import render
+from fenghuang.web._send import send_file
 from fenghuang.web.services import admin as admin_service
+from fenghuang.web.services.downloads import XLSX
 
 router = APIRouter(prefix="/admin")
 
@@ -20,6 +22,30 @@ def admin_page(request: Request, store: StoreDep, user: AdminUser, action: str =
     """Users and the append-only audit log (``?action=download`` shows one action)."""
     page = admin_service.admin_page(store, action=action)
     return render(request, "admin.html", {"page": page})
+
+
+@router.get("/audit.xlsx")
+def audit_xlsx(
+    request: Request, store: StoreDep, settings: SettingsDep, user: AdminUser, action: str = ""
+) -> Response:
+    """The audit log (or one action's lines) as Excel; the export is itself logged."""
+    path = admin_service.audit_workbook(
+        store,
+        action=action,
+        out_dir=settings.cache / "downloads" / "audit",
+        synthetic=request.app.state.synthetic(),
+    )
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=XLSX,
+        filename=f"操作日志{'-' + action if action else ''}.xlsx",
+        kind="audit_log",
+        target=action or "all",
+        delete_after=True,
+    )
 
 
 @router.post("/users/{username}/role")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from fenghuang.errors import InputError
 from fenghuang.facts import DEPARTMENTS
@@ -13,6 +15,7 @@ from fenghuang.web.services import accounts, audit
 __all__ = [
     "AdminPage",
     "admin_page",
+    "audit_workbook",
     "change_own_password",
     "change_role",
     "create_account",
@@ -35,6 +38,12 @@ class AdminPage:
 
 def admin_page(store: Store, *, limit: int = 300, action: str = "") -> AdminPage:
     """Users and the newest audit lines (of one action when ``action`` is given)."""
+    _check_action(action)
+    lines = audit.list_audit(store, limit=limit, action=action or None)
+    return AdminPage(accounts.list_users(store), lines, ROLES, DEPARTMENTS, audit.ACTIONS, action)
+
+
+def _check_action(action: str) -> None:
     if action and action not in audit.ACTIONS:
         raise InputError(
             "E-WEB-AUDIT-ACTION",
@@ -43,8 +52,13 @@ def admin_page(store: Store, *, limit: int = 300, action: str = "") -> AdminPage
             hint_zh="操作类型为 " + "/".join(audit.ACTIONS),
             hint_en="actions are " + "/".join(audit.ACTIONS),
         )
-    lines = audit.list_audit(store, limit=limit, action=action or None)
-    return AdminPage(accounts.list_users(store), lines, ROLES, DEPARTMENTS, audit.ACTIONS, action)
+
+
+def audit_workbook(store: Store, *, action: str, out_dir: Path, synthetic: bool) -> Path:
+    """The audit log (of ``action`` when given) written to a new file in ``out_dir``."""
+    _check_action(action)
+    path = out_dir / f"audit-{secrets.token_hex(8)}.xlsx"
+    return audit.export_audit(store, path, action=action or None, synthetic=synthetic)
 
 
 def change_role(
