@@ -170,3 +170,12 @@ def test_audit_log_is_only_ever_appended():
         if re.search(r"(update|delete\s+from)\s+web_audit", text):
             offenders.append(path.name)
     assert not offenders
+
+
+def test_imported_macros_see_the_page_context():
+    """A macro imported without ``with context`` cannot see ``lang`` or ``synthetic``
+    (Jinja gives it the globals only): the city pages were Chinese in English, and the
+    模拟数据 tag of every page title never showed."""
+    for path in TEMPLATES.rglob("*.html"):
+        for line in re.findall(r"\{%-?\s*from .*? import .*?%\}", path.read_text(encoding="utf-8")):
+            assert "with context" in line, (path.name, line)

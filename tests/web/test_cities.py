@@ -39,6 +39,11 @@ def test_map_city_and_source_pages(app_client, store) -> None:
     assert c.get("/cities/140400").status_code == 200  # 长治: in the registry, no figures yet
     assert "暂无该城市的数据" in c.get("/cities/140400").text
     assert c.get("/cities/999999").status_code == 404
+    c.get("/lang/en")
+    en = c.get("/cities").text
+    assert "Resource-based cities: transformation monitor" in en and "全国资源型城市转型监测" not in en
+    assert "Seed cities" in en and "Province" in en
+    assert "Pressure" in c.get("/cities/360300").text
 
 
 def test_cities_need_a_reader(app_client) -> None:

@@ -65,6 +65,7 @@ def test_runs_start_poll_compare_publish(app_client, city, store):
     c = app_client()
     token = login(c, "analyst")
     page = c.get("/runs").text
+    assert 'data-testid="synthetic-tag"' in page.split("</h1>")[0]  # the title's 模拟数据 tag
     chosen = page.split('name="method"')[1].split("</select>")[0]
     assert f'value="{city["method"]}" selected' in chosen  # the method the city's runs used
     table = page.split('data-testid="runs"')[1].split("</table>")[0]
@@ -224,6 +225,7 @@ def test_data_page_lists_confirmations_and_serves_each_imports_error_list(app_cl
     login(en, "analyst")
     en.get("/lang/en")
     page = en.get("/data").text
+    assert "Taxes paid" in page.split('data-testid="confirm"')[1].split("</table>")[0]
     assert "Error code" in page and "Disputed" in page and "十二月税额缺失" in page
     assert "Rows linked by name" in page and "/firms/" in page.split('data-testid="name-links"')[1]
 

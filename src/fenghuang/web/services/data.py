@@ -45,6 +45,7 @@ class DataPage:
     quarantine_total: int = 0  # rows the user may see; ``quarantine`` holds the first ``limit``
     departments: dict[str, str] = field(default_factory=dict)
     fields_by_department: dict[str, list[str]] = field(default_factory=dict)
+    fields_by_department_en: dict[str, list[str]] = field(default_factory=dict)
     confirmations: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)  # rows linked by name (first limit)
     links_total: int = 0
@@ -69,6 +70,7 @@ def data_page(store: Store, *, user: UserPublic, limit: int = 500) -> DataPage:
     for f in FIRM_YEAR_FIELDS.values():
         if f.department in page.departments:
             page.fields_by_department.setdefault(f.department, []).append(f.zh)
+            page.fields_by_department_en.setdefault(f.department, []).append(f.en)
     if has_api("warehouse", "list_imports"):
         page.imports = [
             r for r in records(api("warehouse", "list_imports")(store)) if _mine(user, r)
