@@ -41,7 +41,9 @@ def test_map_city_and_source_pages(app_client, store) -> None:
     assert c.get("/cities/999999").status_code == 404
     c.get("/lang/en")
     en = c.get("/cities").text
-    assert "Resource-based cities: transformation monitor" in en and "全国资源型城市转型监测" not in en
+    assert (
+        "Resource-based cities: transformation monitor" in en and "全国资源型城市转型监测" not in en
+    )
     assert "Seed cities" in en and "Province" in en
     assert "Pressure" in c.get("/cities/360300").text
 
