@@ -99,3 +99,37 @@ def test_run_bills_match_a_firm_by_firm_computation(city: tuple[Path, list[str]]
         assert firm_measures(store, run.run_id, code) == [
             r["text_zh"] + "（示例）" for r in measures.to_pylist() if r["credit_code"] == code
         ]
+
+
+@pytest.mark.slow
+def test_the_surcharge_list_for_the_utilities(city: tuple[Path, list[str]], tmp_path: Path) -> None:
+    """``fenghuang report surcharges``: one sheet per item, every bill line on it, totals."""
+    from openpyxl import load_workbook
+
+    from fenghuang.cli import main
+
+    path, runs = city
+    out = tmp_path / "名单.xlsx"
+    assert main(["report", "surcharges", runs[-1], "--store", str(path), "--out", str(out)]) == 0
+    with wh.Store(path, read_only=True) as store:
+        bills = run_bills(store, runs[-1]).to_pylist()
+    wb = load_workbook(out)
+    items = list(dict.fromkeys(b["item_zh"] for b in bills))
+    assert wb.sheetnames == ["汇总", *items, "说明"] and len(items) >= 2
+    for name in items:
+        rows = list(wb[name].iter_rows(values_only=True))
+        assert rows[0][0].endswith(f"（模拟数据） · {name}")
+        head, body = rows[1], rows[2:]
+        got = {(r[head.index("统一社会信用代码")], r[head.index("加价金额（元）")]) for r in body}
+        want = {(b["credit_code"], b["amount"]) for b in bills if b["item_zh"] == name}
+        assert got == want
+        classes = [r[head.index("适用等级")] for r in body]
+        assert classes == sorted(classes, key="DCBA".index)  # D first, then C
+    summary = list(wb["汇总"].iter_rows(values_only=True))[2:]
+    for item, cls, firms, _basis, _unit, amount, _missing in summary:
+        lines = [b for b in bills if b["item_zh"] == item and b["policy_class"] == cls]
+        assert firms == len({b["credit_code"] for b in lines})
+        assert amount == pytest.approx(sum(b["amount"] for b in lines), abs=0.01)
+    meta = dict(wb["说明"].iter_rows(values_only=True))
+    assert meta["评价批次"] == runs[-1] and "模拟数据" in meta["数据性质"]
+    assert meta["加价企业数"] == len({b["credit_code"] for b in bills})

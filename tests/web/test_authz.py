@@ -51,6 +51,7 @@ EXPECTED: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/downloads"): READERS,
     ("GET", "/downloads/list/{run_id}.xlsx"): READERS,
     ("GET", "/downloads/summary/{run_id}.docx"): READERS,
+    ("GET", "/downloads/surcharges/{run_id}.xlsx"): READERS,
     ("GET", "/downloads/firm/{credit_code}.docx"): READERS | {"firm"},
     ("GET", "/admin"): {"admin"},
     ("POST", "/admin/users/{username}/role"): {"admin"},

@@ -273,10 +273,22 @@ def test_every_download_is_audited_and_a_refusal_too(app_client, city, store):
     mine = store.fetch_all("select credit_code from web_users where username = 'firm_a'")[0][0]
     other = next(x for x in city["codes"] if x != mine)
     assert firm.get(f"/downloads/firm/{other}.docx?run={run}").status_code == 403
+    sur = c.get(f"/downloads/surcharges/{run}.xlsx")
+    assert sur.status_code == 200 and "attachment" in sur.headers["content-disposition"]
+    from openpyxl import load_workbook
+
+    from fenghuang.policy import run_bills
+
+    book = load_workbook(io.BytesIO(sur.content))
+    lines = run_bills(store, run).to_pylist()
+    assert book.sheetnames[0] == "汇总" and book.sheetnames[-1] == "说明"
+    on_sheets = sum(len(list(book[n].iter_rows())) - 2 for n in book.sheetnames[1:-1])
+    assert on_sheets == len(lines) > 0
+    assert 'data-testid="surcharges-' in c.get("/downloads").text
     got = {(a.actor, a.object): a for a in list_audit(store, action="download")}
     lst = got[("leader", f"results_list:{run}")]
     assert lst.role == "leader" and lst.detail == f"评价结果-{run}.xlsx" and lst.ip
-    assert ("leader", f"summary:{run}") in got
+    assert ("leader", f"summary:{run}") in got and ("leader", f"surcharge_list:{run}") in got
     assert not any(actor == "firm_a" for actor, _ in got)  # refused: nothing was sent
     denied = [a for a in list_audit(store, action="denied") if a.actor == "firm_a"]
     assert denied and denied[0].object == f"GET /downloads/firm/{other}.docx"

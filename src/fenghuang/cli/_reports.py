@@ -238,6 +238,33 @@ def summary(
     )
 
 
+@report_app.command("surcharges")
+def surcharges(
+    run_id: Annotated[str, typer.Argument(help="评价批次 / run id")],
+    store: Annotated[Path | None, typer.Option("--store", help=_STORE_HELP)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="输出 .xlsx / output file")] = None,
+) -> None:
+    """差别化价格执行名单（Excel，每个加价项目一个工作表，送供电、供水、供气单位）/
+    The surcharge execution list for the utilities."""
+    from fenghuang.cli._evaluate import open_store, synthetic_label
+    from fenghuang.evaluation import load_run
+    from fenghuang.policy import run_bills
+    from fenghuang.reports import write_surcharge_list
+
+    with open_store(store) as st:
+        run = load_run(st, run_id)
+        bills = run_bills(st, run_id, run=run)
+    path = write_surcharge_list(
+        bills, run.results, run_info(run), out or Path(f"{run_id}-差别化价格执行名单.xlsx")
+    )
+    firms = len(set(bills.column("credit_code").to_pylist()))
+    Console().print(
+        f"差别化价格执行名单 surcharge list{synthetic_label(run.synthetic)}: {path}"
+        f"（{firms} 家企业 firms）",
+        highlight=False,
+    )
+
+
 #: The summary's charts: class distribution by county, park and industry division.
 SUMMARY_CHARTS = (("county", "区县"), ("park", "园区"), ("industry_division", "行业大类"))
 

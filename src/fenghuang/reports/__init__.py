@@ -10,6 +10,11 @@ from fenghuang.reports._docx import (
 from fenghuang.reports._errors import ERROR_LIST_COLUMNS, LINK_COLUMNS, write_error_list
 from fenghuang.reports._labels import SYNTHETIC_NOTE
 from fenghuang.reports._pdf import docx_to_pdf
+from fenghuang.reports._surcharges import (
+    SURCHARGE_COLUMNS,
+    SURCHARGE_SUMMARY_COLUMNS,
+    write_surcharge_list,
+)
 from fenghuang.reports._xlsx import PUBLICITY_COLUMNS, RunInfo, write_publicity_workbook
 
 __all__ = [
@@ -17,6 +22,8 @@ __all__ = [
     "ERROR_LIST_COLUMNS",
     "LINK_COLUMNS",
     "PUBLICITY_COLUMNS",
+    "SURCHARGE_COLUMNS",
+    "SURCHARGE_SUMMARY_COLUMNS",
     "SYNTHETIC_NOTE",
     "FirmReportData",
     "IndicatorLine",
@@ -27,4 +34,5 @@ __all__ = [
     "write_firm_report",
     "write_publicity_workbook",
     "write_summary_report",
+    "write_surcharge_list",
 ]

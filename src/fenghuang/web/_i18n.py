@@ -219,6 +219,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dl.title": ("下载", "Downloads"),
     "dl.summary": ("领导汇总报告（Word）", "Leaders' summary (Word)"),
     "dl.list": ("评价结果名单（Excel）", "Results list (Excel)"),
+    "dl.surcharges": ("差别化价格执行名单（Excel）", "Surcharge list for the utilities (Excel)"),
     "dl.firm_report": ("企业体检报告（Word）", "Firm health-check report (Word)"),
     # admin
     "admin.title": ("系统管理", "Administration"),

@@ -44,6 +44,31 @@ def results_list(
     )
 
 
+@router.get("/surcharges/{run_id}.xlsx")
+def surcharges(
+    run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
+) -> Response:
+    """The run's surcharge execution list (差别化价格执行名单) for the utilities."""
+    path = svc.surcharges_xlsx(
+        store,
+        request.app.state.runs,
+        run_id=run_id,
+        out_dir=settings.cache / "downloads",
+        city=settings.city_name,
+        synthetic=request.app.state.synthetic(),
+    )
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=svc.XLSX,
+        filename=f"差别化价格执行名单-{run_id}.xlsx",
+        kind="surcharge_list",
+        target=run_id,
+    )
+
+
 @router.get("/summary/{run_id}.docx")
 def summary(
     run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser

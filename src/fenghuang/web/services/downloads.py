@@ -23,6 +23,7 @@ from fenghuang.reports import (
     write_firm_report,
     write_publicity_workbook,
     write_summary_report,
+    write_surcharge_list,
 )
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import UserPublic
@@ -40,6 +41,7 @@ __all__ = [
     "publicity_xlsx",
     "results_xlsx",
     "summary_docx",
+    "surcharges_xlsx",
 ]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -116,6 +118,22 @@ def results_xlsx(
 ) -> Path:
     """The full results list of a run (for readers: admins, analysts, leaders)."""
     return _workbook(store, cache, run_id, out_dir, city, synthetic)
+
+
+def surcharges_xlsx(
+    store: Store, cache: RunCache, *, run_id: str, out_dir: Path, city: str, synthetic: bool
+) -> Path:
+    """The run's 差别化价格执行名单 (one sheet per surcharge item) for the utilities."""
+    from fenghuang.policy import run_bills
+
+    run = cache.get(store, run_id)
+    path = out_dir / run_id / "surcharges.xlsx"
+    return cached_file(
+        path,
+        lambda p: write_surcharge_list(
+            run_bills(store, run_id), _table(run), _info(run, city, synthetic), p
+        ),
+    )
 
 
 def summary_docx(
