@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from fenghuang.warehouse import Store
 from fenghuang.web._deps import FirmReader, ReaderUser, SettingsDep, StoreDep
 from fenghuang.web._render import render
+from fenghuang.web._schemas import UserPublic
 from fenghuang.web._send import send_file
+from fenghuang.web._settings import Settings
 from fenghuang.web.services import downloads as svc
 
 router = APIRouter(prefix="/downloads")
@@ -19,12 +25,19 @@ def downloads_page(request: Request, store: StoreDep, user: ReaderUser) -> Respo
     return render(request, "downloads.html", {"page": svc.downloads_page(store)})
 
 
-@router.get("/list/{run_id}.xlsx")
-def results_list(
-    run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
+#: Files of a whole run: (service, media type, file name prefix, audit kind).
+_RUN_FILES: dict[str, tuple[Callable[..., Path], str, str, str]] = {
+    "list": (svc.results_xlsx, svc.XLSX, "评价结果", "results_list"),
+    "surcharges": (svc.surcharges_xlsx, svc.XLSX, "差别化价格执行名单", "surcharge_list"),
+    "summary": (svc.summary_docx, svc.DOCX, "领导汇总报告", "summary"),
+}
+
+
+def _run_file(
+    what: str, run_id: str, request: Request, store: Store, settings: Settings, user: UserPublic
 ) -> Response:
-    """The run's results as an Excel list."""
-    path = svc.results_xlsx(
+    write, media, prefix, kind = _RUN_FILES[what]
+    path = write(
         store,
         request.app.state.runs,
         run_id=run_id,
@@ -32,16 +45,25 @@ def results_list(
         city=settings.city_name,
         synthetic=request.app.state.synthetic(),
     )
+    suffix = ".docx" if media == svc.DOCX else ".xlsx"
     return send_file(
         request,
         store,
         user,
         path,
-        media_type=svc.XLSX,
-        filename=f"评价结果-{run_id}.xlsx",
-        kind="results_list",
+        media_type=media,
+        filename=f"{prefix}-{run_id}{suffix}",
+        kind=kind,
         target=run_id,
     )
+
+
+@router.get("/list/{run_id}.xlsx")
+def results_list(
+    run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
+) -> Response:
+    """The run's results as an Excel list."""
+    return _run_file("list", run_id, request, store, settings, user)
 
 
 @router.get("/surcharges/{run_id}.xlsx")
@@ -49,24 +71,7 @@ def surcharges(
     run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
 ) -> Response:
     """The run's surcharge execution list (差别化价格执行名单) for the utilities."""
-    path = svc.surcharges_xlsx(
-        store,
-        request.app.state.runs,
-        run_id=run_id,
-        out_dir=settings.cache / "downloads",
-        city=settings.city_name,
-        synthetic=request.app.state.synthetic(),
-    )
-    return send_file(
-        request,
-        store,
-        user,
-        path,
-        media_type=svc.XLSX,
-        filename=f"差别化价格执行名单-{run_id}.xlsx",
-        kind="surcharge_list",
-        target=run_id,
-    )
+    return _run_file("surcharges", run_id, request, store, settings, user)
 
 
 @router.get("/summary/{run_id}.docx")
@@ -74,24 +79,7 @@ def summary(
     run_id: str, request: Request, store: StoreDep, settings: SettingsDep, user: ReaderUser
 ) -> Response:
     """The leaders' Word summary."""
-    path = svc.summary_docx(
-        store,
-        request.app.state.runs,
-        run_id=run_id,
-        out_dir=settings.cache / "downloads",
-        city=settings.city_name,
-        synthetic=request.app.state.synthetic(),
-    )
-    return send_file(
-        request,
-        store,
-        user,
-        path,
-        media_type=svc.DOCX,
-        filename=f"领导汇总报告-{run_id}.docx",
-        kind="summary",
-        target=run_id,
-    )
+    return _run_file("summary", run_id, request, store, settings, user)
 
 
 @router.get("/firm/{credit_code}.docx")
