@@ -45,7 +45,10 @@ def test_map_city_and_source_pages(app_client, store) -> None:
         "Resource-based cities: transformation monitor" in en and "全国资源型城市转型监测" not in en
     )
     assert "Seed cities" in en and "Province" in en
-    assert "Pressure" in c.get("/cities/360300").text
+    assert "declining" in en and "prefecture-level" in en and "成熟型" not in en.split("<main")[1]
+    city_en = c.get("/cities/360300").text
+    assert "Pressure" in city_en and "declining" in city_en and "衰退型" not in city_en
+    assert "<strong>industrial electricity consumption</strong>" in city_en  # the catalogue's name
 
 
 def test_cities_need_a_reader(app_client) -> None:

@@ -78,7 +78,9 @@ from fenghuang.monitor._periods import Period, find_periods
 from fenghuang.monitor._places import Mention, PlaceMatcher
 from fenghuang.monitor._registry import (
     LEVELS,
+    LEVELS_EN,
     TYPES,
+    TYPES_EN,
     City,
     Completeness,
     ExhaustedCity,
@@ -113,6 +115,7 @@ from fenghuang.monitor._yearbook import YearbookImport, read_yearbook
 __all__ = [
     "EXTRACTED_LABEL",
     "LEVELS",
+    "LEVELS_EN",
     "OBS_SCHEMA",
     "PENDING",
     "PERIOD_BASIS",
@@ -120,6 +123,7 @@ __all__ = [
     "SEED_CITIES",
     "SYNTHETIC_LABEL",
     "TYPES",
+    "TYPES_EN",
     "TYPE_COLOURS",
     "VERIFIED",
     "AdminCodes",

@@ -29,7 +29,9 @@ from fenghuang.monitor._geocodes import AdminCodes, admin_codes, load_aliases, r
 
 __all__ = [
     "LEVELS",
+    "LEVELS_EN",
     "TYPES",
+    "TYPES_EN",
     "City",
     "Completeness",
     "ExhaustedCity",
@@ -42,6 +44,12 @@ __all__ = [
 
 LEVELS = ("地级行政区", "县级市", "县", "市辖区")
 TYPES = ("成长型", "成熟型", "衰退型", "再生型")
+#: English names of the levels and types (the plan's own translation of 成长型 … is
+#: growing, mature, declining, regenerating).
+LEVELS_EN = dict(
+    zip(LEVELS, ("prefecture-level", "county-level city", "county", "district"), strict=True)
+)
+TYPES_EN = dict(zip(TYPES, ("growing", "mature", "declining", "regenerating"), strict=True))
 _DATA = "fenghuang.monitor"
 
 
@@ -114,9 +122,14 @@ class Completeness:
 
     def summary(self, lang: str = "zh") -> str:
         """One line per dimension: what is there and what is missing."""
-        lv = "，".join(f"{k} {h}/{e}" for k, (h, e) in self.by_level.items())
-        ty = "，".join(f"{k} {h}/{e}" for k, (h, e) in self.by_type.items())
-        ex = "，".join(f"第{k}批 {h}/{e}" for k, (h, e) in self.exhausted_by_batch.items())
+        if lang != "zh":
+            lv = ", ".join(f"{LEVELS_EN.get(k, k)} {h}/{e}" for k, (h, e) in self.by_level.items())
+            ty = ", ".join(f"{TYPES_EN.get(k, k)} {h}/{e}" for k, (h, e) in self.by_type.items())
+            ex = ", ".join(f"batch {k} {h}/{e}" for k, (h, e) in self.exhausted_by_batch.items())
+        else:
+            lv = "，".join(f"{k} {h}/{e}" for k, (h, e) in self.by_level.items())
+            ty = "，".join(f"{k} {h}/{e}" for k, (h, e) in self.by_type.items())
+            ex = "，".join(f"第{k}批 {h}/{e}" for k, (h, e) in self.exhausted_by_batch.items())
         if lang == "zh":
             return (
                 f"资源型城市：应有 {self.expected}，已有 {self.have}，缺 {self.missing}。"

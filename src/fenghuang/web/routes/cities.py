@@ -30,6 +30,7 @@ def cities_map(request: Request, user: ReaderUser, store: StoreDep) -> HTMLRespo
             "seed": SEED_CITIES,
             "map_option_type": data["map_option_type"],
             "map_option_index": data["map_option_index"],
+            "names_en": svc.NAMES_EN,
         },
     )
 
@@ -56,7 +57,14 @@ def city_detail(request: Request, code: str, user: ReaderUser, store: StoreDep) 
     """城市页 / one city's indicators, sources and peers."""
     page = svc.city(store, request.app.state.cache, code)
     return render(
-        request, "cities/city.html", {"page": page, "series_charts": svc.series_charts(page)}
+        request,
+        "cities/city.html",
+        {
+            "page": page,
+            "series_charts": svc.series_charts(page),
+            "names_en": svc.NAMES_EN,
+            "indicator_en": svc.indicator_names_en(),
+        },
     )
 
 

@@ -13,6 +13,8 @@ from datetime import date
 from typing import Any
 
 from fenghuang.monitor import (
+    LEVELS_EN,
+    TYPES_EN,
     CityPage,
     Registry,
     city_page,
@@ -30,14 +32,19 @@ from fenghuang.web._schemas import UserPublic
 from fenghuang.web.services import audit
 
 __all__ = [
+    "NAMES_EN",
     "city",
     "geojson",
+    "indicator_names_en",
     "overview",
     "registry",
     "series_charts",
     "set_figure_status",
     "source",
 ]
+
+#: English names of the registry's Chinese labels (city types and levels).
+NAMES_EN: dict[str, str] = {**TYPES_EN, **LEVELS_EN}
 
 _KEY = "monitor.registry"
 _KIND_ZH = {
@@ -122,6 +129,11 @@ def overview(store: Store, cache: dict[str, Any]) -> dict[str, Any]:
 def city(store: Store, cache: dict[str, Any], code: str) -> CityPage:
     """One city's page data."""
     return city_page(store, code, registry(cache))
+
+
+def indicator_names_en() -> dict[str, str]:
+    """Indicator code → English name, from the catalogue."""
+    return {code: ind.en for code, ind in load_catalogue().indicators.items()}
 
 
 def series_charts(page: CityPage, *, limit: int = 12) -> dict[str, dict[str, Any]]:
