@@ -58,6 +58,10 @@ def test_firm_search_and_page(app_client, city, store):
     assert 'data-chart="radar"' in page.text and 'data-testid="facts"' in page.text
     row = next(r for r in rows if r["credit_code"] == code)
     assert f"{row['industry_code']} {division_name(row['industry_code'])}" in page.text
+    c.get("/lang/en")
+    english = c.get(f"/firms/{code}").text
+    assert f"{row['industry_code']} {division_name(row['industry_code'], 'en')}" in english
+    c.get("/lang/zh")
     assert page.headers["cache-control"] == "no-store"
 
 

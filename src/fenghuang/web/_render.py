@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
+from fenghuang.industries import industry_label
 from fenghuang.web._deps import maybe_session
 from fenghuang.web._format import fmt_num, fmt_pct, fmt_time, fmt_yuan
 from fenghuang.web._i18n import translate
@@ -39,6 +40,15 @@ def _t(ctx: Context, key: str) -> str:
 
 
 @pass_context
+def _industry(ctx: Context, row: Any) -> str:
+    """A result row's industry: on English pages its code with the division's English name."""
+    code = row.get("industry_code") if hasattr(row, "get") else None
+    if ctx.get("lang") == "en" and code:
+        return industry_label(code, "en")
+    return str(row.get("industry") or "") if hasattr(row, "get") else ""
+
+
+@pass_context
 def _yuan(ctx: Context, v: Any) -> str:
     return fmt_yuan(v, str(ctx.get("lang", "zh")))
 
@@ -50,6 +60,7 @@ def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
     env = templates.env
     env.globals["t"] = _t
     env.filters["yuan"] = _yuan
+    env.filters["industry"] = _industry
     env.filters["num"] = fmt_num
     env.filters["pct"] = fmt_pct
     env.filters["time"] = fmt_time
