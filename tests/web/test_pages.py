@@ -305,6 +305,13 @@ def test_appeal_accepted_makes_a_new_run(app_client, city, store):
     code = city["codes"][5]
     form = f.get("/appeals").text
     assert 'data-testid="appeal-form"' in form
+    # from the firm page's data table: the field preselected, with the value held now
+    firm_page = f.get(f"/firms/{code}").text
+    link = firm_page.split('data-testid="appeal-tax_paid"')[0].rsplit('href="', 1)[1].split('"')[0]
+    assert link.endswith("&amp;field=tax_paid") or link.endswith("&field=tax_paid")
+    chosen = f.get(link.replace("&amp;", "&")).text.split('data-testid="appeal-field"')[1]
+    option = next(o for o in chosen.split("<option")[1:] if 'value="tax_paid"' in o)
+    assert "selected" in option and "现值" in option
     # a renamed executable is refused by its content
     r = f.post(
         "/appeals",
@@ -334,6 +341,8 @@ def test_appeal_accepted_makes_a_new_run(app_client, city, store):
         follow_redirects=True,
     )
     assert r.status_code == 200 and "税务局漏报一笔税款" in r.text
+    listed = r.text.split('data-testid="appeals"')[1].split("</table>")[0]
+    assert '<td data-field="tax_paid">实缴税金</td>' in listed  # its label, not the code
     appeal_id = r.text.split('data-appeal="')[1].split('"')[0]
     a = app_client()
     atoken = login(a, "analyst")

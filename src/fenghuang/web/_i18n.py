@@ -129,6 +129,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "firm.history": ("历年等级", "History"),
     "firm.lift": ("如何提升一个等级", "What would lift it a class"),
     "firm.bill": ("差别化要素价格（加价）", "Differentiated prices (surcharges)"),
+    "firm.appeal_this": ("提出异议", "appeal"),
     "firm.no_surcharge": (
         "本企业的评价等级不适用差别化加价",
         "No differentiated surcharge applies to this firm's class",

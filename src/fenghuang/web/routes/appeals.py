@@ -22,10 +22,17 @@ FirmUser = Annotated[UserPublic, Depends(roles("firm"))]
 
 @router.get("")
 def appeals_page(
-    request: Request, store: StoreDep, user: AppealReader, year: int = 0, run: str = ""
+    request: Request,
+    store: StoreDep,
+    user: AppealReader,
+    year: int = 0,
+    run: str = "",
+    field: str = "",
 ) -> Response:
-    """The user's appeals (a firm: only its own) and the firm's form."""
-    page = page_svc.appeals_page(store, user=user, year=year or None, run_id=run or None)
+    """The user's appeals (a firm: only its own) and the firm's form (``field`` preselected)."""
+    page = page_svc.appeals_page(
+        store, user=user, year=year or None, run_id=run or None, field_name=field
+    )
     return render(request, "appeals.html", {"page": page})
 
 

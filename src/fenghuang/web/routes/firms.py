@@ -8,6 +8,7 @@ from starlette.responses import Response
 from fenghuang.web._deps import FirmReader, ReaderUser, StoreDep
 from fenghuang.web._render import render, request_lang
 from fenghuang.web.services import firms as svc
+from fenghuang.web.services.appeals import APPEALABLE_FIELDS
 
 router = APIRouter(prefix="/firms")
 
@@ -35,5 +36,12 @@ def firm(
         lineage=request.app.state.lineage,
     )
     return render(
-        request, "firm.html", {"page": page, "code": credit_code, "fact_headers": svc.FACT_HEADERS}
+        request,
+        "firm.html",
+        {
+            "page": page,
+            "code": credit_code,
+            "fact_headers": svc.FACT_HEADERS,
+            "appealable": APPEALABLE_FIELDS,
+        },
     )

@@ -10,6 +10,7 @@ from fastapi import UploadFile
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import AppealPublic, UploadPublic, UserPublic
 from fenghuang.web.services import appeals, uploads
+from fenghuang.web.services.firms import firm_facts_table
 from fenghuang.web.services.results import list_runs
 
 __all__ = ["AppealsPage", "appeals_page", "evidence_file", "file_from_form"]
@@ -23,12 +24,23 @@ class AppealsPage:
     fields: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     years: list[int] = field(default_factory=list)
     run_id: str = ""
+    preselect: str = ""  # the field to preselect (from the firm page's data table)
+    current: dict[str, float] = field(default_factory=dict)  # the firm's values in years[0]
+    labels: dict[str, tuple[str, str, str]] = field(
+        default_factory=lambda: dict(appeals.APPEALABLE_FIELDS)
+    )  # field → (zh, en, unit), for the list
 
 
 def appeals_page(
-    store: Store, *, user: UserPublic, year: int | None, run_id: str | None
+    store: Store,
+    *,
+    user: UserPublic,
+    year: int | None,
+    run_id: str | None,
+    field_name: str = "",
 ) -> AppealsPage:
-    """The appeals page for ``user``."""
+    """The appeals page for ``user``; a firm's form preselects ``field_name`` and shows
+    the value the warehouse holds for each field of the chosen year."""
     page = AppealsPage(appeals.list_appeals(store, user))
     if user.role == "firm":
         runs = list_runs(store)
@@ -40,6 +52,12 @@ def appeals_page(
         page.run_id = run_id or next(
             (str(r["run_id"]) for r in runs if page.years and int(r["year"]) == page.years[0]), ""
         )
+        page.preselect = field_name if field_name in page.fields else ""
+        if page.years and user.credit_code:
+            rows, _ = firm_facts_table(store, user.credit_code, page.years[0])
+            for r in rows:
+                if r.get("value") is not None:
+                    page.current.setdefault(str(r["field"]), float(r["value"]))
     return page
 
 

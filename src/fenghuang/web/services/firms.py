@@ -25,6 +25,7 @@ __all__ = [
     "FACT_HEADERS",
     "FirmPage",
     "check_firm_access",
+    "firm_facts_table",
     "firm_page",
     "search_firms",
 ]
@@ -207,9 +208,11 @@ def _lineage_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _facts(
+def firm_facts_table(
     store: Store, code: str, year: int, lineage: LineageCache | None = None
 ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The firm's facts of ``year`` as the firm page lists them (one line per field and
+    source, with its lineage), and the columns shown."""
     if not has_api("warehouse", "fact_lineage"):
         return [], []
     held = lineage.lineage(store, code, year) if lineage is not None else None
@@ -288,7 +291,7 @@ def firm_page(
     run = cache.get(store, rid)
     row = run.firm(credit_code)
     page = FirmPage(run=run.info, row=row)
-    page.facts, page.fact_columns = _facts(store, credit_code, run.year, lineage)
+    page.facts, page.fact_columns = firm_facts_table(store, credit_code, run.year, lineage)
     if row is None:
         if not page.facts:
             raise NotFoundError(
