@@ -97,6 +97,7 @@ def test_report_summary_docx(store_path: Path, tmp_path: Path) -> None:
     assert "模拟数据" in text
     assert "共纳入企业 4 家，其中定级企业 4 家：A 类 1 家，B 类 0 家，C 类 2 家，D 类 1 家" in text
     assert "二、分区县、园区、行业大类等级分布" in text
+    assert "五、差别化要素价格" not in text  # a hand-made run: its method has no policies to read
     assert len(doc.inline_shapes) == 3  # county, park, industry division
     assert "重大安全事故，一票否决；一票否决" in cells  # the veto's reason from the run's events
     assert [c.text for c in doc.tables[0].rows[1].cells] == [

@@ -132,4 +132,13 @@ def test_the_surcharge_list_for_the_utilities(city: tuple[Path, list[str]], tmp_
         assert amount == pytest.approx(sum(b["amount"] for b in lines), abs=0.01)
     meta = dict(wb["说明"].iter_rows(values_only=True))
     assert meta["评价批次"] == runs[-1] and "模拟数据" in meta["数据性质"]
+    # the leaders' summary gives the same totals in its section 五 (万元)
+    from docx import Document
+
+    docx = tmp_path / "汇总.docx"
+    assert main(["report", "summary", runs[-1], "--store", str(path), "--out", str(docx)]) == 0
+    doc = Document(str(docx))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "加价项目")
+    shown = [float(r.cells[3].text.replace(",", "")) for r in table.rows[1:]]
+    assert shown == pytest.approx([round(row[5] / 1e4, 2) for row in summary], abs=0.006)
     assert meta["加价企业数"] == len({b["credit_code"] for b in bills})

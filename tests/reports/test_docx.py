@@ -101,3 +101,35 @@ def test_docx_converts_to_pdf(tmp_path: Path, info: RunInfo) -> None:
             .replace("\n", "")
         )
         assert "体检报告" in text and "甲电瓷有限公司" in text
+
+
+def test_summary_gives_the_differentiated_prices(
+    tmp_path: Path, results: pa.Table, info: RunInfo
+) -> None:
+    prices = [
+        {
+            "item_zh": "差别化电价",
+            "policy_class": "C",
+            "firms": 2,
+            "amount": 123_456.0,
+            "missing": 0,
+        },
+        {
+            "item_zh": "差别化电价",
+            "policy_class": "D",
+            "firms": 1,
+            "amount": 76_544.0,
+            "missing": 1,
+        },
+    ]
+    doc = Document(str(write_summary_report(results, info, tmp_path / "a.docx", surcharges=prices)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "五、差别化要素价格" in text and "预计加价合计 20.00 万元" in text
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "加价项目")
+    assert [[c.text for c in r.cells] for r in table.rows[1:]] == [
+        ["差别化电价", "C", "2", "12.35", "0"],
+        ["差别化电价", "D", "1", "7.65", "1"],
+    ]
+    none = _text(write_summary_report(results, info, tmp_path / "b.docx", surcharges=[]))
+    assert "本评价办法未设差别化加价" in none
+    assert "五、" not in _text(write_summary_report(results, info, tmp_path / "c.docx"))

@@ -216,10 +216,12 @@ def summary(
     """领导汇总报告（Word，含区县、园区、行业等级分布图）/ The leaders' Word summary."""
     from fenghuang.cli._evaluate import open_store, synthetic_label
     from fenghuang.evaluation import load_run
+    from fenghuang.policy import run_bill_summary
     from fenghuang.reports import write_summary_report
 
     with open_store(store) as st:
         run = load_run(st, run_id)
+        prices = run_bill_summary(st, run_id, run=run)
     results = summary_table(run)
     pools = dict(
         zip(
@@ -232,6 +234,7 @@ def summary(
         out or Path(f"{run_id}-汇总报告.docx"),
         pool_names={str(k): str(v) for k, v in pools.items()},
         by=SUMMARY_CHARTS,
+        surcharges=prices.to_pylist() if prices is not None else None,
     )
     Console().print(
         f"领导汇总报告 summary report{synthetic_label(run.synthetic)}: {path}", highlight=False

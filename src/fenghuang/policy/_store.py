@@ -15,11 +15,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fenghuang.errors import NotFoundError
+from fenghuang.errors import MethodError, NotFoundError
 from fenghuang.evaluation import Run, load_run
 from fenghuang.methods import parse_method
 from fenghuang.methods._policy import PolicySet
-from fenghuang.policy._bills import compute_bills
+from fenghuang.policy._bills import bill_summary, compute_bills
 from fenghuang.policy._history import align_classes, consecutive_d_years
 from fenghuang.policy._measures import compute_measures
 from fenghuang.warehouse import Store, run_tables
@@ -28,6 +28,7 @@ __all__ = [
     "bill_lines",
     "firm_bill",
     "firm_measures",
+    "run_bill_summary",
     "run_bills",
     "run_consecutive",
     "run_measures",
@@ -165,6 +166,18 @@ def run_bills(store: Store, run_id: str, *, run: Run | None = None) -> pa.Table:
         return compute_bills(run.results, run.facts, policies)
     years = run_consecutive(store, run, policies)
     return compute_bills(run.results, run.facts, policies, consecutive_d=years)
+
+
+def run_bill_summary(store: Store, run_id: str, *, run: Run | None = None) -> pa.Table | None:
+    """:func:`bill_summary` of the run's bills, or None when the run stored a method text
+    that is not a whole method file (a hand-made run recorded with ``record_run``), so
+    a report of such a run leaves out its section on prices instead of failing."""
+    run = run if run is not None else load_run(store, run_id)
+    try:
+        run_policies(run)
+    except MethodError:
+        return None
+    return bill_summary(run_bills(store, run_id, run=run))
 
 
 def run_measures(store: Store, run_id: str, *, run: Run | None = None) -> pa.Table:

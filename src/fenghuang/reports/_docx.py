@@ -131,6 +131,7 @@ def write_summary_report(
     *,
     pool_names: Mapping[str, str] | None = None,
     by: Sequence[tuple[str, str]] = (("county", "区县"), ("park", "园区"), ("chain", "产业链")),
+    surcharges: Sequence[Mapping[str, Any]] | None = None,
 ) -> Path:
     """Write the leaders' Word summary of one run.
 
@@ -148,6 +149,10 @@ def write_summary_report(
         Pool id → Chinese name.
     by : sequence of (column, Chinese label)
         One class-distribution chart per column (rated firms only).
+    surcharges : sequence of mapping, optional
+        :func:`fenghuang.policy.bill_summary` rows of the run (``item_zh``,
+        ``policy_class``, ``firms``, ``amount``, ``missing``): section 五 then
+        gives the differentiated prices per item and class, with the total.
 
     Returns
     -------
@@ -233,6 +238,31 @@ def write_summary_report(
             doc.add_paragraph(f"（另有 {len(flagged) - 200} 家，详见公示名单工作簿。）")
     else:
         doc.add_paragraph("本次评价无一票否决、调档或数据缺失企业。")
+    if surcharges is not None:
+        doc.add_heading("五、差别化要素价格", level=1)
+        if surcharges:
+            total = sum(float(x.get("amount") or 0.0) for x in surcharges)
+            doc.add_paragraph(
+                f"按评价等级执行差别化价格，预计加价合计 {total / 1e4:,.2f} 万元"
+                "（按评价所用年度数据测算；计费量缺失的企业由供电、供水、供气单位按实际计量执行）。"
+                "分项目、分等级如下，逐户名单见《差别化价格执行名单》。"
+            )
+            _table(
+                doc,
+                ["加价项目", "适用等级", "企业数", "加价金额（万元）", "计费量缺失企业数"],
+                [
+                    [
+                        x.get("item_zh"),
+                        x.get("policy_class"),
+                        x.get("firms"),
+                        round(float(x.get("amount") or 0.0) / 1e4, 2),
+                        x.get("missing"),
+                    ]
+                    for x in surcharges
+                ],
+            )
+        else:
+            doc.add_paragraph("本评价办法未设差别化加价，或本次评价无加价企业。")
     _provenance(doc, info)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -140,11 +140,17 @@ def summary_docx(
     store: Store, cache: RunCache, *, run_id: str, out_dir: Path, city: str, synthetic: bool
 ) -> Path:
     """The leaders' Word summary of a run."""
+    from fenghuang.policy import run_bill_summary
+
     run = cache.get(store, run_id)
-    path = out_dir / run_id / "summary.docx"
-    return cached_file(
-        path, lambda p: write_summary_report(_table(run), _info(run, city, synthetic), p)
-    )
+    path = out_dir / run_id / "summary-v2.docx"  # v2: with the differentiated prices (五)
+
+    def write(p: Path) -> Path:
+        prices = run_bill_summary(store, run_id)
+        rows = prices.to_pylist() if prices is not None else None
+        return write_summary_report(_table(run), _info(run, city, synthetic), p, surcharges=rows)
+
+    return cached_file(path, write)
 
 
 def firm_report(
