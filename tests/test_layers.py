@@ -25,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "methods": BASE | {"engine"},
     "evaluation": BASE | {"engine", "methods", "warehouse", "sources"},
     "policy": BASE | {"engine", "methods", "evaluation", "warehouse"},
-    "reports": BASE | {"engine", "methods", "evaluation", "policy", "warehouse"},
+    "reports": BASE | {"engine", "methods", "evaluation", "policy", "warehouse", "sources"},
     "monitor": BASE | {"engine", "methods", "sources", "warehouse"},
     "web": BASE
     | {"engine", "methods", "evaluation", "policy", "reports", "warehouse", "sources"}

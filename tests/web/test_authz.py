@@ -39,6 +39,7 @@ EXPECTED: dict[tuple[str, str], set[str] | str] = {
     ("GET", "/firms/{credit_code}"): READERS | {"firm"},
     ("GET", "/data"): STAFF | {"department"},
     ("GET", "/data/imports/{import_id}/errors.xlsx"): STAFF | {"department"},
+    ("GET", "/data/templates/{department}.xlsx"): STAFF | {"department"},
     ("POST", "/data/confirm"): STAFF | {"department"},
     ("POST", "/data/import"): STAFF | {"department"},
     ("GET", "/publicity"): ALL,
@@ -94,6 +95,7 @@ def _fill(path: str, own: bool, ids: dict[str, str]) -> str:
         .replace("{code}", "360300")
         .replace("{obs_id}", "x")
         .replace("{import_id}", "no-such-import")
+        .replace("{department}", "tax")
     )
 
 

@@ -6,6 +6,7 @@ import io
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from web_helpers import login
@@ -225,6 +226,16 @@ def test_data_page_lists_confirmations_and_serves_each_imports_error_list(app_cl
     ]
     assert c.get(f"/data/imports/{other}/errors.xlsx").status_code == 403  # not its department
     assert c.get("/data/imports/no-such-import/errors.xlsx").status_code == 404
+    # its submission template: filled in, it imports as the tax bureau's file
+    tpl = c.get("/data/templates/tax.xlsx?year=2023")
+    assert tpl.status_code == 200
+    assert "税务局数据报送模板2023.xlsx" in unquote(tpl.headers["content-disposition"])
+    sheet = load_workbook(io.BytesIO(tpl.content))["报送表"]
+    assert (
+        sheet["A1"].value == "税务局2023年度数据报送表" and sheet["A2"].value == "统一社会信用代码"
+    )
+    assert c.get("/data/templates/power.xlsx").status_code == 403  # not its department
+    assert c.get("/data/templates/nope.xlsx").status_code in (403, 404)
     en = app_client()
     login(en, "analyst")
     en.get("/lang/en")

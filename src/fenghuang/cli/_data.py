@@ -129,3 +129,39 @@ def import_(
             )
         if year is not None:
             _year_summary(out, st, year)
+
+
+@app.command("template")
+def template(
+    department: Annotated[
+        str,
+        typer.Argument(
+            help="部门 / department: tax power land stats energy environment science registry"
+        ),
+    ],
+    year: Annotated[
+        int | None, typer.Option("--year", help="报送年度 / the year asked for")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="输出 .xlsx / output file")] = None,
+) -> None:
+    """部门数据报送模板（Excel，表头与单位、填写说明）/ A department's submission template."""
+    from fenghuang.facts import DEPARTMENTS
+    from fenghuang.reports import write_submission_template
+    from fenghuang.sources import load_mapping
+
+    if department not in DEPARTMENTS:
+        from fenghuang.errors import InputError
+
+        raise InputError(
+            "E-CLI-DEPARTMENT",
+            zh=f"未知部门 {department}",
+            en=f"unknown department {department}",
+            hint_zh="部门为 " + "、".join(f"{k}（{v}）" for k, v in DEPARTMENTS.items()),
+            hint_en="departments are " + ", ".join(DEPARTMENTS),
+        )
+    mapping = load_mapping(department)
+    name = DEPARTMENTS[department]
+    path = write_submission_template(
+        mapping, out or Path(f"{name}数据报送模板{year or ''}.xlsx"), year=year
+    )
+    Console().print(f"报送模板 template: {path}", highlight=False)

@@ -15,6 +15,7 @@ from fenghuang.reports._surcharges import (
     SURCHARGE_SUMMARY_COLUMNS,
     write_surcharge_list,
 )
+from fenghuang.reports._template import template_columns, write_submission_template
 from fenghuang.reports._xlsx import PUBLICITY_COLUMNS, RunInfo, write_publicity_workbook
 
 __all__ = [
@@ -29,10 +30,12 @@ __all__ = [
     "IndicatorLine",
     "RunInfo",
     "docx_to_pdf",
+    "template_columns",
     "write_audit_log",
     "write_error_list",
     "write_firm_report",
     "write_publicity_workbook",
+    "write_submission_template",
     "write_summary_report",
     "write_surcharge_list",
 ]

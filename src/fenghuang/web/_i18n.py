@@ -175,6 +175,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.column": ("列", "Column"),
     "data.code": ("错误代码", "Error code"),
     "data.raw": ("原始值", "Value as sent"),
+    "data.template": ("下载（Excel）", "Download (Excel)"),
+    "data.template_head": ("报送模板", "Submission template"),
     "data.linked": ("按名称关联", "Linked by name"),
     "data.links": ("按名称关联的记录", "Rows linked by name"),
     "data.links_note": (

@@ -46,6 +46,35 @@ def error_list(
     )
 
 
+@router.get("/templates/{department}.xlsx")
+def template(
+    department: str,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    user: DataUser,
+    year: int = 0,
+) -> Response:
+    """The department's 数据报送模板 (headers with units, and notes), to send to it."""
+    path, name = svc.submission_template(
+        store,
+        user=user,
+        department=department,
+        out_dir=settings.cache / "downloads",
+        year=year or None,
+    )
+    return send_file(
+        request,
+        store,
+        user,
+        path,
+        media_type=XLSX,
+        filename=name,
+        kind="template",
+        target=department,
+    )
+
+
 @router.post("/confirm")
 def confirm(
     request: Request,

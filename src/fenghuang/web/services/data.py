@@ -33,6 +33,7 @@ __all__ = [
     "data_page",
     "error_list",
     "import_department_file",
+    "submission_template",
 ]
 
 
@@ -275,3 +276,30 @@ def error_list(
         ),
     )
     return path, f"导入错误清单-{Path(str(row['file_name'])).stem}.xlsx"
+
+
+def submission_template(
+    store: Store, *, user: UserPublic, department: str, out_dir: Path, year: int | None
+) -> tuple[Path, str]:
+    """The department's 数据报送模板 (written from its mapping), and its file name.
+
+    Staff may download any department's, a department submitter its own.
+    """
+    from fenghuang.reports import write_submission_template
+    from fenghuang.sources import load_mapping
+
+    if department not in DEPARTMENTS:
+        raise NotFoundError(
+            "E-WEB-DEPARTMENT", zh="没有这个部门", en="no such department", value=department
+        )
+    if user.role == "department" and user.department != department:
+        raise AccessDenied(
+            "E-WEB-FORBIDDEN",
+            zh="只能下载本部门的报送模板",
+            en="you may download only your department's template",
+        )
+    path = cached_file(
+        out_dir / "templates" / f"{department}-{year or 'any'}.xlsx",
+        lambda p: write_submission_template(load_mapping(department), p, year=year),
+    )
+    return path, f"{DEPARTMENTS[department]}数据报送模板{year or ''}.xlsx"
