@@ -352,3 +352,17 @@ def test_the_password_policy(password, ok):
         with pytest.raises(InputError) as info:
             check_password(password, username="analyst")
         assert info.value.code == "E-WEB-PASSWORD" and "密码" in info.value.zh
+
+
+def test_guessing_the_current_password_is_limited_like_logins(app_client, store):
+    c = app_client()
+    token = login(c, "analyst")
+    wrong = {"current": "Guess-Word-1", "new": STRONG, "repeat": STRONG}
+    texts = [_post(c, "/account/password", token, **wrong).text for _ in range(8)]
+    assert any("失败次数过多" in t for t in texts)
+    right = {"current": PASSWORD, "new": STRONG, "repeat": STRONG}
+    r = _post(c, "/account/password", token, **right)
+    assert r.status_code == 400 and "失败次数过多" in r.text  # even the right one, for now
+    assert not any(
+        a.action == "password_change" and a.actor == "analyst" for a in list_audit(store)
+    )

@@ -38,5 +38,6 @@ def change_password(
         repeat=repeat,
         token=request.cookies.get(SESSION_COOKIE, ""),
         ip=client_ip(request),
+        limiter=request.app.state.limiter,
     )
     return RedirectResponse("/account?done=1", status_code=303)

@@ -10,6 +10,7 @@ from fenghuang.errors import InputError
 from fenghuang.facts import DEPARTMENTS
 from fenghuang.warehouse import Store
 from fenghuang.web._schemas import ROLES, AuditEntry, UserPublic
+from fenghuang.web._security import LoginLimiter
 from fenghuang.web.services import accounts, audit
 
 __all__ = [
@@ -141,13 +142,29 @@ def change_own_password(
     repeat: str,
     token: str,
     ip: str,
+    limiter: LoginLimiter | None = None,
 ) -> None:
-    """A user changes their own password; their other sessions end, this one stays."""
+    """A user changes their own password; their other sessions end, this one stays.
+
+    Wrong current passwords count against ``limiter`` like failed logins, so a
+    left-open session cannot be used to guess the password.
+    """
+    if limiter is not None and not limiter.allowed(user.username, ip):
+        raise InputError(
+            "E-WEB-LOGIN-LIMITED",
+            zh="失败次数过多，请稍后再试",
+            en="too many failed attempts; try again later",
+        )
     if new != repeat:
         raise InputError(
             "E-WEB-PASSWORD", zh="两次输入的新密码不一致", en="the two new passwords differ"
         )
-    accounts.change_password(
-        store, username=user.username, current=current, new=new, keep_token=token
-    )
+    try:
+        accounts.change_password(
+            store, username=user.username, current=current, new=new, keep_token=token
+        )
+    except InputError as exc:
+        if limiter is not None and exc.code == "E-WEB-PASSWORD-WRONG":
+            limiter.failed(user.username, ip)
+        raise
     audit.record(store, action="password_change", actor=user, object=user.username, ip=ip)
