@@ -1,7 +1,8 @@
 """Sending a file to the browser, after writing the download to the audit log.
 
-Every file the web application hands out (result lists, the leaders' summary,
-firm reports, the 公示 list, import error lists, appeal evidence) carries
+Every file the web application hands out (result lists, the surcharge list,
+the leaders' summary, firm reports, the 公示 list, import error lists,
+submission templates, appeal evidence, the audit log export) may carry
 confidential figures, so each download is one ``download`` line of the
 audit log: who, from where, which kind of file for which object, and the
 file name it was sent under.
