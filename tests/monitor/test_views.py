@@ -142,6 +142,10 @@ def test_charts_keep_synthetic_and_extracted_points_apart(tmp_path: Path, regist
     assert by_name["抽取/统计数据"][years.index("2023")] is None
     assert by_name["模拟数据"][years.index("2024")] is None
     assert chart["title"]["subtext"] == "含模拟数据" and chart["legend"]["show"] is True
+    english = series_charts(page, lang="en")[key]
+    assert english["title"]["text"].endswith("(share)") and english["title"]["subtext"]
+    names = {s["name"] for s in english["series"]}
+    assert names == {"synthetic (模拟数据)", "extracted / statistics"}
     st.close()
 
 

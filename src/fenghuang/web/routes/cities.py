@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from fenghuang.errors import InputError
 from fenghuang.monitor import SEED_CITIES
 from fenghuang.web._deps import ReaderUser, StaffUser, StoreDep, client_ip
-from fenghuang.web._render import render
+from fenghuang.web._render import render, request_lang
 from fenghuang.web.services import cities as svc
 
 router = APIRouter(prefix="/cities")
@@ -61,7 +61,7 @@ def city_detail(request: Request, code: str, user: ReaderUser, store: StoreDep) 
         "cities/city.html",
         {
             "page": page,
-            "series_charts": svc.series_charts(page),
+            "series_charts": svc.series_charts(page, lang=request_lang(request)),
             "names_en": svc.NAMES_EN,
             "indicator_en": svc.indicator_names_en(),
         },

@@ -136,8 +136,21 @@ def indicator_names_en() -> dict[str, str]:
     return {code: ind.en for code, ind in load_catalogue().indicators.items()}
 
 
-def series_charts(page: CityPage, *, limit: int = 12) -> dict[str, dict[str, Any]]:
+_KIND_EN = {
+    "level": "level",
+    "growth": "growth",
+    "share": "share",
+    "count": "count",
+    "rank": "rank",
+    "target": "target",
+}
+
+
+def series_charts(
+    page: CityPage, *, limit: int = 12, lang: str = "zh"
+) -> dict[str, dict[str, Any]]:
     """Line charts (ECharts options) for indicators with figures in two or more years (at most ``limit``)."""
+    en = lang == "en"
     cat = load_catalogue()
     out: dict[str, dict[str, Any]] = {}
     for key, pts in page.series.items():
@@ -149,10 +162,21 @@ def series_charts(page: CityPage, *, limit: int = 12) -> dict[str, dict[str, Any
         code, kind = key.split(":")
         last = {p: v for p, v in pts if p in periods}
         origin = page.series_origin.get(key, {})
-        name = (cat[code].zh if code in cat else code) + f"（{_KIND_ZH.get(kind, kind)}）"
+        if en:
+            name = f"{cat[code].en if code in cat else code} ({_KIND_EN.get(kind, kind)})"
+        else:
+            name = (cat[code].zh if code in cat else code) + f"（{_KIND_ZH.get(kind, kind)}）"
         # synthetic points and extracted/yearbook figures are drawn apart, never as one line
         series = []
-        for label, is_synthetic in (("模拟数据", True), ("抽取/统计数据", False)):
+        labels = (
+            (("synthetic (模拟数据)", True), ("extracted / statistics", False))
+            if en
+            else (
+                ("模拟数据", True),
+                ("抽取/统计数据", False),
+            )
+        )
+        for label, is_synthetic in labels:
             data = [
                 last[p] if (origin.get(p) == "synthetic") == is_synthetic else None for p in periods
             ]
@@ -162,11 +186,13 @@ def series_charts(page: CityPage, *, limit: int = 12) -> dict[str, dict[str, Any
                     | ({"lineStyle": {"type": "dashed"}} if is_synthetic else {})
                 )
         mixed = len(series) > 1
-        has_synthetic = any(s["name"] == "模拟数据" for s in series)
+        has_synthetic = any(s["name"] == labels[0][0] for s in series)
         out[key] = {
             "title": {
                 "text": name,
-                "subtext": "含模拟数据" if has_synthetic else "",
+                "subtext": ("includes synthetic data" if en else "含模拟数据")
+                if has_synthetic
+                else "",
                 "textStyle": {"fontSize": 14},
             },
             "tooltip": {"trigger": "axis"},
