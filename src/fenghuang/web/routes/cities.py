@@ -56,14 +56,15 @@ def figure_source(request: Request, obs_id: str, user: ReaderUser, store: StoreD
 def city_detail(request: Request, code: str, user: ReaderUser, store: StoreDep) -> HTMLResponse:
     """城市页 / one city's indicators, sources and peers."""
     page = svc.city(store, request.app.state.cache, code)
+    cat = svc.catalogue(request.app.state.cache)
     return render(
         request,
         "cities/city.html",
         {
             "page": page,
-            "series_charts": svc.series_charts(page, lang=request_lang(request)),
+            "series_charts": svc.series_charts(page, lang=request_lang(request), cat=cat),
             "names_en": svc.NAMES_EN,
-            "indicator_en": svc.indicator_names_en(),
+            "indicator_en": svc.indicator_names_en(cat),
         },
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 from fenghuang.monitor import (
     LEVELS_EN,
     TYPES_EN,
+    Catalogue,
     CityPage,
     Registry,
     city_page,
@@ -33,6 +34,7 @@ from fenghuang.web.services import audit
 
 __all__ = [
     "NAMES_EN",
+    "catalogue",
     "city",
     "geojson",
     "indicator_names_en",
@@ -47,6 +49,7 @@ __all__ = [
 NAMES_EN: dict[str, str] = {**TYPES_EN, **LEVELS_EN}
 
 _KEY = "monitor.registry"
+_CATALOGUE_KEY = "monitor.catalogue"
 _KIND_ZH = {
     "level": "总量",
     "growth": "增速",
@@ -131,27 +134,26 @@ def city(store: Store, cache: dict[str, Any], code: str) -> CityPage:
     return city_page(store, code, registry(cache))
 
 
-def indicator_names_en() -> dict[str, str]:
-    """Indicator code → English name, from the catalogue."""
-    return {code: ind.en for code, ind in load_catalogue().indicators.items()}
+def catalogue(cache: dict[str, Any]) -> Catalogue:
+    """The packaged indicator catalogue, read once per application."""
+    cat = cache.get(_CATALOGUE_KEY)
+    if cat is None:
+        cat = load_catalogue()
+        cache[_CATALOGUE_KEY] = cat
+    return cat
 
 
-_KIND_EN = {
-    "level": "level",
-    "growth": "growth",
-    "share": "share",
-    "count": "count",
-    "rank": "rank",
-    "target": "target",
-}
+def indicator_names_en(cat: Catalogue) -> dict[str, str]:
+    """Indicator code → English name."""
+    return {code: ind.en for code, ind in cat.indicators.items()}
 
 
 def series_charts(
-    page: CityPage, *, limit: int = 12, lang: str = "zh"
+    page: CityPage, *, limit: int = 12, lang: str = "zh", cat: Catalogue | None = None
 ) -> dict[str, dict[str, Any]]:
     """Line charts (ECharts options) for indicators with figures in two or more years (at most ``limit``)."""
     en = lang == "en"
-    cat = load_catalogue()
+    cat = cat if cat is not None else load_catalogue()
     out: dict[str, dict[str, Any]] = {}
     for key, pts in page.series.items():
         if len(out) >= limit:
@@ -163,7 +165,7 @@ def series_charts(
         last = {p: v for p, v in pts if p in periods}
         origin = page.series_origin.get(key, {})
         if en:
-            name = f"{cat[code].en if code in cat else code} ({_KIND_EN.get(kind, kind)})"
+            name = f"{cat[code].en if code in cat else code} ({kind})"
         else:
             name = (cat[code].zh if code in cat else code) + f"（{_KIND_ZH.get(kind, kind)}）"
         # synthetic points and extracted/yearbook figures are drawn apart, never as one line
