@@ -235,6 +235,8 @@ def test_data_page_lists_confirmations_and_serves_each_imports_error_list(app_cl
         sheet["A1"].value == "税务局2023年度数据报送表" and sheet["A2"].value == "统一社会信用代码"
     )
     assert c.get("/data/templates/power.xlsx").status_code == 403  # not its department
+    written = Path(c.app.state.settings.cache) / "downloads" / "templates"
+    assert not list(written.glob("*.xlsx"))  # written for the request, deleted once sent
     assert c.get("/data/templates/nope.xlsx").status_code in (403, 404)
     en = app_client()
     login(en, "analyst")

@@ -72,6 +72,7 @@ def template(
         filename=name,
         kind="template",
         target=department,
+        delete_after=True,
     )
 
 

@@ -76,17 +76,17 @@ def data_page(store: Store, *, user: UserPublic, limit: int = 500) -> DataPage:
         page.imports = [
             r for r in records(api("warehouse", "list_imports")(store)) if _mine(user, r)
         ]
-    allowed = {str(r.get("import_id")) for r in page.imports}
-    q = wh.quarantine(store)
-    if user.role == "department":
-        q = q.filter(pc.is_in(q.column("import_id"), pa.array(sorted(allowed), pa.string())))
+    allowed = pa.array(sorted({str(r.get("import_id")) for r in page.imports}), pa.string())
+
+    def own(table: pa.Table) -> pa.Table:  # a department sees the rows of its own imports
+        if user.role != "department":
+            return table
+        return table.filter(pc.is_in(table.column("import_id"), allowed))
+
+    q = own(wh.quarantine(store))
     page.quarantine_total = q.num_rows
     page.quarantine = q.slice(0, limit).to_pylist()
-    links = wh.name_links(store)
-    if user.role == "department":
-        links = links.filter(
-            pc.is_in(links.column("import_id"), pa.array(sorted(allowed), pa.string()))
-        )
+    links = own(wh.name_links(store))
     page.links_total = links.num_rows
     page.links = links.slice(0, limit).to_pylist()
     ids = links.column("import_id").value_counts().to_pylist()
@@ -281,7 +281,8 @@ def error_list(
 def submission_template(
     store: Store, *, user: UserPublic, department: str, out_dir: Path, year: int | None
 ) -> tuple[Path, str]:
-    """The department's 数据报送模板 (written from its mapping), and its file name.
+    """The department's 数据报送模板 (written from its mapping into a new file in
+    ``out_dir``, for the caller to delete once sent), and its file name.
 
     Staff may download any department's, a department submitter its own.
     """
@@ -298,8 +299,7 @@ def submission_template(
             zh="只能下载本部门的报送模板",
             en="you may download only your department's template",
         )
-    path = cached_file(
-        out_dir / "templates" / f"{department}-{year or 'any'}.xlsx",
-        lambda p: write_submission_template(load_mapping(department), p, year=year),
-    )
+    # written for each request (a few ms): a city's edited mapping shows at once
+    path = out_dir / "templates" / f"{department}-{secrets.token_hex(8)}.xlsx"
+    write_submission_template(load_mapping(department), path, year=year)
     return path, f"{DEPARTMENTS[department]}数据报送模板{year or ''}.xlsx"
