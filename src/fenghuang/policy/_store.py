@@ -172,12 +172,11 @@ def run_bill_summary(store: Store, run_id: str, *, run: Run | None = None) -> pa
     """:func:`bill_summary` of the run's bills, or None when the run stored a method text
     that is not a whole method file (a hand-made run recorded with ``record_run``), so
     a report of such a run leaves out its section on prices instead of failing."""
-    run = run if run is not None else load_run(store, run_id)
     try:
-        run_policies(run)
-    except MethodError:
+        bills = run_bills(store, run_id, run=run)
+    except MethodError:  # the stored method text does not parse: no policies to read
         return None
-    return bill_summary(run_bills(store, run_id, run=run))
+    return bill_summary(bills)
 
 
 def run_measures(store: Store, run_id: str, *, run: Run | None = None) -> pa.Table:

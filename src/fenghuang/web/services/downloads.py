@@ -131,7 +131,7 @@ def surcharges_xlsx(
     return cached_file(
         path,
         lambda p: write_surcharge_list(
-            run_bills(store, run_id), _table(run), _info(run, city, synthetic), p
+            run_bills(store, run_id, run=run.run), _table(run), _info(run, city, synthetic), p
         ),
     )
 
@@ -146,7 +146,7 @@ def summary_docx(
     path = out_dir / run_id / "summary-v2.docx"  # v2: with the differentiated prices (五)
 
     def write(p: Path) -> Path:
-        prices = run_bill_summary(store, run_id)
+        prices = run_bill_summary(store, run_id, run=run.run)
         rows = prices.to_pylist() if prices is not None else None
         return write_summary_report(_table(run), _info(run, city, synthetic), p, surcharges=rows)
 
