@@ -100,21 +100,21 @@ def add(
     password_stdin: StdinOpt = False,
 ) -> None:
     """新建账号（密码以 argon2id 散列保存）/ Create an account."""
-    from fenghuang.web import create_user, record_audit
+    from fenghuang.web.services import admin
 
     password = _password(password_stdin)
     with _store(store) as st:
-        user = create_user(
+        user = admin.create_account(
             st,
+            actor=_actor(),
             username=username,
             password=password,
             role=role,
-            department=department or None,
-            credit_code=credit_code or None,
-            display_name=name or None,
+            department=department,
+            credit_code=credit_code,
+            display_name=name,
+            ip=None,
         )
-        detail = f"role={role} department={department} credit_code={credit_code}"
-        record_audit(st, action="user_create", actor=_actor(), object=user.username, detail=detail)
     Console().print(f"已创建账号 account created: {user.username}（{user.role}）", highlight=False)
 
 
@@ -125,13 +125,11 @@ def passwd(
     password_stdin: StdinOpt = False,
 ) -> None:
     """重置密码（该用户的会话全部退出）/ Set a user's password; their sessions end."""
-    from fenghuang.web import record_audit
-    from fenghuang.web.services.accounts import set_password
+    from fenghuang.web.services import admin
 
     password = _password(password_stdin)
     with _store(store) as st:
-        set_password(st, username=username, password=password)
-        record_audit(st, action="password_reset", actor=_actor(), object=username)
+        admin.reset_password(st, actor=_actor(), username=username, password=password, ip=None)
     Console().print(f"已重置密码 password set: {username}", highlight=False)
 
 
@@ -141,10 +139,8 @@ def disable(
     store: StoreOpt = None,
 ) -> None:
     """停用账号（记录保留）/ Disable an account (its records stay)."""
-    from fenghuang.web import record_audit
-    from fenghuang.web.services.accounts import deactivate_user
+    from fenghuang.web.services import admin
 
     with _store(store) as st:
-        deactivate_user(st, username=username)
-        record_audit(st, action="user_disable", actor=_actor(), object=username)
+        admin.disable_account(st, actor=_actor(), username=username, ip=None)
     Console().print(f"已停用账号 account disabled: {username}", highlight=False)

@@ -88,17 +88,20 @@ def change_role(
 def create_account(
     store: Store,
     *,
-    actor: UserPublic,
+    actor: UserPublic | str,
     username: str,
     password: str,
     role: str,
     department: str,
     credit_code: str,
     display_name: str,
-    ip: str,
+    ip: str | None,
 ) -> UserPublic:
     """Create an account (argon2id-hashed password, the policy of
-    :func:`~fenghuang.web.services.accounts.check_password`) and audit it."""
+    :func:`~fenghuang.web.services.accounts.check_password`) and audit it.
+
+    ``actor`` is the administrator, or a name such as ``cli:root`` for the
+    command line (``fenghuang users``), which has no address (``ip=None``)."""
     user = accounts.create_user(
         store,
         username=username.strip(),
@@ -116,16 +119,18 @@ def create_account(
 
 
 def reset_password(
-    store: Store, *, actor: UserPublic, username: str, password: str, ip: str
+    store: Store, *, actor: UserPublic | str, username: str, password: str, ip: str | None
 ) -> None:
     """An administrator sets a user's password (the user's sessions end) and it is audited."""
     accounts.set_password(store, username=username, password=password)
     audit.record(store, action="password_reset", actor=actor, object=username, ip=ip)
 
 
-def disable_account(store: Store, *, actor: UserPublic, username: str, ip: str) -> None:
+def disable_account(
+    store: Store, *, actor: UserPublic | str, username: str, ip: str | None
+) -> None:
     """Stop an account (not one's own) and audit it."""
-    if username == actor.username:
+    if username == (actor.username if isinstance(actor, UserPublic) else actor):
         raise InputError(
             "E-WEB-USER-SELF", zh="不能停用自己的账号", en="you cannot disable your own account"
         )
@@ -167,4 +172,6 @@ def change_own_password(
         if limiter is not None and exc.code == "E-WEB-PASSWORD-WRONG":
             limiter.failed(user.username, ip)
         raise
+    if limiter is not None:
+        limiter.succeeded(user.username, ip)  # as a login does
     audit.record(store, action="password_change", actor=user, object=user.username, ip=ip)
