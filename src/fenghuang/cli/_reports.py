@@ -16,7 +16,6 @@ from fenghuang.industries import division_label, industry_label
 __all__ = [
     "SUMMARY_CHARTS",
     "firm_report_data",
-    "industry_division",
     "report_app",
     "run_info",
     "summary_table",
@@ -272,18 +271,12 @@ def surcharges(
 SUMMARY_CHARTS = (("county", "区县"), ("park", "园区"), ("industry_division", "行业大类"))
 
 
-def industry_division(code: str | None) -> str:
-    """The GB/T 4754-2017 division (大类) of an industry code with its name:
-    C3073 → ``30 非金属矿物制品业`` (``未填报`` without a code)."""
-    return division_label(code)
-
-
 def summary_table(run: Any) -> Any:
     """The run's results with ``industry_division`` and the events' ``reasons``."""
     import pyarrow as pa
 
     results = run.results
-    div = [industry_division(c) for c in results.column("industry_code").to_pylist()]
+    div = [division_label(c) for c in results.column("industry_code").to_pylist()]
     results = results.append_column("industry_division", pa.array(div, pa.string()))
     reasons = _event_reasons(run)
     col = [reasons.get(c, []) for c in results.column("credit_code").to_pylist()]
