@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from fenghuang.policy import bill_summary
 from fenghuang.reports._labels import SYNTHETIC_NOTE
 from fenghuang.reports._lists import Columns, write_notes, write_rows
-from fenghuang.reports._xlsx import RunInfo
+from fenghuang.reports._xlsx import RunInfo, provenance_lines
 
 __all__ = ["SURCHARGE_COLUMNS", "SURCHARGE_SUMMARY_COLUMNS", "write_surcharge_list"]
 
@@ -116,11 +116,7 @@ def write_surcharge_list(
         write_rows(wb, name[:31], SURCHARGE_COLUMNS, ordered(rows), f"{title} · {name}")
     notes: list[tuple[str, Any]] = [
         ("名单", title),
-        ("评价方法", f"{info.method_title}（{info.method}）"),
-        ("评价年度", info.year),
-        ("评价批次", info.run_id),
-        ("方法文件 SHA-256", info.method_sha256),
-        ("输入数据快照 SHA-256", info.input_sha256),
+        *provenance_lines(info),
         ("加价企业数", len({b["credit_code"] for b in lines})),
         (
             "说明 note",

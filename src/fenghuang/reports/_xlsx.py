@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from fenghuang.industries import division_label
 from fenghuang.reports._labels import SYNTHETIC_NOTE
 
-__all__ = ["PUBLICITY_COLUMNS", "RunInfo", "write_publicity_workbook"]
+__all__ = ["PUBLICITY_COLUMNS", "RunInfo", "provenance_lines", "write_publicity_workbook"]
 
 #: (result column, Chinese header, width) of the publicity list, in order.
 PUBLICITY_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -70,6 +70,18 @@ class RunInfo:
     input_sha256: str = ""
     created_at: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def provenance_lines(info: RunInfo) -> list[tuple[str, str]]:
+    """The 说明 lines every workbook of a run carries: method, year, run, hashes, time."""
+    return [
+        ("评价方法", f"{info.method_title}（{info.method}）"),
+        ("评价年度", str(info.year)),
+        ("评价批次", info.run_id),
+        ("方法文件 SHA-256", info.method_sha256),
+        ("输入数据快照 SHA-256", info.input_sha256),
+        ("生成时间", info.created_at),
+    ]
 
 
 _THIN = Side(style="thin", color="999999")
@@ -183,12 +195,7 @@ def write_publicity_workbook(
     meta = wb.create_sheet("说明")
     lines: list[tuple[str, str]] = [
         ("公示名单", title),
-        ("评价方法", f"{info.method_title}（{info.method}）"),
-        ("评价年度", str(info.year)),
-        ("评价批次", info.run_id),
-        ("方法文件 SHA-256", info.method_sha256),
-        ("输入数据快照 SHA-256", info.input_sha256),
-        ("生成时间", info.created_at),
+        *provenance_lines(info),
         ("企业数", str(len(rows))),
         *((str(k), str(v)) for k, v in info.extra.items()),
     ]
