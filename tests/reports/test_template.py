@@ -82,6 +82,7 @@ def test_tax_template_columns_and_notes(tmp_path: Path) -> None:
     assert notes["实缴税金(元)"][1] == "实缴税金" and "万元" in notes["实缴税金(元)"][3]
     assert "不能为负" in notes["实缴税金(元)"][4] and "实缴税额" in notes["实缴税金(元)"][5]
     assert notes["统一社会信用代码"][2] == "是" and "纳税人识别号" in notes["统一社会信用代码"][5]
+    assert notes["所属期"][2] == "是" and not notes["征收项目"][2]  # period keys the rows
     assert wb["报送表"].column_dimensions["A"].number_format == "@"  # codes kept as text
 
 

@@ -110,6 +110,10 @@ def write_submission_template(
         [],
         ["列", "含义", "必填", "可用单位", "规则", "导入时也接受的列名"],
     ]
+    # the key's columns are required; a monthly file's 所属期 stands for its year and month
+    needed = set(mapping.key) - {"item"}
+    if {"year", "month"} & needed:
+        needed.add("period")
     for name in columns:
         spec = mapping.fields[name]
         rules = []
@@ -120,8 +124,8 @@ def write_submission_template(
         if spec.quantity == "ratio":
             rules.append("填小数（如 0.5）或百分数（如 50%）")
         if spec.values:
-            rules.append("取值：" + "；".join(f"{v[0]}" for v in spec.values.values() if v))
-        required = spec.required or (name in mapping.key and name != "item")
+            rules.append("取值：" + "；".join(v[0] for v in spec.values.values() if v))
+        required = spec.required or name in needed
         rows.append(
             [
                 _header(mapping, name),
