@@ -7,6 +7,7 @@ Each page gets ``lang``, ``t`` (translation), ``user``, ``csrf_token``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,13 @@ def _t(ctx: Context, key: str) -> str:
 
 
 @pass_context
-def _industry(ctx: Context, row: Any) -> str:
-    """A result row's industry: on English pages its code with the division's English name."""
-    code = row.get("industry_code") if hasattr(row, "get") else None
+def _industry(ctx: Context, row: Mapping[str, Any]) -> str:
+    """A result row's industry (``normalise_row``): on English pages its code with the
+    division's English name."""
+    code = row.get("industry_code")
     if ctx.get("lang") == "en" and code:
         return industry_label(code, "en")
-    return str(row.get("industry") or "") if hasattr(row, "get") else ""
+    return str(row.get("industry") or "")
 
 
 @pass_context
