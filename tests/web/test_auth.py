@@ -274,6 +274,7 @@ def test_admin_creates_resets_and_disables_a_user(app_client, store):
     power = app_client()
     login(power, "dept_power", STRONG)
     assert power.get("/data").status_code == 200
+    assert "<dd>供电公司</dd>" in power.get("/account").text  # the department by its name
     # reset: the old password stops working and the user's session ends
     assert (
         _post(

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from fenghuang.facts import DEPARTMENTS
 from fenghuang.web._deps import SESSION_COOKIE, AnyUser, StoreDep, client_ip
 from fenghuang.web._render import render
 from fenghuang.web.services import admin as admin_service
@@ -17,7 +18,8 @@ router = APIRouter(prefix="/account")
 @router.get("")
 def account_page(request: Request, user: AnyUser, done: int = 0) -> Response:
     """The account page (``?done=1`` after a password change)."""
-    return render(request, "account.html", {"account": user, "done": bool(done)})
+    context = {"account": user, "done": bool(done), "departments": DEPARTMENTS}
+    return render(request, "account.html", context)
 
 
 @router.post("/password")
